@@ -1,0 +1,35 @@
+import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
+import { systemClock } from '../../lib/runtime/clock.js';
+import { httpTarget, joinUrl } from '../../lib/health/http.js';
+import { runHealthGate, type ProbeTarget } from '../../lib/health/probe.js';
+import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
+import { healthSummary } from '../../lib/health/summary.js';
+import type { ActionContext } from '../../runner/index.js';
+
+export async function run(ctx: ActionContext): Promise<void> {
+  // Mask header values before anything else can print them.
+  const headers = parseHeaders(ctx.inputs.raw('headers'));
+  for (const value of Object.values(headers)) ctx.setSecret(value);
+
+  const { urls, paths } = parseUrlSettings(ctx.inputs);
+  const policy = parsePolicy(ctx.inputs);
+  if (urls.length === 0) {
+    throw new ConfigurationError("Input 'url' is required: give one or more base URLs, e.g. https://app.example.com");
+  }
+  const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
+
+  ctx.logger.info(`Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`);
+  const result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
+
+  ctx.setOutput('healthy', result.healthy);
+  ctx.setOutput('p50-ms', result.p50Ms === undefined ? '' : Math.round(result.p50Ms));
+  ctx.setOutput('p95-ms', result.p95Ms === undefined ? '' : Math.round(result.p95Ms));
+  ctx.setOutput('results', result.targets);
+  ctx.summary(healthSummary(result));
+
+  if (!result.healthy) {
+    const bad = result.targets.filter((t) => !t.healthy);
+    throw new GateFailure(`${bad.length} of ${result.targets.length} target(s) unhealthy: ${bad.map((t) => `${t.label} (${t.reason})`).join('; ')}`);
+  }
+  ctx.logger.info(`All ${result.targets.length} target(s) healthy in ${Math.round(result.durationMs)}ms`);
+}

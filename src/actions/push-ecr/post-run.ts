@@ -1,0 +1,14 @@
+import { cleanupDockerConfig } from '../../lib/ecr/push.js';
+import { spawnExec } from '../../lib/registry/exec.js';
+import type { ActionContext } from '../../runner/index.js';
+import { STATE } from './state.js';
+
+/** The post step: log out of the registry and delete the private docker config directory. */
+export async function run(ctx: ActionContext): Promise<void> {
+  const dir = ctx.getState(STATE.dockerConfig);
+  if (!dir) {
+    ctx.logger.info('No docker config directory was created; nothing to clean up');
+    return;
+  }
+  await cleanupDockerConfig(spawnExec, dir, ctx.getState(STATE.registry) || undefined, ctx.logger);
+}

@@ -1,0 +1,198 @@
+/**
+ * The whole push of a local image to ECR, as one lib call the push-ecr action and the pipeline share:
+ * inspect the image → GetAuthorizationToken (masked) → ensure the repository → docker login into a
+ * private config dir → check every tag against the registry (immutable tags) → tag + push (retried)
+ * → read the digest back from the registry. Nothing is written before the inputs and the local image
+ * have been checked.
+ */
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { Clock } from '../runtime/clock.js';
+import { ConfigurationError, GateFailure } from '../runtime/errors.js';
+import type { Logger, SecretMasker } from '../runtime/logger.js';
+import {
+  createDockerConfigDir,
+  dockerLogin,
+  dockerLogout,
+  inspectImage,
+  pushImage,
+  removeDockerConfigDir,
+  tagImage,
+  type DockerSession,
+} from '../registry/docker.js';
+import type { Exec } from '../registry/exec.js';
+import { getManifest, headManifest, manifestHoldsImage, type RegistryApi } from '../registry/manifest.js';
+import type { RetryPolicy } from '../registry/retry.js';
+import { basicAuthorization, getRegistryCredentials } from './client.js';
+import type { RegistryEndpoint } from './names.js';
+import { ensureRepository, type RepositoryResult, type RepositorySettings } from './repository.js';
+
+export interface PushSettings {
+  /** The local image to push: an image id, name:tag or name@digest known to the docker daemon. */
+  image: string;
+  /** Tags to push, already validated (at least one). */
+  tags: string[];
+  /** Repository settings; `name` is the ECR repository. */
+  repository: RepositorySettings;
+  /**
+   * Where docker login/push and manifest reads go when it is not the ECR host itself (moto,
+   * LocalStack, a pull-through proxy). Unset: the registry host from the repository URI, over https.
+   */
+  registryEndpoint?: RegistryEndpoint;
+  /** Retries for docker push and registry reads (exponential backoff, full jitter). */
+  retry: RetryPolicy;
+  /** Parent directory of the private docker config dir; RUNNER_TEMP or the OS temp dir by default. */
+  configDirBase?: string;
+}
+
+export interface PushPorts {
+  ecr: Pick<ECRClient, 'send'>;
+  exec: Exec;
+  clock: Clock;
+  logger: Logger;
+  /** core.setSecret in actions: called with the token and password before anything else happens. */
+  mask: SecretMasker;
+  /** Told the docker config dir (and registry host) before login writes credentials into it (post-step state). */
+  onDockerConfig?(dir: string, registryHost: string): void;
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+export interface TagResult {
+  tag: string;
+  reference: string;
+  /** `pushed`, or `unchanged` when the registry already had this image under the tag. */
+  action: 'pushed' | 'unchanged';
+  digest: string;
+}
+
+export interface PushResult {
+  /** The registry host pushed to (`<acct>.dkr.ecr.<region>.amazonaws.com`, or the endpoint override). */
+  registry: string;
+  /** `<registry>/<repository>`: where the image can be pulled from. */
+  repositoryUri: string;
+  /** The repository URI ECR reports (differs from repositoryUri only with an endpoint override). */
+  ecrRepositoryUri: string;
+  /** Manifest digest the registry serves for the pushed tags. */
+  digest: string;
+  /** `<repositoryUri>@<digest>` — the immutable reference later stages deploy. */
+  image: string;
+  tags: TagResult[];
+  tokenExpiresAt?: Date;
+  repository: RepositoryResult;
+  /** The private docker config directory (removed by cleanupDockerConfig / the post step). */
+  dockerConfigDir: string;
+  localImageId: string;
+}
+
+export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promise<PushResult> {
+  const { logger } = ports;
+  // 1. Read-only checks first: the local image must exist before anything is created or pushed.
+  const local = await inspectImage(ports.exec, settings.image);
+  if (!local) {
+    throw ConfigurationError.forInput('image', settings.image, 'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)');
+  }
+  logger.info(`Local image ${settings.image} is ${local.id}`);
+
+  // 2. Credentials, masked before anything could print them.
+  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
+
+  // 3. The repository, with safe settings.
+  const repository = await ensureRepository(ports.ecr, settings.repository, logger);
+  const ecrHost = repository.repositoryUri.split('/', 1)[0]!;
+  const registry = settings.registryEndpoint?.host ?? ecrHost;
+  const repositoryUri = `${registry}/${repository.name}`;
+  const api: RegistryApi = {
+    baseUrl: settings.registryEndpoint?.baseUrl ?? `https://${ecrHost}`,
+    authorization: basicAuthorization(credentials),
+    clock: ports.clock,
+    retry: settings.retry,
+    ...(ports.fetch ? { fetch: ports.fetch } : {}),
+  };
+
+  // 4. docker login into a private config dir, recorded before login writes the credentials.
+  const dockerConfigDir = await createDockerConfigDir(settings.configDirBase);
+  ports.onDockerConfig?.(dockerConfigDir, registry);
+  const session: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
+  await dockerLogin(session, { host: registry, username: credentials.username, password: credentials.password });
+  logger.info(`Logged in to ${registry} (docker config in a private directory)`);
+
+  // 5. Every tag checked before the first push: an immutable tag holding other content stops here.
+  const plan: Array<{ tag: string; existing?: string; same: boolean }> = [];
+  for (const tag of settings.tags) {
+    const existing = await getManifest(api, repository.name, tag);
+    const same = existing ? await manifestHoldsImage(api, repository.name, existing, local.id) : false;
+    plan.push({ tag, existing: existing?.digest, same });
+  }
+  const conflicts = plan.filter((p) => p.existing && !p.same);
+  if (conflicts.length > 0 && repository.tagMutability === 'IMMUTABLE') {
+    const names = conflicts.map((c) => `'${c.tag}' (holds ${c.existing})`).join(', ');
+    throw new GateFailure(
+      `tag invalid: the image tag${conflicts.length > 1 ? 's' : ''} ${names} already exist${conflicts.length > 1 ? '' : 's'} in the '${repository.name}' repository with other content than ${settings.image} (${local.id}) and cannot be overwritten because the repository is immutable. Push under a new tag (e.g. the commit SHA); nothing was pushed.`,
+    );
+  }
+  for (const c of conflicts) logger.warning(`Tag '${c.tag}' held ${c.existing}; it will be moved (the repository's tags are MUTABLE)`);
+
+  // 6. Tag and push what is not there yet.
+  const tags: TagResult[] = [];
+  for (const p of plan) {
+    const reference = `${repositoryUri}:${p.tag}`;
+    if (p.same && p.existing) {
+      logger.info(`${reference} already holds this image (${p.existing}); not pushed again`);
+      tags.push({ tag: p.tag, reference, action: 'unchanged', digest: p.existing });
+      continue;
+    }
+    await tagImage(ports.exec, local.id, reference);
+    const digest = await pushImage(session, reference, {
+      clock: ports.clock,
+      logger,
+      retry: settings.retry,
+      ...(ports.random ? { random: ports.random } : {}),
+    });
+    logger.info(`Pushed ${reference} → ${digest}`);
+    tags.push({ tag: p.tag, reference, action: 'pushed', digest });
+  }
+
+  // 7. Read every tag back: the registry must serve the digest the push reported.
+  for (const t of tags) {
+    const served = await headManifest(api, repository.name, t.tag);
+    if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
+    if (served.digest !== t.digest) {
+      throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
+    }
+  }
+  const digest = (tags.find((t) => t.action === 'pushed') ?? tags[0]!).digest;
+  const stray = tags.filter((t) => t.digest !== digest);
+  if (stray.length > 0) {
+    logger.warning(`Some tags hold the same image under another manifest digest: ${stray.map((t) => `${t.tag} → ${t.digest}`).join(', ')}`);
+  }
+  if (credentials.expiresAt && credentials.expiresAt.getTime() <= ports.clock.now()) {
+    logger.warning(`The ECR token's expiry (${credentials.expiresAt.toISOString()}) has already passed`);
+  }
+
+  return {
+    registry,
+    repositoryUri,
+    ecrRepositoryUri: repository.repositoryUri,
+    digest,
+    image: `${repositoryUri}@${digest}`,
+    tags,
+    ...(credentials.expiresAt ? { tokenExpiresAt: credentials.expiresAt } : {}),
+    repository,
+    dockerConfigDir,
+    localImageId: local.id,
+  };
+}
+
+/** The post step: log out of the registry and delete the private docker config directory. */
+export async function cleanupDockerConfig(exec: Exec, dir: string, registryHost: string | undefined, logger: Logger): Promise<void> {
+  if (registryHost) {
+    try {
+      await dockerLogout({ exec, configDir: dir }, registryHost);
+      logger.info(`Logged out of ${registryHost}`);
+    } catch (error) {
+      logger.warning(`docker logout from ${registryHost} failed: ${error instanceof Error ? error.message : String(error)}; deleting the config directory anyway`);
+    }
+  }
+  await removeDockerConfigDir(dir);
+  logger.info('Deleted the private docker config directory');
+}

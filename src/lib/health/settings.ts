@@ -1,0 +1,86 @@
+/** health-gate's typed settings, parsed once from inputs. */
+import { ConfigurationError } from '../runtime/errors.js';
+import { type Inputs, parseList, parseUrl } from '../runtime/inputs.js';
+import type { HealthPolicy } from './probe.js';
+
+export interface HealthSettings {
+  /** Full URLs to probe (base URLs joined with each path). */
+  urls: URL[];
+  paths: string[];
+  headers: Record<string, string>;
+  policy: HealthPolicy;
+}
+
+export const DEFAULT_PATHS = ['/health', '/ready'];
+
+export function parsePolicy(inputs: Inputs): HealthPolicy {
+  const expectedStatus = parseStatusCodes('expected-status', inputs.string('expected-status', '200'));
+  const expectJson = parseExpectJson(inputs.map('expect-json'));
+  const latency = inputs.raw('latency-budget');
+  return {
+    expectedStatus,
+    consecutiveSuccesses: inputs.int('consecutive-successes', 3, { min: 1, max: 1000 }),
+    intervalMs: inputs.duration('interval', '2s'),
+    attemptTimeoutMs: inputs.duration('attempt-timeout', '5s'),
+    deadlineMs: inputs.duration('timeout', '5m'),
+    expectJson,
+    latencyBudgetMs: latency ? inputs.duration('latency-budget', 0) : undefined,
+  };
+}
+
+/** Parses `Name: value` lines; the values are secrets (auth headers) — the caller masks them. */
+export function parseHeaders(raw: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of raw.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      // Do not echo the line: it may hold a credential.
+      throw new ConfigurationError(
+        `Input 'headers' has a line that is not 'Name: value' (header name '${name.slice(0, 40)}'): write one header per line, e.g. 'Authorization: Bearer …'.`,
+      );
+    }
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+export function parseStatusCodes(input: string, raw: string): number[] {
+  const codes = new Set<number>();
+  for (const item of parseList(raw)) {
+    const range = /^(\d{3})-(\d{3})$/.exec(item);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (from > to || from < 100 || to > 599) throw ConfigurationError.forInput(input, raw, 'status codes or ranges such as 200, 204 or 200-299');
+      for (let c = from; c <= to; c++) codes.add(c);
+    } else if (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599) {
+      codes.add(Number(item));
+    } else {
+      throw ConfigurationError.forInput(input, raw, 'status codes or ranges such as 200, 204 or 200-299');
+    }
+  }
+  if (codes.size === 0) throw ConfigurationError.forInput(input, raw, 'at least one status code');
+  return [...codes];
+}
+
+function parseExpectJson(pairs: Map<string, string>): Record<string, unknown> | undefined {
+  if (pairs.size === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of pairs) {
+    try {
+      out[key] = JSON.parse(value);
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function parseUrlSettings(inputs: Inputs): { urls: URL[]; paths: string[] } {
+  const bases = inputs.list('url').map((u) => parseUrl('url', u));
+  const paths = inputs.list('paths', DEFAULT_PATHS);
+  for (const p of paths) {
+    if (!p.startsWith('/')) throw ConfigurationError.forInput('paths', p, "paths starting with '/', e.g. /health");
+  }
+  return { urls: bases, paths };
+}

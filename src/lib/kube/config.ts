@@ -1,0 +1,78 @@
+/**
+ * Loading a kubeconfig explicitly. `KubeConfig.loadFromDefault()` silently falls back to
+ * localhost:8080 when nothing is configured; a deploy tool must instead fail loudly and say where
+ * it looked.
+ */
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ConfigurationError } from '../runtime/errors.js';
+
+export type KubeconfigSource =
+  | { kind: 'file'; path: string; context?: string }
+  | { kind: 'inline'; content: string; context?: string }
+  | { kind: 'in-cluster' };
+
+export interface KubeconfigSettings {
+  /** Path to a kubeconfig file (input `kubeconfig`), else $KUBECONFIG. */
+  file?: string;
+  /** The kubeconfig itself (input `kubeconfig-content`), e.g. from a secret. */
+  content?: string;
+  context?: string;
+  /** Use the pod's service account (input `in-cluster: true`). */
+  inCluster?: boolean;
+}
+
+export function resolveKubeconfigSource(
+  settings: KubeconfigSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeconfigSource {
+  if (settings.inCluster) return { kind: 'in-cluster' };
+  if (settings.content) return { kind: 'inline', content: settings.content, context: settings.context };
+  const file = settings.file || env.KUBECONFIG?.split(':')[0];
+  if (file) return { kind: 'file', path: file, context: settings.context };
+  throw new ConfigurationError(
+    "No Kubernetes cluster configured: set input 'kubeconfig' (a path), 'kubeconfig-content', or the " +
+      'KUBECONFIG environment variable (e.g. after `aws eks update-kubeconfig`).',
+  );
+}
+
+/** Loads a KubeConfig and checks it names a current cluster with a server. */
+export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    switch (source.kind) {
+      case 'in-cluster':
+        kc.loadFromCluster();
+        break;
+      case 'inline':
+        kc.loadFromString(source.content);
+        break;
+      case 'file':
+        if (!existsSync(source.path)) {
+          throw new ConfigurationError(`Kubeconfig file '${source.path}' does not exist: check input 'kubeconfig' or KUBECONFIG.`);
+        }
+        kc.loadFromFile(source.path);
+        break;
+    }
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(
+      `The kubeconfig could not be read (${source.kind === 'file' ? source.path : source.kind}): ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (source.kind !== 'in-cluster' && source.context) {
+    if (!kc.getContexts().some((c) => c.name === source.context)) {
+      throw new ConfigurationError(
+        `Input 'context' is '${source.context}': the kubeconfig has contexts ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}.`,
+      );
+    }
+    kc.setCurrentContext(source.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster || !cluster.server) {
+    throw new ConfigurationError(
+      'The kubeconfig has no current cluster with a server address: set current-context or input \'context\'.',
+    );
+  }
+  return kc;
+}

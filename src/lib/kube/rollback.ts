@@ -1,0 +1,359 @@
+/**
+ * Rollback: return every workload a deploy changed to the revision recorded before apply.
+ *
+ * - Deployment: the target ReplicaSet's pod template (minus its pod-template-hash label) replaces
+ *   the Deployment's template, and the ReplicaSet's own annotations (change-cause and the like)
+ *   come back with it — the same effect as `kubectl rollout undo`.
+ * - StatefulSet / DaemonSet: the target ControllerRevision's `data` is a strategic merge patch of the
+ *   object (`spec.template` with `$patch: replace`); it is applied as such.
+ * - Workloads this deploy CREATED have nothing to go back to. Decision: they are left in place and
+ *   reported (a new StatefulSet may already own volumes; deleting is a separate, explicit choice:
+ *   `deleteCreated: true` deletes them). Jobs are never rolled back (they run to completion; a Job's
+ *   template is immutable), they are reported.
+ * - Workloads the deploy did not change are left alone.
+ *
+ * `planRollback` is pure (records + live objects → actions); `executeRollback` writes;
+ * `rollbackAndGate` writes and then gates the rolled-back workloads with the rollout gate.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import { describeError } from '../runtime/errors.js';
+import { refKey, type ObjectRef, type WorkloadRecord } from './types.js';
+import { collectionPath, kubeJson, KubeApiError, objectPath, type KubeObject } from './watch.js';
+import { runRolloutGate, type GateResult } from '../gates/gate.js';
+import { selectorToString } from '../gates/rules.js';
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** Annotations that describe the Deployment itself and are never copied from a ReplicaSet. */
+const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION_ANNOTATION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+export const ROLLBACK_FIELD_MANAGER = 'phlo-deploy-rollback';
+
+/** Where to go: the revision recorded before apply, the one before the current, or a number. */
+export type RollbackTarget = 'recorded' | 'previous' | number;
+
+export interface LiveWorkload {
+  /** The live object; absent when it no longer exists. */
+  object?: KubeObject;
+  /** Deployment: its ReplicaSets; StatefulSet/DaemonSet: its ControllerRevisions. */
+  history: KubeObject[];
+}
+
+export type RollbackAction =
+  | {
+      type: 'patch';
+      ref: ObjectRef;
+      fromRevision?: number;
+      toRevision: number;
+      toName: string;
+      patchType: 'json' | 'strategic';
+      patch: unknown;
+    }
+  | { type: 'skip'; ref: ObjectRef; reason: string }
+  | { type: 'leave-created'; ref: ObjectRef; reason: string }
+  | { type: 'delete-created'; ref: ObjectRef; reason: string }
+  | { type: 'impossible'; ref: ObjectRef; reason: string };
+
+export interface RollbackPlanOptions {
+  target?: RollbackTarget;
+  deleteCreated?: boolean;
+}
+
+export function revisionOf(o: KubeObject): number {
+  if (o.kind === 'ControllerRevision' || typeof o.revision === 'number') return Number(o.revision ?? 0);
+  return Number(o.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
+}
+
+/** The live workload's current revision number. */
+export function currentRevision(kind: string, live: LiveWorkload): number | undefined {
+  const obj = live.object;
+  if (!obj) return undefined;
+  if (kind === 'Deployment') {
+    const r = obj.metadata.annotations?.[REVISION_ANNOTATION];
+    return r ? Number(r) : undefined;
+  }
+  if (kind === 'StatefulSet') {
+    const name = obj.status?.updateRevision as string | undefined;
+    const hit = live.history.find((h) => h.metadata.name === name);
+    if (hit) return revisionOf(hit);
+  }
+  const max = Math.max(0, ...live.history.map(revisionOf));
+  return max || undefined;
+}
+
+/** Pure: decide, per record, what the rollback does. Order follows the records. */
+export function planRollback(
+  records: WorkloadRecord[],
+  live: ReadonlyMap<string, LiveWorkload>,
+  options: RollbackPlanOptions = {},
+): RollbackAction[] {
+  const target = options.target ?? 'recorded';
+  const actions: RollbackAction[] = [];
+  for (const record of records) {
+    const ref: ObjectRef = { apiVersion: record.apiVersion, kind: record.kind, namespace: record.namespace, name: record.name };
+    const state = live.get(refKey(ref));
+    if (record.kind === 'Job') {
+      actions.push({ type: 'skip', ref, reason: 'Jobs are not rolled back (a Job runs once; its template is immutable)' });
+      continue;
+    }
+    if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(record.kind)) {
+      actions.push({ type: 'impossible', ref, reason: `${record.kind} has no revision history to roll back to` });
+      continue;
+    }
+    if (record.created && target === 'recorded') {
+      actions.push(
+        options.deleteCreated
+          ? { type: 'delete-created', ref, reason: 'created by this deploy; deleted because delete-created is set' }
+          : { type: 'leave-created', ref, reason: 'created by this deploy: no earlier revision; left in place' },
+      );
+      continue;
+    }
+    if (target === 'recorded' && !record.changed) {
+      actions.push({ type: 'skip', ref, reason: 'not changed by this deploy' });
+      continue;
+    }
+    if (!state?.object) {
+      actions.push({ type: 'impossible', ref, reason: 'it no longer exists' });
+      continue;
+    }
+    const history = [...state.history].sort((a, b) => revisionOf(a) - revisionOf(b));
+    const from = currentRevision(record.kind, state);
+    let to: KubeObject | undefined;
+    if (target === 'recorded') {
+      const prev = record.previousRevision;
+      if (!prev) {
+        actions.push({ type: 'impossible', ref, reason: 'no revision was recorded before apply' });
+        continue;
+      }
+      to = history.find((h) => h.metadata.name === prev.name) ?? history.find((h) => revisionOf(h) === prev.revision);
+      if (!to) {
+        actions.push({ type: 'impossible', ref, reason: `recorded revision ${prev.revision} (${prev.name}) is no longer in its history` });
+        continue;
+      }
+    } else if (target === 'previous') {
+      const older = history.filter((h) => from === undefined || revisionOf(h) < from);
+      to = older[older.length - 1];
+      if (!to) {
+        actions.push({ type: 'impossible', ref, reason: `no revision before the current one${from !== undefined ? ` (${from})` : ''}` });
+        continue;
+      }
+    } else {
+      to = history.find((h) => revisionOf(h) === target);
+      if (!to) {
+        const have = history.map(revisionOf).join(', ') || 'none';
+        actions.push({ type: 'impossible', ref, reason: `revision ${target} not found (revisions: ${have})` });
+        continue;
+      }
+    }
+    const toRevision = revisionOf(to);
+    if (record.kind === 'Deployment') {
+      const template = templateWithoutHash(to.spec?.template);
+      if (deepEqual(templateWithoutHash(state.object.spec?.template), template)) {
+        actions.push({ type: 'skip', ref, reason: `already at the template of revision ${toRevision}` });
+        continue;
+      }
+      const annotations: Record<string, string> = {};
+      for (const [k, v] of Object.entries(state.object.metadata.annotations ?? {})) if (DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
+      for (const [k, v] of Object.entries(to.metadata.annotations ?? {})) if (!DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
+      actions.push({
+        type: 'patch',
+        ref,
+        fromRevision: from,
+        toRevision,
+        toName: to.metadata.name,
+        patchType: 'json',
+        patch: [
+          { op: 'replace', path: '/spec/template', value: template },
+          { op: 'replace', path: '/metadata/annotations', value: annotations },
+        ],
+      });
+    } else {
+      const data = (to.data ?? {}) as { spec?: { template?: unknown } };
+      const revTemplate = stripPatchDirective(data.spec?.template);
+      if (revTemplate !== undefined && deepEqual(stripPatchDirective(state.object.spec?.template), revTemplate)) {
+        actions.push({ type: 'skip', ref, reason: `already at the template of revision ${toRevision}` });
+        continue;
+      }
+      actions.push({ type: 'patch', ref, fromRevision: from, toRevision, toName: to.metadata.name, patchType: 'strategic', patch: data });
+    }
+  }
+  return actions;
+}
+
+function templateWithoutHash(template: unknown): unknown {
+  if (!template || typeof template !== 'object') return template;
+  const copy = JSON.parse(JSON.stringify(template)) as { metadata?: { labels?: Record<string, string> } };
+  if (copy.metadata?.labels) delete copy.metadata.labels['pod-template-hash'];
+  return copy;
+}
+
+function stripPatchDirective(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripPatchDirective);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (k !== '$patch') out[k] = stripPatchDirective(v);
+    return out;
+  }
+  return value;
+}
+
+/** Structural equality, key order ignored; null/undefined/empty-object members count as absent. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(normalize(value)) ?? 'undefined';
+}
+
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = normalize((value as Record<string, unknown>)[k]);
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) continue;
+      out[k] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
+const PLURAL: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' };
+
+/** Reads the live objects and their revision history for the records. */
+export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
+  const out = new Map<string, LiveWorkload>();
+  await Promise.all(
+    refs.map(async (ref) => {
+      const plural = PLURAL[ref.kind];
+      if (!plural) return;
+      let object: KubeObject | undefined;
+      try {
+        object = await kubeJson<KubeObject>(kc, 'GET', objectPath(ref.apiVersion, plural, ref.namespace, ref.name));
+      } catch (error) {
+        if (error instanceof KubeApiError && error.code === 404) {
+          out.set(refKey(ref), { history: [] });
+          return;
+        }
+        throw error;
+      }
+      let history: KubeObject[] = [];
+      if (ref.kind !== 'Job' && object.spec?.selector) {
+        const historyPlural = ref.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions';
+        const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('apps/v1', historyPlural, ref.namespace), {
+          query: { labelSelector: selectorToString(object.spec.selector) },
+        });
+        history = list.items
+          .filter((h) => h.metadata.ownerReferences?.some((o) => o.uid === object!.metadata.uid))
+          .map((h) => ({ ...h, kind: ref.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision' }));
+      }
+      out.set(refKey(ref), { object, history });
+    }),
+  );
+  return out;
+}
+
+export interface RollbackOutcome {
+  ref: ObjectRef;
+  action: RollbackAction['type'];
+  outcome: 'rolled-back' | 'skipped' | 'left' | 'deleted' | 'error';
+  fromRevision?: number;
+  toRevision?: number;
+  message: string;
+}
+
+/** Applies a plan. Errors per workload are reported, not thrown (the others still roll back). */
+export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], logger: Logger): Promise<RollbackOutcome[]> {
+  const outcomes: RollbackOutcome[] = [];
+  for (const action of plan) {
+    const { ref } = action;
+    const path = objectPath(ref.apiVersion, PLURAL[ref.kind] ?? '', ref.namespace, ref.name);
+    switch (action.type) {
+      case 'patch':
+        try {
+          await kubeJson(kc, 'PATCH', path, {
+            query: { fieldManager: ROLLBACK_FIELD_MANAGER },
+            body: action.patch,
+            contentType: action.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+          });
+          const message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
+          logger.info(`${refKey(ref)}: ${message}`);
+          outcomes.push({ ref, action: action.type, outcome: 'rolled-back', fromRevision: action.fromRevision, toRevision: action.toRevision, message });
+        } catch (error) {
+          const message = `rollback failed: ${describeError(error)}`;
+          logger.warning(`${refKey(ref)}: ${message}`);
+          outcomes.push({ ref, action: action.type, outcome: 'error', toRevision: action.toRevision, message });
+        }
+        break;
+      case 'delete-created':
+        try {
+          await kubeJson(kc, 'DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+          logger.info(`${refKey(ref)}: deleted (${action.reason})`);
+          outcomes.push({ ref, action: action.type, outcome: 'deleted', message: action.reason });
+        } catch (error) {
+          outcomes.push({ ref, action: action.type, outcome: 'error', message: `delete failed: ${describeError(error)}` });
+        }
+        break;
+      case 'leave-created':
+        logger.info(`${refKey(ref)}: ${action.reason}`);
+        outcomes.push({ ref, action: action.type, outcome: 'left', message: action.reason });
+        break;
+      case 'skip':
+        outcomes.push({ ref, action: action.type, outcome: 'skipped', message: action.reason });
+        break;
+      case 'impossible':
+        logger.warning(`${refKey(ref)}: cannot roll back: ${action.reason}`);
+        outcomes.push({ ref, action: action.type, outcome: 'error', message: `cannot roll back: ${action.reason}` });
+        break;
+    }
+  }
+  return outcomes;
+}
+
+export interface RollbackResult {
+  outcomes: RollbackOutcome[];
+  /** The rollout gate run on the rolled-back workloads (absent when nothing was patched). */
+  gate?: GateResult;
+  /** True when every patch applied and the rolled-back workloads became healthy. */
+  healthy: boolean;
+}
+
+export interface RollbackOptions extends RollbackPlanOptions {
+  logger: Logger;
+  clock: Clock;
+  /** Deadline for the gate on the rolled-back workloads, ms. */
+  gateTimeoutMs: number;
+  restartLimit?: number;
+  signal?: AbortSignal;
+}
+
+/** Plans, applies and gates a rollback of the given records. */
+export async function rollbackAndGate(kc: KubeConfig, records: WorkloadRecord[], options: RollbackOptions): Promise<RollbackResult> {
+  const live = await fetchLive(kc, records);
+  const plan = planRollback(records, live, options);
+  const outcomes = await executeRollback(kc, plan, options.logger);
+  const patched = outcomes.filter((o) => o.outcome === 'rolled-back').map((o) => o.ref);
+  let gate: GateResult | undefined;
+  if (patched.length > 0) {
+    options.logger.info(`gating the rollback of ${patched.length} workload(s)`);
+    gate = await runRolloutGate(kc, patched, {
+      timeoutMs: options.gateTimeoutMs,
+      restartLimit: options.restartLimit,
+      logger: options.logger,
+      clock: options.clock,
+      signal: options.signal,
+    });
+  }
+  const healthy = !outcomes.some((o) => o.outcome === 'error') && (gate === undefined || gate.verdict === 'success');
+  return { outcomes, gate, healthy };
+}

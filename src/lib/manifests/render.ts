@@ -1,0 +1,249 @@
+/**
+ * render: k8s/ (base + environment overlay) → validated, pinned, labelled objects, written as one
+ * YAML stream. Order: find files → parse (size/alias limits) → substitute declared variables →
+ * validate → merge overlays → replicas → images → secrets placeholder → labels/annotations →
+ * final checks → write. Nothing is written unless every check passed.
+ */
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import type { Logger, SecretMasker } from '../runtime/logger.js';
+import type { ObjectRef } from '../kube/types.js';
+import { refKey } from '../kube/types.js';
+import {
+  DEFAULT_LOAD_LIMITS,
+  describeSource,
+  displayPath,
+  isInside,
+  loadDocuments,
+  realRoots,
+  resolveManifestFiles,
+  type LoadLimits,
+  type SourceDocument,
+} from './load.js';
+import { identityKey, validateObjects, type Manifest } from './validate.js';
+import { deepMerge, isPlainObject } from './merge.js';
+import { defaultSettings, loadSettings, substituteVariables, type EnvironmentSettings } from './settings.js';
+import { parseImage, pinImages } from './images.js';
+import { placeholderSecret, type SecretValues } from './secrets.js';
+import { podTemplatePath, tierIndex } from './kinds.js';
+import { dumpDocuments } from './yaml.js';
+
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_ENVIRONMENT = 'phlo.dev/environment';
+export const MANAGER = 'phlo-deploy';
+export const ANNOTATION_COMMIT = 'phlo.dev/commit';
+export const ANNOTATION_RUN_URL = 'phlo.dev/run-url';
+
+export interface RenderSettings {
+  /** The workspace root; every manifest must resolve inside it. */
+  workspace: string;
+  /** Input 'manifests': a k8s/ folder (with base/ and environments/) or files, folders, globs. */
+  manifests: string[];
+  environment: string;
+  /** Input 'settings' for globs mode: a settings.yaml (its sibling *.yaml are NOT overlays then). */
+  settingsFile?: string;
+  /** name → registry/repo@sha256:… (already validated by parseImagesInput). */
+  images: ReadonlyMap<string, string>;
+  labels: ReadonlyMap<string, string>;
+  annotations: ReadonlyMap<string, string>;
+  /** Secret built from env-file/secrets inputs (values stay in memory). */
+  secret?: { name: string; namespace: string; values: SecretValues };
+  commit?: string;
+  runUrl?: string;
+  /** Output file (the rendered YAML stream); when absent, nothing is written. */
+  output?: string;
+  limits?: LoadLimits;
+}
+
+export interface RenderResult {
+  environment: string;
+  objects: Manifest[];
+  refs: ObjectRef[];
+  /** The written file, if any. */
+  path?: string;
+  settings: EnvironmentSettings;
+  /** Images from the input that no container used. */
+  unusedImages: string[];
+}
+
+interface Layout {
+  baseFiles: string[];
+  overlayFiles: string[];
+  settingsFile?: string;
+}
+
+function resolveLayout(s: RenderSettings, roots: string[]): Layout {
+  const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
+  const single = s.manifests.length === 1 ? path.resolve(s.workspace, s.manifests[0]!) : undefined;
+  if (single && existsSync(path.join(single, 'base')) && statSync(path.join(single, 'base')).isDirectory()) {
+    const baseFiles = resolveManifestFiles('manifests', [path.join(single, 'base')], s.workspace, roots, limits);
+    const envRoot = path.join(single, 'environments');
+    const envDir = path.join(envRoot, s.environment);
+    if (!existsSync(envDir)) {
+      const known = existsSync(envRoot) ? readdirSync(envRoot).filter((d) => statSync(path.join(envRoot, d)).isDirectory()) : [];
+      throw ConfigurationError.forInput('environment', s.environment, `one of the environments in ${displayPath(envRoot, roots)}: ${known.join(', ') || '(none)'}`);
+    }
+    const envFiles = resolveManifestFiles('manifests', [envDir], s.workspace, roots, limits);
+    const settingsFile = envFiles.find((f) => /^settings\.ya?ml$/.test(path.basename(f)) && path.dirname(f) === realpathSync(envDir));
+    return { baseFiles, overlayFiles: envFiles.filter((f) => f !== settingsFile), settingsFile };
+  }
+  const baseFiles = resolveManifestFiles('manifests', s.manifests, s.workspace, roots, limits);
+  let settingsFile: string | undefined;
+  if (s.settingsFile) {
+    [settingsFile] = resolveManifestFiles('settings', [s.settingsFile], s.workspace, roots, limits);
+  }
+  return { baseFiles: baseFiles.filter((f) => f !== settingsFile), overlayFiles: [], settingsFile };
+}
+
+/** Substitutes declared variables per document; an undeclared one names the file and variable. */
+function substitute(docs: SourceDocument[], settings: EnvironmentSettings, settingsShown: string): SourceDocument[] {
+  const problems: string[] = [];
+  const out = docs.map((d) => {
+    const undeclared = new Set<string>();
+    const object = substituteVariables(d.object, settings.variables, undeclared) as Record<string, unknown>;
+    for (const name of undeclared) {
+      problems.push(
+        `${describeSource(d)}: \${${name}} is not a declared variable: declare it under 'variables' in ${settingsShown} ` +
+          `or write $\${${name}} for a literal.`,
+      );
+    }
+    return { ...d, object };
+  });
+  if (problems.length) throw new ConfigurationErrors(problems);
+  return out;
+}
+
+export function renderManifests(s: RenderSettings, logger: Logger): RenderResult {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.environment) || s.environment.length > 63) {
+    throw ConfigurationError.forInput('environment', s.environment, 'a lowercase name such as production, staging or local (a valid label value)');
+  }
+  const roots = realRoots([s.workspace]);
+  if (roots.length === 0) throw ConfigurationError.forInput('workspace', s.workspace, 'an existing folder');
+  const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
+  const layout = resolveLayout(s, roots);
+  const settingsShown = layout.settingsFile ? displayPath(layout.settingsFile, roots) : 'the environment settings';
+  const settings = layout.settingsFile ? loadSettings(layout.settingsFile, settingsShown, s.environment) : defaultSettings(s.environment);
+
+  // 1. parse + substitute + validate base and overlays (all problems of one stage together)
+  const baseDocs = substitute(loadDocuments(layout.baseFiles, roots, limits), settings, settingsShown);
+  const overlayDocs = substitute(loadDocuments(layout.overlayFiles, roots, limits), settings, settingsShown);
+  const base = validateObjects(baseDocs, { defaultNamespace: settings.defaultNamespace });
+  const overlays = validateObjects(overlayDocs, { defaultNamespace: settings.defaultNamespace });
+
+  // 2. merge overlays by (group, kind, namespace, name)
+  const byKey = new Map(base.map((m) => [identityKey(m.ref), m]));
+  const objects = [...base];
+  for (const o of overlays) {
+    const target = byKey.get(identityKey(o.ref));
+    if (target) {
+      target.object = deepMerge(target.object, o.object) as Manifest['object'];
+      target.source = `${target.source} + ${o.source}`;
+    } else {
+      objects.push(o);
+      byKey.set(identityKey(o.ref), o);
+    }
+  }
+
+  const problems: string[] = [];
+  // 3. replicas from settings
+  for (const [key, replicas] of settings.replicas) {
+    const [ns, name] = key.split('/');
+    const target = objects.find(
+      (m) => (m.ref.kind === 'Deployment' || m.ref.kind === 'StatefulSet') && m.ref.namespace === ns && m.ref.name === name,
+    );
+    if (!target) problems.push(`${settingsShown}: replicas: no Deployment or StatefulSet '${key}' in the manifests.`);
+    else (target.object.spec as Record<string, unknown>).replicas = replicas;
+  }
+
+  // 4. secret placeholder
+  if (s.secret) {
+    const clash = objects.find((m) => m.ref.kind === 'Secret' && m.ref.namespace === s.secret!.namespace && m.ref.name === s.secret!.name);
+    if (clash) {
+      problems.push(`Secret '${s.secret.namespace}/${s.secret.name}' from inputs 'env-file'/'secrets' is also defined in ${clash.source}: keep one.`);
+    } else {
+      objects.push({
+        ref: { apiVersion: 'v1', kind: 'Secret', namespace: s.secret.namespace, name: s.secret.name },
+        object: placeholderSecret(s.secret, [...s.secret.values.keys()]),
+        source: "inputs 'env-file'/'secrets'",
+        scope: 'namespaced',
+      });
+    }
+  }
+  for (const m of objects) {
+    if (m.ref.kind === 'Secret' && (m.object.data !== undefined || m.object.stringData !== undefined)) {
+      problems.push(`${m.source}: Secret '${m.ref.name}' has literal data in the manifests: provide values through inputs 'env-file' or 'secrets' instead.`);
+    }
+  }
+  if (problems.length) throw new ConfigurationErrors(problems);
+
+  // 5. images: settings defaults, input wins
+  const images = new Map<string, string>();
+  for (const [k, v] of settings.images) {
+    const parsed = parseImage(v);
+    if (!parsed || (settings.requireDigests && !parsed.digest)) {
+      problems.push(`${settingsShown}: images: '${k}' is '${v}': expected registry/repository[:tag]@sha256:<64 hex digits>.`);
+    } else images.set(k, v);
+  }
+  if (problems.length) throw new ConfigurationErrors(problems);
+  for (const [k, v] of s.images) images.set(k, v);
+  const pin = pinImages(objects, images, settings.requireDigests, s.environment);
+  const unusedImages = pin.unused.filter((n) => s.images.has(n));
+  for (const n of unusedImages) logger.warning(`Input 'images': no container uses image '${n}'.`);
+
+  // 6. labels and annotations
+  const labels: Record<string, string> = {
+    ...Object.fromEntries(s.labels),
+    [LABEL_MANAGED_BY]: MANAGER,
+    [LABEL_PART_OF]: 'phlo',
+    [LABEL_ENVIRONMENT]: s.environment,
+  };
+  const annotations: Record<string, string> = { ...Object.fromEntries(s.annotations) };
+  if (s.commit) annotations[ANNOTATION_COMMIT] = s.commit;
+  if (s.runUrl) annotations[ANNOTATION_RUN_URL] = s.runUrl;
+  for (const m of objects) {
+    const md = m.object.metadata;
+    md.labels = { ...((md.labels as Record<string, string>) ?? {}), ...labels };
+    if (Object.keys(annotations).length) md.annotations = { ...((md.annotations as Record<string, string>) ?? {}), ...annotations };
+    const tpath = podTemplatePath(m.ref.kind);
+    if (tpath) {
+      let node: unknown = m.object;
+      for (const p of tpath) node = isPlainObject(node) ? node[p] : undefined;
+      if (isPlainObject(node)) {
+        const tmd = (isPlainObject(node.metadata) ? node.metadata : (node.metadata = {})) as Record<string, unknown>;
+        tmd.labels = { ...((tmd.labels as Record<string, string>) ?? {}), ...labels };
+      }
+    }
+  }
+
+  // 7. final pass: the merged objects must still be valid (overlays can break them)
+  const final = validateObjects(
+    objects.map((m, i) => ({ source: m.source, index: i + 1, object: m.object })),
+    {},
+  ).map((m, i) => ({ ...m, source: objects[i]!.source }));
+  final.sort((a, b) => tierIndex(a.ref.kind) - tierIndex(b.ref.kind) || refKey(a.ref).localeCompare(refKey(b.ref)));
+
+  const result: RenderResult = {
+    environment: s.environment,
+    objects: final,
+    refs: final.map((m) => m.ref),
+    settings,
+    unusedImages,
+  };
+  if (s.output) result.path = writeRendered(final, s.output, s.environment);
+  return result;
+}
+
+/** Writes the rendered YAML stream atomically (temp file + rename). Returns the path. */
+export function writeRendered(objects: readonly Manifest[], output: string, environment: string): string {
+  const abs = path.resolve(output);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  const header = `# Rendered by phlo-deploy for environment '${environment}': ${objects.length} objects.\n# Secret values are not here: apply injects them in memory.\n`;
+  const tmp = `${abs}.${process.pid}.tmp`;
+  writeFileSync(tmp, header + dumpDocuments(objects.map((m) => m.object)), { mode: 0o644 });
+  renameSync(tmp, abs);
+  return abs;
+}
+
+export { isInside };

@@ -1,0 +1,159 @@
+/**
+ * The docker CLI steps of a push: a private DOCKER_CONFIG directory, `docker login
+ * --password-stdin` into it, tag, push (retried on transient failures), logout. Every command is an
+ * argument array; the password only ever travels on stdin.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Exec, ExecResult } from './exec.js';
+import { retry, type RetryPolicy } from './retry.js';
+
+export const CONFIG_DIR_PREFIX = 'phlo-docker-config-';
+
+/** Creates a private (0700) docker config directory under RUNNER_TEMP or the OS temp dir. */
+export async function createDockerConfigDir(base: string = process.env.RUNNER_TEMP || tmpdir()): Promise<string> {
+  const dir = await mkdtemp(join(base, CONFIG_DIR_PREFIX));
+  await chmod(dir, 0o700);
+  return dir;
+}
+
+/** Deletes a directory made by createDockerConfigDir; refuses any other path. */
+export async function removeDockerConfigDir(dir: string): Promise<void> {
+  if (!basename(dir).startsWith(CONFIG_DIR_PREFIX)) {
+    throw new Error(`refusing to delete '${dir}': not a docker config directory made by push-ecr`);
+  }
+  await rm(dir, { recursive: true, force: true });
+}
+
+export interface DockerSession {
+  exec: Exec;
+  /** The private DOCKER_CONFIG directory every command uses (`docker --config DIR`). */
+  configDir: string;
+}
+
+function docker(session: DockerSession, args: readonly string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
+  return session.exec('docker', ['--config', session.configDir, ...args], options);
+}
+
+export class DockerCommandError extends Error {
+  constructor(
+    readonly step: string,
+    readonly result: ExecResult,
+  ) {
+    super(`docker ${step} failed (exit ${result.exitCode}): ${lastLines(result.stderr || result.stdout)}`);
+    this.name = 'DockerCommandError';
+  }
+}
+
+export async function dockerLogin(
+  session: DockerSession,
+  registry: { host: string; username: string; password: string },
+): Promise<void> {
+  const result = await docker(session, ['login', '--username', registry.username, '--password-stdin', registry.host], {
+    input: registry.password,
+  });
+  if (result.exitCode !== 0) throw new DockerCommandError(`login to ${registry.host}`, result);
+}
+
+export async function dockerLogout(session: DockerSession, host: string): Promise<void> {
+  const result = await docker(session, ['logout', host]);
+  if (result.exitCode !== 0) throw new DockerCommandError(`logout from ${host}`, result);
+}
+
+export interface LocalImage {
+  /** The image id (`sha256:…`): the config digest (classic store) or the manifest digest (containerd store). */
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  os?: string;
+  architecture?: string;
+}
+
+/** Inspects a local image; undefined when docker has no such image. */
+export async function inspectImage(exec: Exec, image: string): Promise<LocalImage | undefined> {
+  const result = await exec('docker', ['image', 'inspect', '--format', '{{json .}}', image]);
+  if (result.exitCode !== 0) {
+    if (/no such (image|object)|invalid reference format/i.test(result.stderr)) return undefined;
+    throw new DockerCommandError(`image inspect ${image}`, result);
+  }
+  const parsed = JSON.parse(result.stdout.trim().split('\n')[0] ?? '{}') as {
+    Id?: string;
+    RepoTags?: string[] | null;
+    RepoDigests?: string[] | null;
+    Os?: string;
+    Architecture?: string;
+  };
+  if (!parsed.Id) throw new Error(`docker image inspect ${image} returned no image id`);
+  return {
+    id: parsed.Id,
+    repoTags: parsed.RepoTags ?? [],
+    repoDigests: parsed.RepoDigests ?? [],
+    os: parsed.Os,
+    architecture: parsed.Architecture,
+  };
+}
+
+export async function tagImage(exec: Exec, source: string, target: string): Promise<void> {
+  const result = await exec('docker', ['image', 'tag', source, target]);
+  if (result.exitCode !== 0) throw new DockerCommandError(`tag ${target}`, result);
+}
+
+/** Failures worth another try: dropped connections, timeouts, 5xx and throttling. */
+const TRANSIENT =
+  /connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|timed? ?out|TLS handshake timeout|connection refused|no such host|temporary failure|server misbehaving|too many requests|toomanyrequests|\b429\b|\b50[0-4]\b|internal server error|bad gateway|service unavailable|gateway timeout|net\/http: request canceled/i;
+/** Failures another try cannot fix. */
+const PERMANENT = /denied|unauthorized|authentication required|tag invalid|manifest invalid|name unknown|name invalid|repository .* not found|does not exist/i;
+
+export function isTransientDockerError(text: string): boolean {
+  return TRANSIENT.test(text) && !PERMANENT.test(text);
+}
+
+export interface PushOptions {
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+  random?: () => number;
+}
+
+/** `docker push REFERENCE`, retried on transient errors; returns the manifest digest docker reports. */
+export async function pushImage(session: DockerSession, reference: string, options: PushOptions): Promise<string> {
+  return retry(
+    async () => {
+      const result = await docker(session, ['push', reference], {
+        onLine: (line) => options.logger.debug(line),
+      });
+      if (result.exitCode !== 0) throw new DockerCommandError(`push ${reference}`, result);
+      const digest = parsePushDigest(result.stdout);
+      if (!digest) throw new Error(`docker push ${reference} succeeded but printed no digest`);
+      return digest;
+    },
+    {
+      ...options.retry,
+      clock: options.clock,
+      random: options.random,
+      retryable: (error) => error instanceof DockerCommandError && isTransientDockerError(error.result.stderr + error.result.stdout),
+      onRetry: (error, attempt, delay) =>
+        options.logger.warning(
+          `docker push ${reference}: attempt ${attempt} of ${options.retry.attempts} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delay}ms`,
+        ),
+    },
+  );
+}
+
+/** Finds `digest: sha256:…` in docker push output (the last one, for the manifest just written). */
+export function parsePushDigest(output: string): string | undefined {
+  const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
+  return matches.at(-1)?.[1];
+}
+
+function lastLines(text: string, count = 3): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const shown = lines.slice(-count).join(' | ');
+  return shown.length > 600 ? `${shown.slice(0, 600)}…` : shown || '(no output)';
+}

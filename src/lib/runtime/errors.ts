@@ -1,0 +1,84 @@
+/**
+ * Two kinds of error: a ConfigurationError is the user's mistake and is reported as one clean line
+ * (no stack trace); anything else is a bug or an outage and keeps its cause for debug output.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  /**
+   * @param message what was wrong, already naming the input, the value and the expected form
+   */
+  constructor(message: string) {
+    super(message);
+  }
+
+  /** Builds the standard message: `Input 'x' is 'y': expected z.` */
+  static forInput(input: string, value: string, expected: string): ConfigurationError {
+    const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+    return new ConfigurationError(`Input '${input}' is '${shown}': expected ${expected}.`);
+  }
+}
+
+/** Several user mistakes reported together (validate everything before the first write). */
+export class ConfigurationErrors extends ConfigurationError {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? problems[0]!
+        : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+}
+
+/** A step that ran and decided "no" (a gate that failed, a scan over threshold): not a bug. */
+export class GateFailure extends Error {
+  override readonly name = 'GateFailure';
+}
+
+export function isUserFacing(error: unknown): error is ConfigurationError | GateFailure {
+  return error instanceof ConfigurationError || error instanceof GateFailure;
+}
+
+/** One short line for any error: Kubernetes and AWS errors lose their bodies and headers. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const e = error as Error & {
+      code?: number | string;
+      body?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
+    // @kubernetes/client-node ApiException: code + body (a Status object, maybe as a string)
+    if (typeof e.code === 'number' && e.body !== undefined) {
+      const status = parseStatus(e.body);
+      if (status) return `Kubernetes API ${e.code}: ${status}`;
+      return `Kubernetes API ${e.code}`;
+    }
+    // AWS SDK v3 ServiceException
+    if (e.$metadata !== undefined) {
+      const http = e.$metadata.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
+      return `${e.name}${http}: ${firstLine(e.message)}`;
+    }
+    return firstLine(e.message) || e.name;
+  }
+  return firstLine(String(error));
+}
+
+function parseStatus(body: unknown): string | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return firstLine(body);
+    }
+  }
+  if (value && typeof value === 'object' && 'message' in value) {
+    const message = (value as { message?: unknown }).message;
+    if (typeof message === 'string') return firstLine(message);
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}

@@ -1,0 +1,53 @@
+/** The logging port every lib module takes; actions pass one backed by @actions/core. */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+  /** Runs fn inside a collapsible group; the group ends even when fn throws. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Registers a value that must never be printed (core.setSecret in actions). */
+export type SecretMasker = (secret: string) => void;
+
+/** A logger that keeps every line, for tests and for the CLI's summary. */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warning(message: string): void {
+    this.lines.push(`warning: ${message}`);
+  }
+  debug(message: string): void {
+    this.lines.push(`debug: ${message}`);
+  }
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    this.lines.push(`[${title}]`);
+    return fn();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** A logger for terminals (the CLI): plain lines on stderr, debug behind PHLO_DEBUG. */
+export class ConsoleLogger implements Logger {
+  constructor(
+    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly verbose = process.env.PHLO_DEBUG === '1',
+  ) {}
+  info(message: string): void {
+    this.write(message);
+  }
+  warning(message: string): void {
+    this.write(`warning: ${message}`);
+  }
+  debug(message: string): void {
+    if (this.verbose) this.write(`debug: ${message}`);
+  }
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    this.write(`── ${title}`);
+    return fn();
+  }
+}

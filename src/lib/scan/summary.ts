@@ -1,0 +1,103 @@
+/** The scan's job summary: a pure function from the gate's result to Markdown. */
+import { type Finding, SEVERITIES } from './findings.js';
+import type { PolicyResult, ScanPolicy } from './policy.js';
+
+export interface ScanSummaryInput {
+  /** What was scanned (an image reference or id). */
+  subject: string;
+  result: PolicyResult;
+  policy: ScanPolicy;
+  /** Rows in the top-findings table. */
+  top?: number;
+  /** Files written (report, SARIF, SBOM), shown by name. */
+  files?: Record<string, string>;
+  /** Scanner and DB facts worth a line (e.g. "trivy 0.74.0, DB 2026-11-25"). */
+  scanner?: string;
+}
+
+export function scanSummaryMarkdown(input: ScanSummaryInput): string {
+  const { result, policy } = input;
+  const top = input.top ?? 10;
+  const lines: string[] = [];
+  const verdict = result.passed ? '✅ passed' : '❌ failed';
+  lines.push(`### Vulnerability scan: ${verdict}`);
+  lines.push('');
+  lines.push(
+    `Image \`${escapeCode(input.subject)}\` · gate on ${policy.failOn.join(', ')}${policy.fixableOnly ? ' (fixable only)' : ''}` +
+      (input.scanner ? ` · ${escapeCell(input.scanner)}` : ''),
+  );
+  lines.push('');
+  const sev = [...SEVERITIES].reverse();
+  lines.push(`| ${sev.join(' | ')} | Blocking | Ignored |`);
+  lines.push(`|${' ---: |'.repeat(sev.length + 2)}`);
+  lines.push(`| ${sev.map((s) => result.counts[s]).join(' | ')} | ${result.blocking.length} | ${result.ignored.length} |`);
+  lines.push('');
+
+  if (result.expiredIgnores.length > 0) {
+    lines.push('**Expired ignore entries** (renew with a new date and reason, or fix):');
+    lines.push('');
+    for (const { entry, findings } of result.expiredIgnores) {
+      lines.push(
+        `- \`${escapeCode(entry.id)}\`${entry.package ? ` on \`${escapeCode(entry.package)}\`` : ''} expired ${entry.expires} (${findings.length} finding(s)); reason was: ${escapeCell(entry.reason)}`,
+      );
+    }
+    lines.push('');
+  }
+
+  const shown = result.blocking.slice(0, top);
+  if (shown.length > 0) {
+    lines.push(`**Blocking findings** (${shown.length} of ${result.blocking.length}):`);
+    lines.push('');
+    lines.push(table(shown));
+    lines.push('');
+  } else if (result.passed) {
+    lines.push('No finding at a blocking severity.');
+    lines.push('');
+  }
+
+  if (result.ignored.length > 0) {
+    lines.push(`<details><summary>Ignored findings (${result.ignored.length})</summary>`);
+    lines.push('');
+    lines.push('| Id | Package | Reason | Expires |');
+    lines.push('| --- | --- | --- | --- |');
+    for (const { finding, entry } of result.ignored.slice(0, 50)) {
+      lines.push(`| ${escapeCell(finding.id)} | ${escapeCell(finding.package)} | ${escapeCell(entry.reason)} | ${entry.expires} |`);
+    }
+    lines.push('');
+    lines.push('</details>');
+    lines.push('');
+  }
+  if (result.unusedIgnores.length > 0) {
+    lines.push(`Unused ignore entries (safe to remove): ${result.unusedIgnores.map((e) => `\`${escapeCode(e.id)}\``).join(', ')}`);
+    lines.push('');
+  }
+  if (input.files && Object.keys(input.files).length > 0) {
+    lines.push(`Files: ${Object.entries(input.files).map(([k, v]) => `${k} \`${escapeCode(v)}\``).join(' · ')}`);
+    lines.push('');
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+function table(findings: readonly Finding[]): string {
+  const rows = ['| Severity | Id | Package | Installed | Fixed in | Title |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const f of findings) {
+    const id = f.url ? `[${escapeCell(f.id)}](${encodeURI(f.url)})` : escapeCell(f.id);
+    rows.push(
+      `| ${f.severity} | ${id} | ${escapeCell(f.package)} | ${escapeCell(f.installedVersion)} | ${f.fixedVersion ? escapeCell(f.fixedVersion) : '—'} | ${escapeCell(truncate(f.title ?? '', 80))} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Table cells: no pipes, no newlines, no HTML. */
+function escapeCell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeCode(text: string): string {
+  return text.replace(/`/g, "'").replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,85 @@
+/**
+ * The GitHub runner adapter: the only place (with the entry points) that touches @actions/core.
+ * `runAction` wraps an action's body in the catch-all that turns any error into one clean
+ * `::error::` line and a non-zero exit code, and hands the body its typed ports.
+ */
+import * as core from '@actions/core';
+import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
+import { Inputs } from '../lib/runtime/inputs.js';
+import type { Logger } from '../lib/runtime/logger.js';
+
+export const coreLogger: Logger = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  debug: (m) => core.debug(m),
+  group: (title, fn) => core.group(title, fn),
+};
+
+export interface ActionContext {
+  inputs: Inputs;
+  logger: Logger;
+  setOutput(name: string, value: string | number | boolean | object): void;
+  setSecret(value: string): void;
+  /** Appends Markdown to the job summary; written once, when the action ends (even on failure). */
+  summary(markdown: string): void;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+}
+
+export function createContext(): ActionContext & { flushSummary(): Promise<void> } {
+  const parts: string[] = [];
+  return {
+    inputs: new Inputs((name) => core.getInput(name)),
+    logger: coreLogger,
+    setOutput: (name, value) => core.setOutput(name, typeof value === 'object' ? JSON.stringify(value) : value),
+    setSecret: (value) => {
+      if (value) core.setSecret(value);
+    },
+    summary: (markdown) => {
+      parts.push(markdown);
+    },
+    saveState: (name, value) => core.saveState(name, value),
+    getState: (name) => core.getState(name),
+    flushSummary: async () => {
+      if (parts.length === 0 || !process.env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(parts.join('\n\n'), true).write();
+    },
+  };
+}
+
+/** Runs an action body; never throws, never calls process.exit. */
+export async function runAction(name: string, body: (ctx: ActionContext) => Promise<void>): Promise<void> {
+  const ctx = createContext();
+  try {
+    await body(ctx);
+  } catch (error) {
+    reportFailure(name, error);
+  } finally {
+    try {
+      await ctx.flushSummary();
+    } catch (error) {
+      core.warning(`${name}: could not write the job summary: ${describeError(error)}`);
+    }
+  }
+}
+
+export function reportFailure(name: string, error: unknown): void {
+  process.exitCode = 1;
+  if (error instanceof ConfigurationError) {
+    core.setFailed(`${name}: ${error.message}`);
+    return;
+  }
+  if (error instanceof GateFailure) {
+    core.setFailed(`${name}: ${error.message}`);
+    return;
+  }
+  core.setFailed(`${name} failed: ${describeError(error)}`);
+  if (error instanceof Error) {
+    core.debug(error.stack ?? String(error));
+    let cause: unknown = error.cause;
+    while (cause) {
+      core.debug(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+      cause = cause instanceof Error ? cause.cause : undefined;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# KWOK: fake nodes for the stack's control plane. `kwok` (go install sigs.k8s.io/kwok/cmd/kwok,
+# pinned, cached in $PHLO_CACHE/kwok-<version>/bin) runs as a controller that plays the kubelet of
+# PHLO_KWOK_NODES (default 3) nodes, following the stages in stack/kube/kwok/stages.yaml (pods turn
+# Ready, Job pods succeed, failure knobs). The kube component must be up first.
+# Usage: stack/components/kwok.sh build|up|status|down
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+KWOK_NODES="${PHLO_KWOK_NODES:-3}"
+[[ "$KWOK_NODES" =~ ^[1-9][0-9]?$ ]] || die "PHLO_KWOK_NODES is '$KWOK_NODES': expected a number of nodes from 1 to 99"
+KWOK_STAGES="$STACK_ROOT/kube/kwok/stages.yaml"
+KUBE_SERVER="https://127.0.0.1:$APISERVER_PORT"
+
+build() {
+  [[ -x "$KWOK_BIN/kwok" ]] && return 0
+  command -v go >/dev/null || die "kwok: Go is needed to build kwok $KWOK_VERSION (none on PATH)"
+  build_lock "kwok-$KWOK_VERSION"
+  [[ -x "$KWOK_BIN/kwok" ]] && return 0
+  local out="$PHLO_CACHE/kwok-$KWOK_VERSION" t=$SECONDS
+  rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
+  log "kwok: go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION (log $out/build.log)"
+  if ! (cd "$out" && CGO_ENABLED=0 GOBIN="$out/bin.tmp" GOFLAGS="-trimpath -buildvcs=false" \
+        go install -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION") >"$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log" >&2
+    die "kwok: build failed (log $out/build.log)"
+  fi
+  rm -rf "$KWOK_BIN"; mv "$out/bin.tmp" "$KWOK_BIN"
+  log "kwok: built in $((SECONDS - t))s into $KWOK_BIN"
+}
+
+node_name() { printf 'kwok-node-%d' "$1"; }
+
+# The Node objects kwok plays the kubelet of: no taints, label workload=compute, 32 CPU / 128Gi.
+create_nodes() {
+  local i name body code
+  for ((i = 0; i < KWOK_NODES; i++)); do
+    name="$(node_name "$i")"
+    body="$(jq -n --arg name "$name" --arg cidr "10.244.$i.0/24" '{
+      apiVersion: "v1", kind: "Node",
+      metadata: {
+        name: $name,
+        annotations: {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
+        labels: {
+          "kubernetes.io/hostname": $name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+          "type": "kwok", "workload": "compute", "topology.kubernetes.io/zone": "local"
+        }
+      },
+      spec: {podCIDR: $cidr, podCIDRs: [$cidr]},
+      status: {
+        allocatable: {cpu: "32", memory: "128Gi", pods: "250", "ephemeral-storage": "500Gi"},
+        capacity: {cpu: "32", memory: "128Gi", pods: "250", "ephemeral-storage": "500Gi"}
+      }
+    }')"
+    code="$(curl --silent --show-error --max-time 10 -o /dev/null -w '%{http_code}' \
+      --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" \
+      -X POST -H 'Content-Type: application/json' --data "$body" "$KUBE_SERVER/api/v1/nodes")"
+    case "$code" in
+      201) log "kwok: created node $name" ;;
+      409) ;; # already there
+      *) die "kwok: creating node $name failed (HTTP $code)" ;;
+    esac
+  done
+}
+
+# All PHLO_KWOK_NODES nodes report Ready.
+nodes_ready() {
+  local n
+  n="$(kube_curl "$KUBE_SERVER/api/v1/nodes?labelSelector=type%3Dkwok" |
+    jq '[.items[] | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length')"
+  ((n >= KWOK_NODES))
+}
+
+healthy() { curl --silent --fail --max-time 2 "http://127.0.0.1:$KWOK_PORT/healthz" >/dev/null; }
+
+up() {
+  [[ -x "$KWOK_BIN/kwok" ]] || die "kwok: binary missing in $KWOK_BIN (run: stack/stack.sh build kwok)"
+  [[ -s "$STACK_RUN/kubeconfig-kwok" ]] || die "kwok: $STACK_RUN/kubeconfig-kwok is missing (run: stack/stack.sh up kube)"
+  if ! pid_alive kwok; then
+    port_free "$KWOK_PORT" || die "port $KWOK_PORT is taken by another process (kwok; set PHLO_PORT_OFFSET)"
+    start_bg kwok "$STACK_RUN/logs/kwok.log" "$KWOK_BIN/kwok" \
+      --config="$KWOK_STAGES" \
+      --kubeconfig="$STACK_RUN/kubeconfig-kwok" \
+      --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+      --server-address="127.0.0.1:$KWOK_PORT" \
+      --node-lease-duration-seconds=40 \
+      --cidr=10.240.0.0/16 \
+      --node-ip=10.200.0.1
+  fi
+  wait_for_alive kwok "kwok /healthz on 127.0.0.1:$KWOK_PORT" 30 healthy
+  create_nodes
+  wait_for_alive kwok "$KWOK_NODES KWOK nodes Ready" 60 nodes_ready
+  stack_env PHLO_KWOK_NODES "$KWOK_NODES"
+}
+
+status() {
+  if pid_alive kwok && healthy; then
+    local ready
+    ready="$(kube_curl "$KUBE_SERVER/api/v1/nodes?labelSelector=type%3Dkwok" 2>/dev/null |
+      jq '[.items[] | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length' 2>/dev/null || echo '?')"
+    echo "kwok: up (pid $(cat "$STACK_RUN/pids/kwok.pid"), $ready/$KWOK_NODES nodes Ready)"
+  else
+    echo "kwok: down"; return 1
+  fi
+}
+
+down() {
+  stop_pid kwok
+  stack_env_unset PHLO_KWOK_NODES
+}
+
+case "${1:-}" in
+  build|up|status|down) "$1" ;;
+  *) die "usage: kwok.sh build|up|status|down" ;;
+esac

@@ -1,0 +1,9 @@
+//go:build tools
+
+// Package tools records the commands this module builds, so `go mod tidy` keeps them.
+package tools
+
+import (
+	_ "github.com/aquasecurity/trivy-db/cmd/trivy-db"
+	_ "github.com/aquasecurity/trivy/cmd/trivy"
+)

@@ -1,0 +1,147 @@
+/**
+ * Test helpers for the local stack (stack/README.md): the env file `stack up` writes, the admin and
+ * restricted kubeconfigs, throwaway namespaces, and polling.
+ *
+ *   const env = loadStackEnv(['KUBECONFIG']);        // throws "run `npm run stack:up`" when down
+ *   const kc = kubeConfig();                         // admin (cluster-admin) KubeConfig
+ *   const ns = useNamespace('rollout');              // jest: created in beforeAll, deleted in afterAll
+ *   await waitFor('deployment available', async () => ..., { timeoutMs: 60_000 });
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../../src/lib/kube/config.js';
+
+/** The repository root (this file is test/helpers/stack.ts). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The stack's runtime directory: $PHLO_STACK_DIR, else <repo>/.stack. */
+export function stackDir(): string {
+  return process.env.PHLO_STACK_DIR || join(repoRoot, '.stack');
+}
+
+/** Parses KEY=VALUE lines (the format of the stack's env file). */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
+/**
+ * The variables `stack up` wrote to $PHLO_STACK_DIR/env (or <repo>/.stack/env). With `required`,
+ * also checks those keys are present (a part of the stack that is not up leaves its keys out).
+ */
+export function loadStackEnv(required: readonly string[] = []): Record<string, string> {
+  const file = join(stackDir(), 'env');
+  if (!existsSync(file)) {
+    throw new Error(`The local stack is not up (${file} does not exist): run \`npm run stack:up\` first.`);
+  }
+  const env = parseEnvFile(readFileSync(file, 'utf8'));
+  const missing = required.filter((key) => !env[key]);
+  if (missing.length > 0) {
+    throw new Error(
+      `The local stack's env file ${file} lacks ${missing.join(', ')}: run \`npm run stack:up\` ` +
+        '(`npm run stack:status` shows which part is down).',
+    );
+  }
+  return env;
+}
+
+/** The admin (system:masters) KubeConfig of the local stack. */
+export function kubeConfig(): KubeConfig {
+  const env = loadStackEnv(['KUBECONFIG']);
+  return loadKubeConfig({ kind: 'file', path: env.KUBECONFIG! });
+}
+
+/**
+ * The KubeConfig of the restricted service account phlo-system/phlo-restricted: may manage
+ * workloads, services, config maps, secrets... in any namespace and create namespaces, but may not
+ * delete namespaces nor touch cluster-scoped RBAC (stack/kube/rbac/).
+ */
+export function restrictedKubeConfig(): KubeConfig {
+  const env = loadStackEnv(['PHLO_KUBECONFIG_RESTRICTED']);
+  return loadKubeConfig({ kind: 'file', path: env.PHLO_KUBECONFIG_RESTRICTED! });
+}
+
+/** A DNS-1123 name `<prefix>-<random>` (prefix cut to fit), for namespaces and other objects. */
+export function uniqueName(prefix: string): string {
+  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
+  return `${clean}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Label put on every namespace these helpers create (so leftovers can be found and removed). */
+export const TEST_NAMESPACE_LABEL = 'phlo.dev/test-namespace';
+
+/** Creates a namespace `<prefix>-<random>`; returns its name and a function deleting it. */
+export async function createNamespace(
+  prefix: string,
+  kc: KubeConfig = kubeConfig(),
+): Promise<{ name: string; remove: () => Promise<void> }> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const name = uniqueName(prefix);
+  await core.createNamespace({ body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } });
+  return {
+    name,
+    remove: async () => {
+      try {
+        await core.deleteNamespace({ name });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 404) throw error;
+      }
+    },
+  };
+}
+
+/**
+ * For a jest `describe`: a namespace created in beforeAll and deleted in afterAll. Read `.name` inside
+ * tests (it is set once beforeAll has run). Deletion does not wait for the namespace to be gone.
+ */
+export function useNamespace(prefix: string): { readonly name: string } {
+  let created: { name: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    created = await createNamespace(prefix);
+  });
+  afterAll(async () => {
+    await created?.remove();
+  });
+  return {
+    get name(): string {
+      if (!created) throw new Error(`useNamespace('${prefix}'): the namespace is only there once beforeAll has run`);
+      return created.name;
+    },
+  };
+}
+
+/**
+ * Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`
+ * with `what` and the last value `describe` gives (for a readable failure).
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  options: { timeoutMs?: number; intervalMs?: number; describe?: () => Promise<string> | string } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const intervalMs = options.intervalMs ?? 250;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() >= deadline) {
+      const detail = options.describe ? `; last seen: ${await options.describe()}` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Sleeps for `ms` milliseconds (for a bounded "still not done after N s" check). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
