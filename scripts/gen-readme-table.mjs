@@ -25,7 +25,12 @@ export function actionFiles() {
 export function renderTable() {
   const parts = [];
   for (const { uses, file } of actionFiles()) {
-    const doc = yaml.load(readFileSync(join(root, file), 'utf8'));
+    let doc;
+    try {
+      doc = yaml.load(readFileSync(join(root, file), 'utf8'));
+    } catch (error) {
+      throw new Error(`${file} is not valid YAML: ${error.reason ?? error.message} (line ${(error.mark?.line ?? 0) + 1})`);
+    }
     parts.push(`#### \`${uses}\`\n\n${cell(doc.description)}\n`);
     const inputs = Object.entries(doc.inputs ?? {});
     if (inputs.length) {
@@ -54,6 +59,10 @@ export function withTable(readme) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.on('uncaughtException', (error) => {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  });
   const path = join(root, 'README.md');
   const current = readFileSync(path, 'utf8');
   const next = withTable(current);

@@ -124,20 +124,21 @@ leftovers() {
 down() {
   if pid_alive dockerd; then
     # Stop running containers first so their shims end cleanly.
-    local ids; ids="$(docker ps -q 2>/dev/null || true)"
-    [[ -n "$ids" ]] && docker kill $ids >/dev/null 2>&1 || true
+    local ids=()
+    mapfile -t ids < <(docker ps -q 2>/dev/null || true)
+    if ((${#ids[@]})); then docker kill "${ids[@]}" >/dev/null 2>&1 || true; fi
   fi
   stop_pid dockerd
-  local pids p i
+  local pids p _
   pids="$(leftovers | sort -u)"
   if [[ -n "$pids" ]]; then
     for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
       local alive=0; for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
       ((alive)) || break; sleep 0.1
     done
     for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
-    log "stopped containerd/shims: $(echo $pids)"
+    log "stopped containerd/shims: ${pids//$'\n'/ }"
   fi
   # Remove the now empty cgroups.
   local cg

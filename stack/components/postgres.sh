@@ -61,7 +61,7 @@ CONF
 }
 
 psql_super() {
-  PGPASSWORD="$PG_SUPER_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"
+  PGPASSWORD="$PG_SUPER_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres
 }
 
 ensure_db() {
@@ -100,10 +100,10 @@ status() {
 down() {
   # SIGINT = "fast" shutdown: ends sessions and exits cleanly with its children (SIGTERM would wait for
   # every client to disconnect, and a SIGKILL of the postmaster would orphan its backends).
-  local f="$STACK_RUN/pids/postgres.pid" pid i
+  local f="$STACK_RUN/pids/postgres.pid" pid _
   if [[ -f "$f" ]] && pid="$(cat "$f")" && kill -0 "$pid" 2>/dev/null; then
     kill -INT "$pid" 2>/dev/null || true
-    for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   stop_pid postgres
 }

@@ -11,7 +11,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, type KubeObject } from './client.js';
 import type { ObjectRef, WorkloadKind } from './types.js';
-import { WORKLOAD_KINDS } from './types.js';
+import { WORKLOAD_KINDS, refKey } from './types.js';
 
 /** The live state of one workload before apply. */
 export interface RevisionRecord extends ObjectRef {
@@ -31,108 +31,90 @@ export function isWorkloadKind(kind: string): kind is WorkloadKind {
 
 /**
  * Reads the current revision of every workload among `objects` (others are ignored), in order.
- * Takes a loaded KubeConfig (or an existing KubeClient, to share its connection pool).
+ * Takes a loaded KubeConfig (or an existing KubeClient, to share its connection pool). `live` may
+ * hold workloads already fetched (keyed by refKey); ReplicaSets and ControllerRevisions are listed
+ * once per namespace, so the cost does not grow with the number of workloads.
  */
 export async function recordRevisions(
   kc: KubeConfig | KubeClient,
   objects: readonly ObjectRef[],
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; live?: ReadonlyMap<string, KubeObject | undefined> } = {},
 ): Promise<RevisionRecord[]> {
   const own = !(kc instanceof KubeClient);
   const client = kc instanceof KubeClient ? kc : await KubeClient.create(kc);
   try {
     const workloads = objects.filter((o) => isWorkloadKind(o.kind));
-    const out: RevisionRecord[] = new Array(workloads.length);
     const limit = Math.max(1, options.concurrency ?? 8);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < workloads.length) {
-        const i = next++;
-        out[i] = await recordOne(client, workloads[i]!);
-      }
+    const lives = await mapLimit(workloads, limit, async (ref) => {
+      if (options.live?.has(refKey(ref))) return options.live.get(refKey(ref));
+      const group = ref.kind === 'Job' ? 'batch/v1' : 'apps/v1';
+      return client.getOrUndefined<KubeObject>(
+        `/apis/${group}/namespaces/${encodeURIComponent(ref.namespace ?? '')}/${ref.kind.toLowerCase()}s/${encodeURIComponent(ref.name)}`,
+      );
+    });
+    // one list per namespace and kind of child
+    const rsByNs = new Map<string, Promise<KubeObject[]>>();
+    const crByNs = new Map<string, Promise<Array<KubeObject & { revision?: number }>>>();
+    const listRs = (ns: string) => {
+      let p = rsByNs.get(ns);
+      if (!p) rsByNs.set(ns, (p = client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets`)));
+      return p;
     };
-    await Promise.all(Array.from({ length: Math.min(limit, workloads.length) }, worker));
-    return out;
+    const listCr = (ns: string) => {
+      let p = crByNs.get(ns);
+      if (!p) crByNs.set(ns, (p = client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions`)));
+      return p;
+    };
+    return await mapLimit(workloads, limit, async (ref, i) => {
+      const live = lives[i] as (KubeObject & { status?: { currentRevision?: string } }) | undefined;
+      const rec: RevisionRecord = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name, exists: !!live };
+      if (!live) return rec;
+      rec.uid = live.metadata.uid;
+      rec.generation = live.metadata.generation;
+      rec.resourceVersion = live.metadata.resourceVersion;
+      const ns = ref.namespace ?? '';
+      const uid = live.metadata.uid;
+      if (ref.kind === 'Deployment') {
+        rec.previousRevision = newest(await listRs(ns), uid, (rs) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? NaN));
+      } else if (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet') {
+        const revisions = await listCr(ns);
+        const current = ref.kind === 'StatefulSet' ? live.status?.currentRevision : undefined;
+        const named = current ? revisions.find((r) => r.metadata.name === current && typeof r.revision === 'number') : undefined;
+        rec.previousRevision = named
+          ? { revision: named.revision!, name: named.metadata.name }
+          : newest(revisions, uid, (r) => (typeof r.revision === 'number' ? r.revision : NaN));
+      }
+      if (!rec.previousRevision) delete rec.previousRevision;
+      return rec;
+    });
   } finally {
     if (own) client.close();
   }
 }
 
-async function recordOne(client: KubeClient, ref: ObjectRef): Promise<RevisionRecord> {
-  const base: RevisionRecord = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name, exists: false };
-  const ns = ref.namespace ?? '';
-  const group = ref.kind === 'Job' ? 'batch/v1' : 'apps/v1';
-  const plural = `${ref.kind.toLowerCase()}s`;
-  const live = await client.getOrUndefined<KubeObject & { spec?: any; status?: any }>(
-    `/apis/${group}/namespaces/${encodeURIComponent(ns)}/${plural}/${encodeURIComponent(ref.name)}`,
-  );
-  if (!live) return base;
-  const rec: RevisionRecord = {
-    ...base,
-    exists: true,
-    uid: live.metadata.uid,
-    generation: live.metadata.generation,
-    resourceVersion: live.metadata.resourceVersion,
-  };
-  const uid = live.metadata.uid;
-  const selector = selectorString(live.spec?.selector);
-  switch (ref.kind) {
-    case 'Deployment': {
-      const sets = await client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets`, {
-        labelSelector: selector,
-      });
-      let best: { revision: number; name: string } | undefined;
-      for (const rs of sets) {
-        if (!ownedBy(rs, uid)) continue;
-        const revision = Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? NaN);
-        if (!Number.isFinite(revision)) continue;
-        if (!best || revision > best.revision) best = { revision, name: rs.metadata.name };
-      }
-      if (best) rec.previousRevision = best;
-      break;
-    }
-    case 'StatefulSet': {
-      const current: string | undefined = live.status?.currentRevision;
-      if (current) {
-        const cr = await client.getOrUndefined<KubeObject & { revision?: number }>(
-          `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions/${encodeURIComponent(current)}`,
-        );
-        if (cr && typeof cr.revision === 'number') {
-          rec.previousRevision = { revision: cr.revision, name: cr.metadata.name };
-          break;
-        }
-      }
-      const newest = await newestControllerRevision(client, ns, selector, uid);
-      if (newest) rec.previousRevision = newest;
-      break;
-    }
-    case 'DaemonSet': {
-      const newest = await newestControllerRevision(client, ns, selector, uid);
-      if (newest) rec.previousRevision = newest;
-      break;
-    }
-    default:
-      break;
-  }
-  return rec;
-}
-
-async function newestControllerRevision(
-  client: KubeClient,
-  ns: string,
-  selector: string | undefined,
-  uid: string | undefined,
-): Promise<{ revision: number; name: string } | undefined> {
-  const revisions = await client.list<KubeObject & { revision?: number }>(
-    `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions`,
-    { labelSelector: selector },
-  );
+function newest<T extends KubeObject>(items: T[], uid: string | undefined, revisionOf: (item: T) => number): { revision: number; name: string } | undefined {
   let best: { revision: number; name: string } | undefined;
-  for (const cr of revisions) {
-    if (!ownedBy(cr, uid) || typeof cr.revision !== 'number') continue;
-    if (!best || cr.revision > best.revision) best = { revision: cr.revision, name: cr.metadata.name };
+  for (const item of items) {
+    if (!ownedBy(item, uid)) continue;
+    const revision = revisionOf(item);
+    if (!Number.isFinite(revision)) continue;
+    if (!best || revision > best.revision) best = { revision, name: item.metadata.name };
   }
   return best;
+}
+
+/** Runs fn over items with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return out;
 }
 
 function ownedBy(obj: KubeObject, uid: string | undefined): boolean {

@@ -69,7 +69,7 @@ export function resolveManifestFiles(
         problems.push(`Input '${input}' has '${pattern}': the pattern points outside the workspace.`);
         continue;
       }
-      for (const match of globSync(pattern, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, dot: false })) {
+      for (const match of globSync(pattern, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: true, dot: false })) {
         if (YAML_EXT.test(match)) addFile(match, pattern);
       }
     } else {
@@ -84,7 +84,7 @@ export function resolveManifestFiles(
       if (st.isDirectory()) {
         const dirReal = checkInside(abs, pattern);
         if (!dirReal) continue;
-        for (const match of globSync('**/*.{yaml,yml}', { cwd: abs, absolute: true, onlyFiles: true, followSymbolicLinks: false })) {
+        for (const match of globSync('**/*.{yaml,yml}', { cwd: abs, absolute: true, onlyFiles: true, followSymbolicLinks: true })) {
           addFile(match, pattern);
         }
       } else {

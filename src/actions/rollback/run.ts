@@ -1,0 +1,33 @@
+import { GateFailure } from '../../lib/runtime/errors.js';
+import { systemClock } from '../../lib/runtime/clock.js';
+import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
+import { parseRollbackInputs, resolveTarget } from '../../lib/gates/settings.js';
+import type { ActionContext } from '../../runner/index.js';
+
+export async function run(ctx: ActionContext): Promise<void> {
+  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
+  const settings = parseRollbackInputs(ctx.inputs);
+  const kc = loadKubeConfig(resolveKubeconfigSource(settings.kube));
+  const target = resolveTarget(settings.rollback.target, settings.workloads);
+
+  ctx.logger.info(`Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`);
+  const result = await rollbackAndGate(kc, settings.workloads, {
+    target,
+    deleteCreated: settings.rollback.deleteCreated,
+    gateTimeoutMs: settings.timeoutMs,
+    restartLimit: settings.restartLimit,
+    logger: ctx.logger,
+    clock: systemClock,
+  });
+
+  ctx.setOutput('healthy', result.healthy);
+  ctx.setOutput('outcomes', result.outcomes);
+  ctx.setOutput('verdict', result.gate?.verdict ?? 'none');
+  ctx.summary(renderRollbackSummary(result));
+  if (!result.healthy) {
+    const errors = result.outcomes.filter((o) => o.outcome === 'error').map((o) => `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}: ${o.message}`);
+    const gate = result.gate && result.gate.verdict !== 'success' ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`] : [];
+    throw new GateFailure(`rollback incomplete — ${[...errors, ...gate].join('; ')}`);
+  }
+}

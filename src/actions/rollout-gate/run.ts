@@ -1,0 +1,38 @@
+import { GateFailure } from '../../lib/runtime/errors.js';
+import { systemClock } from '../../lib/runtime/clock.js';
+import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../lib/gates/index.js';
+import { parseGateInputs, resolveTarget } from '../../lib/gates/settings.js';
+import type { ActionContext } from '../../runner/index.js';
+
+export async function run(ctx: ActionContext): Promise<void> {
+  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
+  const settings = parseGateInputs(ctx.inputs);
+  const kc = loadKubeConfig(resolveKubeconfigSource(settings.kube));
+
+  ctx.logger.info(`Gating ${settings.workloads.length} workload(s) under one deadline of ${settings.timeoutMs}ms`);
+  const { gate, rollback } = await gateAndRollback(kc, settings.workloads, {
+    timeoutMs: settings.timeoutMs,
+    restartLimit: settings.restartLimit,
+    logger: ctx.logger,
+    clock: systemClock,
+    rollback: settings.rollback.enabled
+      ? { enabled: true, target: resolveTarget('auto', settings.workloads), timeoutMs: settings.rollback.timeoutMs, deleteCreated: settings.rollback.deleteCreated }
+      : undefined,
+  });
+
+  ctx.setOutput('verdict', gate.verdict);
+  ctx.setOutput('workloads', gate.workloads);
+  ctx.setOutput('duration-ms', Math.round(gate.durationMs));
+  ctx.setOutput('rolled-back', rollback ? rollback.outcomes.some((o) => o.outcome === 'rolled-back') : false);
+  ctx.setOutput('rollback-healthy', rollback ? rollback.healthy : '');
+  ctx.summary(renderGateSummary(gate));
+  if (rollback) ctx.summary(renderRollbackSummary(rollback));
+
+  if (gate.verdict !== 'success') {
+    const bad = gate.workloads.filter((w) => w.state === 'failed' || w.state === 'timeout');
+    const what = bad.map((w) => `${w.kind}/${w.namespace ?? ''}/${w.name}: ${w.reason ?? w.state}`).join('; ');
+    const after = rollback ? ` Rolled back: ${rollback.healthy ? 'healthy again' : 'the rollback is NOT healthy'}.` : '';
+    throw new GateFailure(`rollout ${gate.verdict} — ${what}.${after}`);
+  }
+}

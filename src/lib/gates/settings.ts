@@ -1,0 +1,111 @@
+/**
+ * Input parsing shared by rollout-gate and rollback (and the pipeline): one typed settings object,
+ * every problem reported before anything talks to the cluster.
+ */
+import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import type { Inputs } from '../runtime/inputs.js';
+import type { KubeconfigSettings } from '../kube/config.js';
+import type { WorkloadRecord } from '../kube/types.js';
+import type { RollbackTarget } from '../kube/rollback.js';
+import { parseWorkloads } from './targets.js';
+
+export interface GateSettings {
+  workloads: WorkloadRecord[];
+  timeoutMs: number;
+  restartLimit: number;
+  kube: KubeconfigSettings;
+}
+
+export interface RollbackSettings {
+  enabled: boolean;
+  target: RollbackTarget | 'auto';
+  timeoutMs: number;
+  deleteCreated: boolean;
+}
+
+/** Collects ConfigurationErrors from several readers into one. */
+function collect<T extends object>(readers: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  const problems: string[] = [];
+  for (const key of Object.keys(readers) as Array<keyof T>) {
+    try {
+      out[key] = readers[key]();
+    } catch (error) {
+      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
+      else if (error instanceof ConfigurationError) problems.push(error.message);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationErrors(problems);
+  return out;
+}
+
+export function parseKubeSettings(inputs: Inputs): KubeconfigSettings {
+  return {
+    file: inputs.optional('kubeconfig'),
+    content: inputs.optional('kubeconfig-content'),
+    context: inputs.optional('context'),
+  };
+}
+
+export function parseRevision(input: string, value: string): RollbackTarget | 'auto' {
+  const v = value.trim().toLowerCase();
+  if (!v || v === 'auto') return 'auto';
+  if (v === 'previous' || v === 'recorded') return v;
+  if (/^\d+$/.test(v) && Number(v) >= 1) return Number(v);
+  throw ConfigurationError.forInput(input, value, "'previous', 'recorded', 'auto' or a revision number of at least 1");
+}
+
+export function parseGateInputs(inputs: Inputs): GateSettings & { rollback: RollbackSettings } {
+  const common = collect({
+    workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
+    timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
+    restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
+    kube: () => parseKubeSettings(inputs),
+    enabled: () => inputs.boolean('rollback-on-failure', false),
+    deleteCreated: () => inputs.boolean('delete-created', false),
+    rollbackTimeout: () => inputs.raw('rollback-timeout'),
+  });
+  const rollbackTimeoutMs = common.rollbackTimeout ? positive('rollback-timeout', inputs.duration('rollback-timeout', '5m')) : common.timeoutMs;
+  return {
+    workloads: common.workloads,
+    timeoutMs: common.timeoutMs,
+    restartLimit: common.restartLimit,
+    kube: common.kube,
+    rollback: { enabled: common.enabled, target: 'recorded', timeoutMs: rollbackTimeoutMs, deleteCreated: common.deleteCreated },
+  };
+}
+
+export function parseRollbackInputs(inputs: Inputs): GateSettings & { rollback: RollbackSettings } {
+  const s = collect({
+    workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
+    target: () => parseRevision('revision', inputs.raw('revision')),
+    timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
+    restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
+    kube: () => parseKubeSettings(inputs),
+    deleteCreated: () => inputs.boolean('delete-created', false),
+  });
+  if (typeof s.target === 'number' && s.workloads.length !== 1) {
+    throw new ConfigurationError(
+      `Input 'revision' is '${s.target}' but input 'workloads' names ${s.workloads.length} workloads: a revision number applies to exactly one workload (use 'previous' or 'recorded' for several).`,
+    );
+  }
+  return {
+    workloads: s.workloads,
+    timeoutMs: s.timeoutMs,
+    restartLimit: s.restartLimit,
+    kube: s.kube,
+    rollback: { enabled: true, target: s.target, timeoutMs: s.timeoutMs, deleteCreated: s.deleteCreated },
+  };
+}
+
+/** 'auto': the recorded revisions when the records carry them (the apply result), else 'previous'. */
+export function resolveTarget(target: RollbackTarget | 'auto', records: WorkloadRecord[]): RollbackTarget {
+  if (target !== 'auto') return target;
+  return records.some((r) => r.previousRevision || r.created) ? 'recorded' : 'previous';
+}
+
+function positive(name: string, ms: number): number {
+  if (ms <= 0) throw ConfigurationError.forInput(name, `${ms}ms`, 'a duration above zero such as 5m');
+  return ms;
+}

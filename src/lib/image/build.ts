@@ -1,0 +1,157 @@
+/**
+ * `docker build` with an argument array: buildx when the CLI has it (`docker buildx version`
+ * works), else the classic builder (DOCKER_BUILDKIT=0, which needs no buildx component).
+ * The engine is whatever DOCKER_HOST in the given environment says.
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Exec, ExecResult } from '../registry/exec.js';
+
+export type Builder = 'buildx' | 'classic';
+
+export interface BuildSpec {
+  /** Build context directory (absolute or relative to cwd). */
+  context: string;
+  /** Dockerfile path (absolute or relative to cwd); default `<context>/Dockerfile`. */
+  dockerfile: string;
+  buildArgs: Map<string, string>;
+  target?: string;
+  labels: Map<string, string>;
+  /** Full references `name:tag`, all validated. */
+  refs: string[];
+  /** Always attempt to pull a newer base image. */
+  pull?: boolean;
+  noCache?: boolean;
+}
+
+export interface BuildResult {
+  imageId: string;
+  builder: Builder;
+}
+
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export class DockerBuildError extends Error {
+  override readonly name = 'DockerBuildError';
+}
+
+/** Resolves paths and checks the context, Dockerfile, build args and target (before anything runs). */
+export async function checkBuildInputs(
+  raw: { context: string; dockerfile?: string; buildArgs: Map<string, string>; target?: string },
+  cwd: string,
+  names = { context: 'context', dockerfile: 'dockerfile', buildArgs: 'build-args', target: 'target' },
+): Promise<{ context: string; dockerfile: string }> {
+  const problems: string[] = [];
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.context) || raw.context.startsWith('git@')) {
+    problems.push(`Input '${names.context}' is '${raw.context}': expected a local directory (remote contexts are not supported).`);
+  }
+  const context = isAbsolute(raw.context) ? raw.context : resolve(cwd, raw.context);
+  const dockerfile = raw.dockerfile ? (isAbsolute(raw.dockerfile) ? raw.dockerfile : resolve(cwd, raw.dockerfile)) : join(context, 'Dockerfile');
+  if (problems.length === 0 && !(await isDir(context))) {
+    problems.push(`Input '${names.context}' is '${raw.context}': expected an existing directory (looked for ${context}).`);
+  }
+  if (!(await isFile(dockerfile))) {
+    problems.push(
+      `Input '${names.dockerfile}' is '${raw.dockerfile ?? ''}': expected an existing Dockerfile (${dockerfile} does not exist).`,
+    );
+  }
+  for (const key of raw.buildArgs.keys()) {
+    if (!BUILD_ARG_KEY.test(key)) {
+      problems.push(`Input '${names.buildArgs}' has key '${key}': expected NAME=value lines, NAME made of letters, digits and _.`);
+    }
+  }
+  if (raw.target !== undefined && !TARGET.test(raw.target)) {
+    problems.push(`Input '${names.target}' is '${raw.target}': expected a build stage name (letters, digits, _ . -).`);
+  }
+  if (problems.length > 0) throw problems.length === 1 ? new ConfigurationError(problems[0]!) : new ConfigurationErrors(problems);
+  return { context, dockerfile };
+}
+
+export async function detectBuilder(exec: Exec, env: NodeJS.ProcessEnv): Promise<Builder> {
+  try {
+    const r = await exec('docker', ['buildx', 'version'], { env });
+    return r.exitCode === 0 ? 'buildx' : 'classic';
+  } catch {
+    return 'classic';
+  }
+}
+
+/** The docker command line (after `docker`), in order, for a builder. */
+export function buildCommand(spec: BuildSpec, builder: Builder, iidfile: string): string[] {
+  const args = builder === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
+  args.push('--file', spec.dockerfile, '--iidfile', iidfile);
+  for (const ref of spec.refs) args.push('--tag', ref);
+  for (const [k, v] of spec.labels) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of spec.buildArgs) args.push('--build-arg', `${k}=${v}`);
+  if (spec.target) args.push('--target', spec.target);
+  if (spec.pull) args.push('--pull');
+  if (spec.noCache) args.push('--no-cache');
+  args.push(spec.context);
+  return args;
+}
+
+/** For logs: build-arg values hidden (they may carry tokens). */
+export function describeCommand(args: readonly string[]): string {
+  const shown = args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=', 1)[0]}=***` : a));
+  return `docker ${shown.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`;
+}
+
+export async function buildImage(
+  exec: Exec,
+  spec: BuildSpec,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuildResult> {
+  const builder = await detectBuilder(exec, env);
+  const dir = await mkdtemp(join(tmpdir(), 'phlo-build-'));
+  try {
+    const iidfile = join(dir, 'iid');
+    const args = buildCommand(spec, builder, iidfile);
+    const runEnv: NodeJS.ProcessEnv = { ...env, DOCKER_BUILDKIT: builder === 'buildx' ? '1' : '0' };
+    logger.info(`Building with the ${builder} builder: ${describeCommand(args)}`);
+    const r = await exec('docker', args, { env: runEnv, onLine: (line) => logger.info(line) });
+    if (r.exitCode !== 0) throw new DockerBuildError(`docker build failed (exit ${r.exitCode}): ${lastLines(r)}`);
+    const imageId = (await readFile(iidfile, 'utf8')).trim();
+    if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) throw new DockerBuildError(`docker build wrote an unexpected image id '${imageId}'`);
+    return { imageId, builder };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `docker save` an image to a tar file (what Trivy scans with --input). */
+export async function saveImage(exec: Exec, image: string, tarPath: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const r = await exec('docker', ['save', '--output', tarPath, image], { env });
+  if (r.exitCode !== 0) throw new DockerBuildError(`docker save ${image} failed (exit ${r.exitCode}): ${lastLines(r)}`);
+}
+
+/** The labels docker recorded on an image (to check what was built). */
+export async function inspectLabels(exec: Exec, image: string, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+  const r = await exec('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', image], { env });
+  if (r.exitCode !== 0) throw new DockerBuildError(`docker image inspect ${image} failed: ${lastLines(r)}`);
+  return (JSON.parse(r.stdout.trim() || 'null') as Record<string, string> | null) ?? {};
+}
+
+function lastLines(r: ExecResult): string {
+  return (r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ').slice(0, 800) || 'no output';
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+/** build-scan's inputs, parsed once into a typed settings object (every problem reported at once). */
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import type { Inputs } from '../runtime/inputs.js';
+import { DEFAULT_FAIL_ON, parseSeverities, type ScanPolicy } from '../scan/policy.js';
+import { validateLabels } from './labels.js';
+import { isValidName, isValidTag, splitRef, validateName } from './reference.js';
+import { TAG_RULES, type TagRule, parseTagRules } from './tags.js';
+
+export interface ScanSettings {
+  trivyPath: string;
+  dbRepository?: string;
+  dbUsername?: string;
+  dbPassword?: string;
+  cacheDir: string;
+  insecure: boolean;
+  timeout: string;
+  /** Ignore file path (parsed later, before the build). */
+  ignoreFile?: string;
+  failOn: ScanPolicy['failOn'];
+  fixableOnly: boolean;
+  skipOnDbError: boolean;
+  reportDir: string;
+}
+
+export interface BuildScanSettings {
+  image: string;
+  /** Explicit tags (bare) and explicit full references (another name). */
+  tags: string[];
+  extraRefs: string[];
+  tagRules: TagRule[];
+  defaultBranch?: string;
+  context: string;
+  dockerfile?: string;
+  buildArgs: Map<string, string>;
+  target?: string;
+  labels: Map<string, string>;
+  ociLabels: boolean;
+  pull: boolean;
+  noCache: boolean;
+  /** undefined: scan off. */
+  scan?: ScanSettings;
+}
+
+export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): BuildScanSettings {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
+      else if (error instanceof ConfigurationError) problems.push(error.message);
+      else throw error;
+      return undefined;
+    }
+  };
+
+  const image = attempt(() => {
+    const value = inputs.required('image', 'an image name such as phlo/dagster');
+    if (splitRef(value).tag !== undefined && !value.includes('@')) {
+      throw ConfigurationError.forInput('image', value, "an image name without a tag (put tags in 'tags')");
+    }
+    return validateName('image', value);
+  });
+
+  const tags: string[] = [];
+  const extraRefs: string[] = [];
+  for (const item of attempt(() => inputs.list('tags')) ?? []) {
+    const { name, tag } = splitRef(item);
+    if (tag === undefined) {
+      if (isValidTag(item)) tags.push(item);
+      else problems.push(ConfigurationError.forInput('tags', item, 'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references').message);
+    } else if (isValidName(name) && isValidTag(tag)) {
+      extraRefs.push(item);
+    } else {
+      problems.push(ConfigurationError.forInput('tags', item, 'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references').message);
+    }
+  }
+
+  const tagRules = attempt(() => parseTagRules('tag-rules', inputs.list('tag-rules', TAG_RULES))) ?? [];
+  const defaultBranch = inputs.optional('default-branch');
+  const buildArgs = attempt(() => inputs.map('build-args')) ?? new Map<string, string>();
+  const labels = attempt(() => validateLabels('labels', inputs.map('labels'))) ?? new Map<string, string>();
+  const ociLabels = attempt(() => inputs.boolean('oci-labels', true)) ?? true;
+  const pull = attempt(() => inputs.boolean('pull', false)) ?? false;
+  const noCache = attempt(() => inputs.boolean('no-cache', false)) ?? false;
+  const scanOn = attempt(() => inputs.boolean('scan', true)) ?? true;
+
+  let scan: ScanSettings | undefined;
+  const failOn = attempt(() => parseSeverities('severity', inputs.list('severity', DEFAULT_FAIL_ON))) ?? [...DEFAULT_FAIL_ON];
+  const fixableOnly = attempt(() => inputs.boolean('fixable-only', false)) ?? false;
+  const skipOnDbError = attempt(() => inputs.boolean('skip-scan-on-db-error', false)) ?? false;
+  const insecure = attempt(() => inputs.boolean('trivy-insecure', false)) ?? false;
+  const timeout = inputs.string('trivy-timeout', '10m');
+  if (!/^\d+(ms|s|m|h)(\d+(ms|s|m|h))*$/.test(timeout)) {
+    problems.push(ConfigurationError.forInput('trivy-timeout', timeout, 'a duration such as 5m or 90s').message);
+  }
+  const dbRepository = inputs.optional('trivy-db-repository');
+  if (dbRepository && !isValidName(splitRef(dbRepository).name)) {
+    problems.push(ConfigurationError.forInput('trivy-db-repository', dbRepository, 'an OCI repository such as ghcr.io/aquasecurity/trivy-db:2').message);
+  }
+  const tmp = env.RUNNER_TEMP || tmpdir();
+  if (scanOn) {
+    scan = {
+      trivyPath: inputs.string('trivy-path', 'trivy'),
+      cacheDir: resolve(inputs.string('trivy-cache-dir', join(env.RUNNER_TOOL_CACHE || tmp, 'phlo-trivy-cache'))),
+      insecure,
+      timeout,
+      failOn,
+      fixableOnly,
+      skipOnDbError,
+      reportDir: resolve(inputs.string('report-dir', join(tmp, 'phlo-build-scan'))),
+    };
+    if (dbRepository) scan.dbRepository = dbRepository;
+    const user = inputs.optional('trivy-db-username');
+    const password = inputs.optional('trivy-db-password');
+    if (user) scan.dbUsername = user;
+    if (password) scan.dbPassword = password;
+    if (Boolean(user) !== Boolean(password)) {
+      problems.push("Inputs 'trivy-db-username' and 'trivy-db-password' go together: set both or neither.");
+    }
+    const ignoreFile = inputs.optional('ignore-file');
+    if (ignoreFile) scan.ignoreFile = resolve(ignoreFile);
+  }
+
+  if (problems.length > 0 || image === undefined) throw new ConfigurationErrors(problems);
+  const settings: BuildScanSettings = {
+    image,
+    tags,
+    extraRefs,
+    tagRules,
+    context: inputs.string('context', '.'),
+    buildArgs,
+    labels,
+    ociLabels,
+    pull,
+    noCache,
+  };
+  if (defaultBranch) settings.defaultBranch = defaultBranch;
+  const dockerfile = inputs.optional('dockerfile');
+  if (dockerfile) settings.dockerfile = dockerfile;
+  const target = inputs.optional('target');
+  if (target) settings.target = target;
+  if (scan) settings.scan = scan;
+  return settings;
+}

@@ -1,0 +1,150 @@
+/**
+ * `stack up` / `stack status` / `stack down` leave nothing behind. This runs a throwaway second stack
+ * (etcd + control plane + kwok) in a temporary PHLO_STACK_DIR with PHLO_PORT_OFFSET=1000, so the shared
+ * stack the other suites use is never touched; it needs the build cache the shared stack already made.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { repoRoot } from '../helpers/stack.js';
+
+const STACK = join(repoRoot, 'stack', 'stack.sh');
+const OFFSET = 1000;
+const PORTS = [23790, 23800, 16443, 16447, 16457, 16459].map((p) => p + OFFSET);
+
+interface Ran { code: number; stdout: string; stderr: string }
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** pid → session id of every live process (field 6 of /proc/<pid>/stat). */
+function sessions(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), Number(fields[3]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function recordedPids(dir: string): Map<string, number> {
+  const pids = new Map<string, number>();
+  const pidDir = join(dir, 'pids');
+  if (!existsSync(pidDir)) return pids;
+  for (const f of readdirSync(pidDir)) {
+    if (f.endsWith('.pid')) pids.set(f.slice(0, -4), Number(readFileSync(join(pidDir, f), 'utf8').trim()));
+  }
+  return pids;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('stack lifecycle (a throwaway second stack)', () => {
+  // Short path: unix sockets and kubeconfig paths stay small.
+  const dir = mkdtempSync(join(tmpdir(), 'phlo-st-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PHLO_STACK_DIR: dir, PHLO_PORT_OFFSET: String(OFFSET) };
+  const components = ['etcd', 'kube', 'kwok'];
+
+  afterAll(async () => {
+    // Whatever happened above, do not leave the throwaway stack running.
+    await run('bash', [STACK, 'down', ...components], env);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('up starts every process in its own session, is idempotent, and down leaves none behind', async () => {
+    for (const port of PORTS) expect(await listening(port)).toBe(false);
+
+    const up = await run('bash', [STACK, 'up', ...components], env);
+    if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stderr.slice(-3000)}`);
+
+    const pids = recordedPids(dir);
+    expect([...pids.keys()].sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']);
+    const before = sessions();
+    for (const [name, pid] of pids) {
+      // start_bg uses setsid: the recorded pid leads its own session, which `down` kills as a whole.
+      expect({ name, session: before.get(pid) }).toEqual({ name, session: pid });
+    }
+    const ours = [...before].filter(([, sid]) => [...pids.values()].includes(sid)).map(([pid]) => pid);
+    expect(ours.length).toBeGreaterThanOrEqual(pids.size);
+
+    // The env file of the throwaway stack points at its own API server, which answers.
+    const envFile = readFileSync(join(dir, 'env'), 'utf8');
+    expect(envFile).toContain(`KUBECONFIG=${join(dir, 'kubeconfig')}`);
+    expect(envFile).toContain(`PHLO_KUBE_SERVER=https://127.0.0.1:${16443 + OFFSET}`);
+    const kc = new KubeConfig();
+    kc.loadFromFile(join(dir, 'kubeconfig'));
+    expect((await kc.makeApiClient(VersionApi).getCode()).gitVersion).toMatch(/^v1\.34\./);
+
+    const status = await run('bash', [STACK, 'status', ...components], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^kube: up/m);
+
+    // Idempotent: a second `up` starts nothing new.
+    const again = await run('bash', [STACK, 'up', ...components], env);
+    expect(again.code).toBe(0);
+    expect(recordedPids(dir)).toEqual(pids);
+
+    const down = await run('bash', [STACK, 'down', ...components], env);
+    expect(down.code).toBe(0);
+
+    const after = sessions();
+    const left = [...after].filter(([pid, sid]) => ours.includes(pid) || [...pids.values()].includes(sid));
+    expect(left).toEqual([]);
+    for (const port of PORTS) expect({ port, listening: await listening(port) }).toEqual({ port, listening: false });
+    expect(recordedPids(dir).size).toBe(0);
+
+    const statusDown = await run('bash', [STACK, 'status', ...components], env);
+    expect(statusDown.code).toBe(1);
+    expect(statusDown.stdout).toMatch(/^kube: down/m);
+    expect(readFileSync(join(dir, 'env'), 'utf8')).not.toContain('KUBECONFIG=');
+  }, 300_000);
+
+  test('stop_pid kills the children a process spawned, even ones that ignore SIGTERM', async () => {
+    // A process whose children ignore TERM (as a stuck child would): stop_pid must TERM the group,
+    // then KILL what is left of the session after its grace period.
+    const script = join(dir, 'spawn-children.sh');
+    writeFileSync(
+      script,
+      [
+        'source "$1"',
+        'start_bg demo "$STACK_RUN/logs/demo.log" bash -c \'trap "" TERM; sleep 300 & sleep 300 & wait\'',
+        'sleep 0.5',
+        'session_pids "$(cat "$STACK_RUN/pids/demo.pid")"',
+      ].join('\n'),
+    );
+    const started = await run('bash', [script, join(repoRoot, 'stack', 'lib.sh')], env);
+    expect(started.code).toBe(0);
+    const members = started.stdout.trim().split('\n').map(Number);
+    expect(members.length).toBe(3); // bash + two sleeps
+    const stopScript = join(dir, 'stop.sh');
+    writeFileSync(stopScript, 'source "$1"\nstop_pid demo\n');
+    const stopped = await run('bash', [stopScript, join(repoRoot, 'stack', 'lib.sh')], env);
+    expect(stopped.code).toBe(0);
+    const alive = sessions();
+    expect(members.filter((pid) => alive.has(pid))).toEqual([]);
+  }, 60_000);
+});
