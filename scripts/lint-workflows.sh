@@ -8,5 +8,5 @@ if ((${#workflows[@]})); then
   "$ACTIONLINT" -no-color "${workflows[@]}"
 fi
 mapfile -t actions < <(ls action.yml actions/*/action.yml 2>/dev/null || true)
-"$ZIZMOR" --offline --no-progress --strict-collection --min-severity low "${workflows[@]}" "${actions[@]}"
+"$ZIZMOR" --config .github/zizmor.yml --offline --no-progress --strict-collection --min-severity low "${workflows[@]}" "${actions[@]}"
 echo "workflows and actions: actionlint and zizmor clean (${#workflows[@]} workflows, ${#actions[@]} actions)"

@@ -69,7 +69,7 @@ stack_env_unset() {
 # 1 state, 2 ppid, 3 pgrp, 4 session, ..., 20 starttime.
 _proc_stat_field() { # PID N
   local stat rest arr
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   rest="${stat##*) }"
   read -r -a arr <<<"$rest"
   printf '%s\n' "${arr[$(($2 - 1))]}"
@@ -77,12 +77,14 @@ _proc_stat_field() { # PID N
 
 # session_pids SID — every live process whose session id is SID (start_bg makes each started
 # process the leader of its own session, so this is the process and everything it spawned).
+# Zombies are left out: they have exited already (only their parent's wait is missing).
 session_pids() {
-  local sid="$1" d pid s
+  local sid="$1" d stat rest arr
   for d in /proc/[0-9]*; do
-    pid="${d#/proc/}"
-    s="$(_proc_stat_field "$pid" 4 2>/dev/null)" || continue
-    [[ "$s" == "$sid" ]] && printf '%s\n' "$pid"
+    { read -r stat <"$d/stat"; } 2>/dev/null || continue
+    rest="${stat##*) }"
+    read -r -a arr <<<"$rest"
+    [[ "${arr[3]}" == "$sid" && "${arr[0]}" != Z ]] && printf '%s\n' "${d#/proc/}"
   done
   return 0
 }

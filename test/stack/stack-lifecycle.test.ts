@@ -26,7 +26,7 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 2
   });
 }
 
-/** pid → session id of every live process (field 6 of /proc/<pid>/stat). */
+/** pid → session id of every live (non-zombie) process (field 6 of /proc/<pid>/stat). */
 function sessions(): Map<number, number> {
   const out = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -34,7 +34,7 @@ function sessions(): Map<number, number> {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(entry), Number(fields[3]));
+      if (fields[0] !== 'Z') out.set(Number(entry), Number(fields[3])); // zombies have exited already
     } catch {
       // gone meanwhile
     }

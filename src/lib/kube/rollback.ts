@@ -55,6 +55,12 @@ export type RollbackAction =
       toName: string;
       patchType: 'json' | 'strategic';
       patch: unknown;
+      /**
+       * StatefulSet only: pods of this (bad) revision that are not Ready are deleted after the
+       * patch — the controller does not replace a stuck pod by itself ("forced rollback" in the
+       * Kubernetes StatefulSet docs).
+       */
+      replaceStuckPods?: { revision: string; selector: string };
     }
   | { type: 'skip'; ref: ObjectRef; reason: string }
   | { type: 'leave-created'; ref: ObjectRef; reason: string }
@@ -181,7 +187,19 @@ export function planRollback(
         actions.push({ type: 'skip', ref, reason: `already at the template of revision ${toRevision}` });
         continue;
       }
-      actions.push({ type: 'patch', ref, fromRevision: from, toRevision, toName: to.metadata.name, patchType: 'strategic', patch: data });
+      const bad = state.object.status?.updateRevision as string | undefined;
+      actions.push({
+        type: 'patch',
+        ref,
+        fromRevision: from,
+        toRevision,
+        toName: to.metadata.name,
+        patchType: 'strategic',
+        patch: data,
+        ...(record.kind === 'StatefulSet' && bad && bad !== to.metadata.name && state.object.spec?.selector
+          ? { replaceStuckPods: { revision: bad, selector: selectorToString(state.object.spec.selector) } }
+          : {}),
+      });
     }
   }
   return actions;
@@ -286,7 +304,11 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
             body: action.patch,
             contentType: action.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
           });
-          const message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
+          let message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
+          if (action.replaceStuckPods) {
+            const deleted = await deleteStuckPods(kc, ref.namespace, action.replaceStuckPods);
+            if (deleted.length > 0) message += `; replaced stuck pod(s) ${deleted.join(', ')}`;
+          }
           logger.info(`${refKey(ref)}: ${message}`);
           outcomes.push({ ref, action: action.type, outcome: 'rolled-back', fromRevision: action.fromRevision, toRevision: action.toRevision, message });
         } catch (error) {
@@ -318,6 +340,25 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
     }
   }
   return outcomes;
+}
+
+/** Deletes the not-Ready pods of a bad StatefulSet revision so the controller recreates them. */
+async function deleteStuckPods(kc: KubeConfig, namespace: string | undefined, stuck: { revision: string; selector: string }): Promise<string[]> {
+  const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('v1', 'pods', namespace), {
+    query: { labelSelector: `${stuck.selector},controller-revision-hash=${stuck.revision}` },
+  });
+  const deleted: string[] = [];
+  for (const pod of list.items) {
+    const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+    if (ready || pod.metadata.deletionTimestamp) continue;
+    try {
+      await kubeJson(kc, 'DELETE', objectPath('v1', 'pods', namespace, pod.metadata.name));
+      deleted.push(pod.metadata.name);
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+    }
+  }
+  return deleted;
 }
 
 export interface RollbackResult {

@@ -1,0 +1,444 @@
+/**
+ * apply: server-side apply of rendered objects, all or nothing up front.
+ *
+ *  1. check   — fill placeholder Secrets in memory, discovery for every kind (unknown kinds, scope
+ *               mismatches), prune plan and its max-prune limit. Nothing written.
+ *  2. read    — live objects (one LIST per namespace+resource when there are several, else GET).
+ *  3. dry run — server-side apply with dryRun=All of EVERY object; every failure (conflicts with
+ *               the other manager and field, permissions, validation) is collected and reported
+ *               together, and nothing is written when there is one.
+ *               Objects in a namespace that this apply creates cannot be dry-run in place (the
+ *               namespace does not exist yet); they are dry-run as a create in the `default`
+ *               namespace instead, which runs the same schema validation and admission (an
+ *               AlreadyExists answer there is accepted: it comes after validation).
+ *  4. compare — dry-run result vs live, both without server fields: equal → unchanged, no write
+ *               at all (no resourceVersion moves).
+ *  5. record  — each existing workload's current revision (for rollback), before any write.
+ *  6. write   — tier by tier (Namespaces, CRDs, RBAC, config, Services, workloads, HPAs/PDBs,
+ *               CronJobs, others), in parallel within a tier (p-limit), only created/changed.
+ *  7. prune   — delete the planned objects (opt-in).
+ *
+ * `dryRun: true` stops after 5 and returns per-object unified diffs.
+ */
+import pLimit from 'p-limit';
+import { ConfigurationError, ConfigurationErrors, describeError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import type { ApplyResult, ObjectRef, WorkloadRecord } from './types.js';
+import { refKey } from './types.js';
+import { KubeApiError, KubeClient, type KubeObject, type ResourceInfo } from './client.js';
+import { recordRevisions, isWorkloadKind } from './revisions.js';
+import { jsonEqual, stripServerFields, unifiedDiff } from './diff.js';
+import { TIERS, tierOf } from '../manifests/kinds.js';
+import { fillSecret, isPlaceholderSecret, type SecretValues } from '../manifests/secrets.js';
+import type { Manifest } from '../manifests/validate.js';
+import { LABEL_ENVIRONMENT, LABEL_MANAGED_BY, MANAGER } from '../manifests/render.js';
+
+export const FIELD_MANAGER = MANAGER;
+
+/** Kinds prune looks at (besides every kind that is rendered). */
+export const PRUNE_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'batch/v1', kind: 'CronJob' },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+];
+
+export interface ApplySettings {
+  /** Environment whose objects prune may delete; default: the phlo.dev/environment label of the objects. */
+  environment?: string;
+  dryRun: boolean;
+  prune: boolean;
+  /** Refuse to prune more than this many objects (default 5). */
+  maxPrune: number;
+  /** Namespaces/PVCs prune may delete, as `Namespace/name` or `PersistentVolumeClaim/ns/name`. */
+  pruneAllow: readonly string[];
+  forceConflicts: boolean;
+  /** Parallel requests within a tier (default 8). */
+  concurrency: number;
+  fieldManager?: string;
+}
+
+export const DEFAULT_APPLY_SETTINGS: ApplySettings = {
+  dryRun: false,
+  prune: false,
+  maxPrune: 5,
+  pruneAllow: [],
+  forceConflicts: false,
+  concurrency: 8,
+};
+
+export interface ObjectDiff {
+  ref: ObjectRef;
+  action: 'created' | 'changed' | 'unchanged' | 'pruned';
+  diff: string;
+}
+
+export interface ApplyOutcome {
+  result: ApplyResult;
+  /** Unified diffs (dry-run mode only; empty otherwise). */
+  diffs: ObjectDiff[];
+}
+
+interface Planned {
+  ref: ObjectRef;
+  body: Record<string, unknown>;
+  info: ResourceInfo;
+  live?: KubeObject;
+  /** Namespace created by this same apply: nothing can exist in it yet. */
+  inNewNamespace: boolean;
+  dry?: KubeObject;
+  action?: 'created' | 'changed' | 'unchanged';
+  applied?: KubeObject;
+}
+
+const describeRef = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+
+/**
+ * Applies `manifests` (validated, e.g. by render or loadManifests) with server-side apply. Secret
+ * placeholders are filled from `secrets` in memory.
+ */
+export async function applyManifests(
+  manifests: readonly Manifest[],
+  secrets: SecretValues,
+  settings: ApplySettings,
+  client: KubeClient,
+  logger: Logger,
+): Promise<ApplyOutcome> {
+  const s = { ...DEFAULT_APPLY_SETTINGS, ...settings };
+  const manager = s.fieldManager ?? FIELD_MANAGER;
+  const limit = pLimit(Math.max(1, s.concurrency));
+  const problems: string[] = [];
+
+  // 1. check: secrets, discovery, scope
+  const bodies = manifests.map((m) => {
+    if (!isPlaceholderSecret(m.object)) return m.object as Record<string, unknown>;
+    try {
+      return fillSecret(m.object, secrets, m.source);
+    } catch (error) {
+      if (error instanceof ConfigurationError) problems.push(error.message);
+      else throw error;
+      return m.object as Record<string, unknown>;
+    }
+  });
+  const plans: Planned[] = [];
+  const infos = await Promise.all(manifests.map((m) => client.resourceFor(m.ref.apiVersion, m.ref.kind)));
+  manifests.forEach((m, i) => {
+    const info = infos[i];
+    const where = `${m.source}: ${describeRef(m.ref)}`;
+    if (!info) {
+      problems.push(`${where}: the cluster does not serve kind '${m.ref.kind}' in ${m.ref.apiVersion} (unknown kind or missing CRD).`);
+      return;
+    }
+    if (info.namespaced && !m.ref.namespace) problems.push(`${where}: ${m.ref.kind} is namespaced but the object has no namespace.`);
+    else if (!info.namespaced && m.ref.namespace) problems.push(`${where}: ${m.ref.kind} is cluster-scoped but the object has namespace '${m.ref.namespace}'.`);
+    else if (!info.verbs.includes('patch')) problems.push(`${where}: the cluster does not allow patching ${info.resource}.`);
+    else plans.push({ ref: m.ref, body: bodies[i]!, info, inNewNamespace: false });
+  });
+  const environment = s.environment ?? envFromLabels(manifests);
+  if (s.prune && !environment) {
+    problems.push("Input 'prune' is true but no environment is known: set input 'environment' (or render with phlo-deploy so objects carry the phlo.dev/environment label).");
+  }
+  if (problems.length) throw new ConfigurationErrors(problems);
+
+  // prune plan (before any write; refuses past max-prune)
+  const pruneList = s.prune ? await planPrune(client, plans, environment!, s, limit) : [];
+
+  // 2. read live objects
+  const declaredNamespaces = plans.filter((p) => p.ref.kind === 'Namespace');
+  await Promise.all(
+    declaredNamespaces.map((p) =>
+      limit(async () => {
+        p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+      }),
+    ),
+  );
+  const newNamespaces = new Set(declaredNamespaces.filter((p) => !p.live).map((p) => p.ref.name));
+  for (const p of plans) if (p.ref.namespace && newNamespaces.has(p.ref.namespace)) p.inNewNamespace = true;
+  await readLive(client, plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace), limit);
+
+  // 3. dry run everything
+  const failures: string[] = [];
+  await Promise.all(
+    plans.map((p) =>
+      limit(async () => {
+        try {
+          p.dry = p.inNewNamespace
+            ? await dryRunCreateElsewhere(client, p, manager)
+            : await serverSideApply(client, p, manager, s.forceConflicts, true);
+        } catch (error) {
+          failures.push(explainFailure(p.ref, error, s.forceConflicts));
+        }
+      }),
+    ),
+  );
+  if (failures.length) {
+    throw new ConfigurationErrors([
+      `Server-side dry run failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
+      ...failures.sort(),
+    ]);
+  }
+
+  // 4. compare
+  for (const p of plans) {
+    if (!p.live) p.action = 'created';
+    else p.action = jsonEqual(stripServerFields(p.live), stripServerFields(p.dry)) ? 'unchanged' : 'changed';
+  }
+
+  // 5. record revisions of existing workloads, before any write
+  const workloadPlans = plans.filter((p) => isWorkloadKind(p.ref.kind));
+  const liveMap = new Map(workloadPlans.map((p) => [refKey(p.ref), p.live]));
+  const revisions = await recordRevisions(
+    client,
+    workloadPlans.map((p) => p.ref),
+    { live: liveMap, concurrency: s.concurrency },
+  );
+
+  const diffs: ObjectDiff[] = [];
+  if (s.dryRun) {
+    for (const p of plans) {
+      const shownDry = p.inNewNamespace && p.dry ? withNamespace(p.dry, p.ref.namespace!) : p.dry;
+      diffs.push({ ref: p.ref, action: p.action!, diff: p.action === 'unchanged' ? '' : unifiedDiff(refKey(p.ref), p.live, shownDry) });
+    }
+    for (const o of pruneList) diffs.push({ ref: o.ref, action: 'pruned', diff: unifiedDiff(refKey(o.ref), o.live, undefined) });
+  } else {
+    // 6. write, tier by tier
+    for (const tier of TIERS) {
+      const batch = plans.filter((p) => tierOf(p.ref.kind) === tier && p.action !== 'unchanged');
+      if (batch.length === 0) continue;
+      const errors: string[] = [];
+      await Promise.all(
+        batch.map((p) =>
+          limit(async () => {
+            try {
+              p.applied = await serverSideApply(client, p, manager, s.forceConflicts, false);
+            } catch (error) {
+              errors.push(explainFailure(p.ref, error, s.forceConflicts));
+            }
+          }),
+        ),
+      );
+      const done = batch.filter((p) => p.applied).length;
+      logger.info(`${tier}: applied ${done} of ${batch.length} object(s)`);
+      if (errors.length) {
+        const written = plans.filter((p) => p.applied).map((p) => describeRef(p.ref));
+        throw new ConfigurationErrors([
+          `Apply failed in tier '${tier}' after a successful dry run (${written.length} object(s) already written: ${written.join(', ') || 'none'}).`,
+          ...errors,
+        ]);
+      }
+    }
+    // 7. prune
+    for (const o of pruneList) {
+      await limit(async () => {
+        try {
+          await client.request({
+            method: 'DELETE',
+            path: KubeClient.objectPath(o.info, o.ref),
+            body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+          });
+          logger.info(`pruned ${describeRef(o.ref)}`);
+        } catch (error) {
+          if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+        }
+      });
+    }
+  }
+
+  // result
+  const objects: ApplyResult['objects'] = [
+    ...plans.map((p) => ({ ...p.ref, action: p.action! })),
+    ...pruneList.map((o) => ({ ...o.ref, action: 'pruned' as const })),
+  ];
+  const workloads: WorkloadRecord[] = workloadPlans.map((p, i) => {
+    const rev = revisions[i]!;
+    const after = p.applied ?? p.dry;
+    const generation = (p.action === 'unchanged' ? p.live : after)?.metadata.generation;
+    const record: WorkloadRecord = {
+      ...p.ref,
+      created: p.action === 'created',
+      changed: p.action === 'changed' && generation !== p.live?.metadata.generation,
+      ...(generation !== undefined && !s.dryRun ? { generation } : {}),
+    };
+    if (rev.previousRevision) record.previousRevision = rev.previousRevision;
+    return record;
+  });
+  const count = (a: string) => objects.filter((o) => o.action === a).length;
+  const result: ApplyResult = {
+    dryRun: s.dryRun,
+    counts: { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), pruned: count('pruned') },
+    objects,
+    workloads,
+  };
+  logger.info(
+    `${s.dryRun ? 'dry run: would create' : 'created'} ${result.counts.created}, changed ${result.counts.changed}, ` +
+      `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
+  );
+  return { result, diffs };
+}
+
+function envFromLabels(manifests: readonly Manifest[]): string | undefined {
+  const values = new Set(manifests.map((m) => (m.object.metadata.labels as Record<string, string> | undefined)?.[LABEL_ENVIRONMENT]));
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+function withNamespace(obj: KubeObject, namespace: string): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, namespace } };
+}
+
+async function serverSideApply(client: KubeClient, p: Planned, manager: string, force: boolean, dryRun: boolean): Promise<KubeObject> {
+  return client.request<KubeObject>({
+    method: 'PATCH',
+    path: KubeClient.objectPath(p.info, p.ref),
+    query: { fieldManager: manager, force: force ? 'true' : undefined, dryRun: dryRun ? 'All' : undefined, fieldValidation: 'Strict' },
+    body: p.body,
+    contentType: 'application/apply-patch+yaml',
+  });
+}
+
+/** Dry-run of an object whose namespace does not exist yet: a create in `default`. */
+async function dryRunCreateElsewhere(client: KubeClient, p: Planned, manager: string): Promise<KubeObject> {
+  const md = p.body.metadata as Record<string, unknown>;
+  const body = { ...p.body, metadata: { ...md, namespace: 'default' } };
+  try {
+    const out = await client.request<KubeObject>({
+      method: 'POST',
+      path: KubeClient.collectionPath(p.info, 'default'),
+      query: { fieldManager: manager, dryRun: 'All', fieldValidation: 'Strict' },
+      body,
+    });
+    return withNamespace(out, p.ref.namespace!);
+  } catch (error) {
+    if (error instanceof KubeApiError && error.code === 409 && error.reason === 'AlreadyExists') {
+      return withNamespace(p.body as KubeObject, p.ref.namespace!);
+    }
+    throw error;
+  }
+}
+
+/** One line for a failed request: conflicts name the other manager and the field. */
+export function explainFailure(ref: ObjectRef, error: unknown, forced: boolean): string {
+  const what = describeRef(ref);
+  if (error instanceof KubeApiError) {
+    const status = error.body;
+    if (error.code === 409 && status.reason === 'Conflict' && status.details?.causes?.length) {
+      const conflicts = status.details.causes
+        .filter((c) => c.type === 'FieldManagerConflict' || c.message?.startsWith('conflict with'))
+        .map((c) => {
+          const m = /conflict with "([^"]+)"(?: using ([^\s:]+))?/.exec(c.message ?? '');
+          const manager = m?.[1] ?? 'another field manager';
+          return `field ${c.field ?? '(unknown field)'} is owned by field manager '${manager}'${m?.[2] ? ` (${m[2]})` : ''}`;
+        });
+      if (conflicts.length) {
+        return `${what}: conflict: ${conflicts.join('; ')}${forced ? '' : ". Set input 'force-conflicts: true' to take the field(s) over, or stop setting them"}.`;
+      }
+    }
+    if (error.code === 403) return `${what}: permission denied: ${status.message ?? 'forbidden'} (check the RBAC of the deploying identity).`;
+    if (error.code === 401) return `${what}: not authenticated (HTTP 401): the kubeconfig's credentials were rejected.`;
+    if (error.code === 404 && status.details?.kind === 'namespaces') {
+      return `${what}: namespace '${status.details.name}' does not exist and is not among the applied objects.`;
+    }
+    if (error.code === 422 || error.code === 400) {
+      const causes = (status.details?.causes ?? []).map((c) => `${c.field ?? ''} ${c.message ?? ''}`.trim()).filter(Boolean);
+      return `${what}: invalid: ${causes.length ? causes.join('; ') : (status.message ?? `HTTP ${error.code}`)}`;
+    }
+    return `${what}: ${describeError(error)}`;
+  }
+  throw error;
+}
+
+/** Reads live objects: one LIST per (namespace, resource) when several objects share it, else GETs. */
+async function readLive(client: KubeClient, plans: Planned[], limit: ReturnType<typeof pLimit>): Promise<void> {
+  const groups = new Map<string, Planned[]>();
+  for (const p of plans) {
+    const key = KubeClient.collectionPath(p.info, p.ref.namespace);
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  const getOne = (p: Planned) => limit(async () => {
+    p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+  });
+  await Promise.all(
+    [...groups.entries()].map(async ([collection, group]) => {
+      if (group.length < 4) return Promise.all(group.map(getOne));
+      let items: KubeObject[];
+      try {
+        items = await limit(() => client.list<KubeObject>(collection));
+      } catch (error) {
+        if (error instanceof KubeApiError && (error.code === 403 || error.code === 404)) return Promise.all(group.map(getOne));
+        throw error;
+      }
+      const byName = new Map(items.map((i) => [i.metadata.name, i]));
+      for (const p of group) {
+        const live = byName.get(p.ref.name);
+        // LIST items lack apiVersion/kind; put them back so comparisons see the same shape
+        p.live = live ? { ...live, apiVersion: p.ref.apiVersion, kind: p.ref.kind } : undefined;
+      }
+      return undefined;
+    }),
+  );
+}
+
+interface PruneCandidate {
+  ref: ObjectRef;
+  info: ResourceInfo;
+  live: KubeObject;
+}
+
+async function planPrune(
+  client: KubeClient,
+  plans: Planned[],
+  environment: string,
+  s: ApplySettings,
+  limit: ReturnType<typeof pLimit>,
+): Promise<PruneCandidate[]> {
+  const rendered = new Set(plans.map((p) => `${p.info.apiVersion.split('/').length > 1 ? p.info.apiVersion.split('/')[0] : ''}/${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`));
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const k of PRUNE_KINDS) kinds.set(`${k.apiVersion}/${k.kind}`, k);
+  for (const p of plans) kinds.set(`${p.info.apiVersion}/${p.ref.kind}`, { apiVersion: p.info.apiVersion, kind: p.ref.kind });
+  const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}`;
+  const allow = new Set(s.pruneAllow);
+  const candidates: PruneCandidate[] = [];
+  const seen = new Set<string>();
+  await Promise.all(
+    [...kinds.values()].map((k) =>
+      limit(async () => {
+        const info = await client.resourceFor(k.apiVersion, k.kind);
+        if (!info || !info.verbs.includes('list') || !info.verbs.includes('delete')) return;
+        const items = await client.list<KubeObject>(KubeClient.collectionPath(info), { labelSelector: selector });
+        for (const item of items) {
+          const ref: ObjectRef = { apiVersion: info.apiVersion, kind: k.kind, name: item.metadata.name, ...(item.metadata.namespace ? { namespace: item.metadata.namespace } : {}) };
+          const group = info.apiVersion.includes('/') ? info.apiVersion.split('/')[0] : '';
+          const key = `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+          if (rendered.has(key) || seen.has(key)) continue;
+          // objects owned by a controller (ReplicaSets, Pods, Jobs of CronJobs) are not ours to delete
+          if ((item.metadata.ownerReferences ?? []).some((o) => o.controller)) continue;
+          if ((k.kind === 'Namespace' || k.kind === 'PersistentVolumeClaim') && !allow.has(refKey(ref))) continue;
+          seen.add(key);
+          candidates.push({ ref, info, live: { ...item, apiVersion: info.apiVersion, kind: k.kind } });
+        }
+      }),
+    ),
+  );
+  candidates.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  if (candidates.length > s.maxPrune) {
+    throw new ConfigurationError(
+      `Prune would delete ${candidates.length} objects, more than input 'max-prune' (${s.maxPrune}) allows: ` +
+        `${candidates.map((c) => refKey(c.ref)).join(', ')}. Nothing was applied; raise 'max-prune' if this is intended.`,
+    );
+  }
+  return candidates;
+}

@@ -1,0 +1,59 @@
+/**
+ * A local HTTP server that records what it receives — the stand-in for SaaS that cannot run here
+ * (GitHub's REST API, Slack, PagerDuty). Tests assert on `requests`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  json: unknown;
+}
+
+export type Responder = (req: Recorded) => { status: number; body?: unknown } | undefined;
+
+export class Recorder {
+  readonly requests: Recorded[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private responder: Responder = () => ({ status: 200, body: {} })) {}
+
+  respond(responder: Responder): void {
+    this.responder = responder;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server!.close(r));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      let json: unknown;
+      try {
+        json = body ? JSON.parse(body) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json };
+      this.requests.push(rec);
+      const answer = this.responder(rec) ?? { status: 404, body: { message: 'Not Found' } };
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    });
+  }
+}

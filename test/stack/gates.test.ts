@@ -1,0 +1,128 @@
+/**
+ * The rollout gate against the local stack (real kube-apiserver + controllers, KWOK nodes with the
+ * failure knobs of stack/kube/kwok/stages.yaml).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { kubeConfig, useNamespace } from '../helpers/stack.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
+import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
+import { apply, daemonSetManifest, deploymentManifest, jobManifest, ref, statefulSetManifest } from './gates.fixtures.js';
+
+const kc = kubeConfig();
+
+function gate(targets: Parameters<typeof runRolloutGate>[1], timeoutMs: number, restartLimit = 3): Promise<GateResult & { log: string }> {
+  const logger = new MemoryLogger();
+  return runRolloutGate(kc, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({ ...r, log: logger.text() }));
+}
+
+describe('rollout gate', () => {
+  const ns = useNamespace('gates');
+
+  it('passes a healthy rollout of a Deployment, StatefulSet, DaemonSet and Job gated together', async () => {
+    const n = ns.name;
+    await Promise.all([
+      apply(kc, n, deploymentManifest('web', { replicas: 3 })),
+      apply(kc, n, statefulSetManifest('db', { replicas: 2 })),
+      apply(kc, n, daemonSetManifest('agent')),
+      apply(kc, n, jobManifest('migrate')),
+    ]);
+    const result = await gate([ref('Deployment', n, 'web'), ref('StatefulSet', n, 'db'), ref('DaemonSet', n, 'agent'), ref('Job', n, 'migrate')], 90_000);
+    expect(result.workloads.map((w) => [w.kind, w.state])).toEqual([
+      ['Deployment', 'ready'],
+      ['StatefulSet', 'ready'],
+      ['DaemonSet', 'ready'],
+      ['Job', 'ready'],
+    ]);
+    expect(result.verdict).toBe('success');
+    expect(result.explanations).toEqual([]);
+    expect(renderGateSummary(result)).toContain('Rollout gate: success');
+  });
+
+  it('fails fast on an image that cannot be pulled, with the reason in the summary', async () => {
+    const n = ns.name;
+    await apply(kc, n, deploymentManifest('pull', { fault: 'image-pull', image: 'phlo/does-not-exist:1' }));
+    const timeoutMs = 120_000;
+    const result = await gate([ref('Deployment', n, 'pull')], timeoutMs);
+    expect(result.verdict).toBe('failure');
+    const w = result.workloads[0]!;
+    expect(['ErrImagePull', 'ImagePullBackOff']).toContain(w.reason);
+    // Decided from the pods, long before the deadline.
+    expect(result.durationMs).toBeLessThan(timeoutMs / 4);
+    const md = renderGateSummary(result);
+    expect(md).toContain(w.reason!);
+    expect(md).toContain('phlo/does-not-exist:1');
+    expect(md).toMatch(/Failed to pull image|Back-off pulling image/); // an event of the pod
+    expect(result.log).toContain(`Deployment/${n}/pull: failed (${w.reason})`);
+  });
+
+  it('fails fast on a crash loop past the restart limit, explaining the container state', async () => {
+    const n = ns.name;
+    await apply(kc, n, deploymentManifest('crash', { fault: 'crash-loop', replicas: 1 }));
+    const timeoutMs = 120_000;
+    const result = await gate([ref('Deployment', n, 'crash')], timeoutMs, 2);
+    expect(result.verdict).toBe('failure');
+    expect(result.workloads[0]).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringContaining('after 2 restarts') });
+    expect(result.durationMs).toBeLessThan(timeoutMs / 4);
+    const e = result.explanations[0]!;
+    expect(e.pods[0]!.containers[0]!.state).toContain('CrashLoopBackOff');
+    expect(e.pods[0]!.containers[0]!.lastState).toContain('exit code 1');
+    // KWOK keeps no logs: reported, not thrown.
+    expect(e.pods[0]!.containers[0]!.logTail ?? e.pods[0]!.containers[0]!.logError).toBeDefined();
+    expect(renderGateSummary(result)).toContain('CrashLoopBackOff');
+  });
+
+  it('fails when the progress deadline is exceeded', async () => {
+    const n = ns.name;
+    await apply(kc, n, deploymentManifest('slow', { fault: 'never-ready', replicas: 1, progressDeadlineSeconds: 3 }));
+    const timeoutMs = 120_000;
+    const result = await gate([ref('Deployment', n, 'slow')], timeoutMs);
+    expect(result.verdict).toBe('failure');
+    expect(result.workloads[0]).toMatchObject({ reason: 'ProgressDeadlineExceeded' });
+    expect(result.durationMs).toBeLessThan(timeoutMs / 2);
+    expect(renderGateSummary(result)).toContain('ProgressDeadlineExceeded');
+  });
+
+  it('times out a never-ready Deployment at the deadline and says what it waited for', async () => {
+    const n = ns.name;
+    await apply(kc, n, deploymentManifest('stuck', { fault: 'never-ready', replicas: 1 }));
+    const result = await gate([ref('Deployment', n, 'stuck')], 6_000);
+    expect(result.verdict).toBe('timeout');
+    expect(result.workloads[0]).toMatchObject({ state: 'timeout', message: expect.stringContaining('0 of 1 updated replicas available') });
+    expect(result.durationMs).toBeGreaterThanOrEqual(6_000);
+    expect(result.explanations[0]!.events.some((e) => e.reason === 'Unhealthy')).toBe(true);
+  });
+
+  it('fails when a Job fails', async () => {
+    const n = ns.name;
+    await apply(kc, n, jobManifest('bad-migrate', { fault: 'job-fail', backoffLimit: 0 }));
+    const result = await gate([ref('Job', n, 'bad-migrate')], 90_000);
+    expect(result.verdict).toBe('failure');
+    expect(result.workloads[0]).toMatchObject({ state: 'failed', reason: 'BackoffLimitExceeded' });
+    expect(result.explanations[0]!.pods[0]!.containers[0]!.state).toContain('exit code 1');
+  });
+
+  it('fails at once on a workload that does not exist', async () => {
+    const result = await gate([ref('Deployment', ns.name, 'nope')], 60_000);
+    expect(result.verdict).toBe('failure');
+    expect(result.workloads[0]).toMatchObject({ reason: 'NotFound' });
+  });
+});
+
+describe('rollout gate with 20 Deployments at once', () => {
+  const ns = useNamespace('gates-20');
+
+  it('finishes within 1.2x the slowest workload (per-workload completion vs total)', async () => {
+    const n = ns.name;
+    const names = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
+    await Promise.all(names.map((name) => apply(kc, n, deploymentManifest(name, { replicas: 2 }))));
+    const result = await gate(
+      names.map((name) => ref('Deployment', n, name)),
+      120_000,
+    );
+    expect(result.verdict).toBe('success');
+    const slowest = Math.max(...result.workloads.map((w) => w.completedMs!));
+    expect(result.workloads.every((w) => typeof w.completedMs === 'number')).toBe(true);
+    expect(result.durationMs).toBeLessThanOrEqual(1.2 * slowest);
+  });
+});
