@@ -118,7 +118,8 @@ pid_alive() {
 }
 
 # stop_pid NAME — stop the process recorded for NAME and everything in its session: TERM to the
-# process group, then KILL after 10 s to whatever of the session is left; remove the pid file.
+# process group, up to 10 s for it to end, then KILL to whatever of the session is left; remove the
+# pid file.
 stop_pid() {
   local name="$1" f="$STACK_RUN/pids/$1.pid" pid i left
   [[ -f "$f" ]] || return 0
@@ -126,24 +127,20 @@ stop_pid() {
   if pid_alive "$name"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 100); do
-      left="$(session_pids "$pid")"
-      [[ -z "$left" ]] && break
+      kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
+    log "stopped $name (pid $pid)"
+  fi
+  # Children that left the process group but not the session are ours too. Only when we know the
+  # session is ours (the start time matched, or the leader is gone and we recorded it).
+  if [[ -s "$STACK_RUN/pids/$name.start" ]]; then
     left="$(session_pids "$pid")"
     if [[ -n "$left" ]]; then
       # shellcheck disable=SC2086
       kill -KILL $left 2>/dev/null || true
-      log "killed $name (pids $(echo $left))"
-    fi
-    log "stopped $name (pid $pid)"
-  else
-    # The leader is gone; children it left in its session are still ours.
-    left="$(session_pids "$pid")"
-    if [[ -n "$left" && -s "$STACK_RUN/pids/$name.start" ]]; then
-      # shellcheck disable=SC2086
-      kill -KILL $left 2>/dev/null || true
-      log "killed leftovers of $name (pids $(echo $left))"
+      log "killed what was left of $name: pids $(echo $left)"
+      for i in $(seq 1 50); do [[ -z "$(session_pids "$pid")" ]] && break; sleep 0.1; done
     fi
   fi
   rm -f "$f" "$STACK_RUN/pids/$name.start"

@@ -1,33 +1,44 @@
 #!/usr/bin/env bash
-# etcd for the stack's Kubernetes API server: Debian's etcd-server, one member on 127.0.0.1
-# (client port 23790, peer port 23800, + PHLO_PORT_OFFSET), data in $STACK_RUN/etcd.
+# etcd for the stack's Kubernetes API server: etcd v3.6.4 (the release Kubernetes v1.34 ships with),
+# built from the Go modules in stack/kube/etcd into $PHLO_CACHE/etcd-<version>/bin. Debian's
+# etcd-server (3.4.23) is not used: it is older than 3.4.31, so the API server turns off watch
+# progress requests and clients that stream their lists (kwok's client-go) stop seeing events.
+# One member on 127.0.0.1 (client port 23790, peer port 23800, + PHLO_PORT_OFFSET), data in
+# $STACK_RUN/etcd-v3.6.
 # Usage: stack/components/etcd.sh build|up|status|down
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-ETCD_DATA="$STACK_RUN/etcd"
+ETCD_VERSION="v3.6.4"
+ETCD_BIN="$PHLO_CACHE/etcd-$ETCD_VERSION/bin"
+ETCD_MODULE="$STACK_ROOT/kube/etcd"
+ETCD_DATA="$STACK_RUN/etcd-v3.6"
 ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 
 build() {
-  if ! dpkg -s etcd-server >/dev/null 2>&1; then
-    # policy-rc.d "no" keeps the package's maintainer scripts from starting a system etcd.
-    local guard=""
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-      guard=/usr/sbin/policy-rc.d
-      printf '#!/bin/sh\nexit 101\n' >"$guard"; chmod +x "$guard"
-    fi
-    apt_ensure etcd-server
-    [[ -n "$guard" ]] && rm -f "$guard"
+  [[ -x "$ETCD_BIN/etcd" ]] && return 0
+  command -v go >/dev/null || die "etcd: Go is needed to build etcd $ETCD_VERSION (none on PATH)"
+  build_lock "etcd-$ETCD_VERSION"
+  [[ -x "$ETCD_BIN/etcd" ]] && return 0
+  local out="$PHLO_CACHE/etcd-$ETCD_VERSION" t=$SECONDS
+  rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
+  log "etcd: building etcd $ETCD_VERSION (log $out/build.log)"
+  if ! (cd "$ETCD_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+        go build -ldflags="-s -w" -o "$out/bin.tmp/etcd" go.etcd.io/etcd/server/v3) >"$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log" >&2
+    die "etcd: build failed (log $out/build.log)"
   fi
-  return 0
+  rm -rf "$ETCD_BIN"; mv "$out/bin.tmp" "$ETCD_BIN"
+  log "etcd: built in $((SECONDS - t))s into $ETCD_BIN"
 }
 
 healthy() { curl --silent --fail --max-time 2 "$ETCD_URL/health" | grep -q '"health":"true"'; }
 
 up() {
+  [[ -x "$ETCD_BIN/etcd" ]] || die "etcd: binary missing in $ETCD_BIN (run: stack/stack.sh build etcd)"
   if pid_alive etcd && healthy; then log "etcd already up ($ETCD_URL)"; return 0; fi
   pid_alive etcd || { port_free "$ETCD_PORT" || die "port $ETCD_PORT is taken by another process (etcd client port; set PHLO_PORT_OFFSET)"; }
   mkdir -p "$ETCD_DATA"; chmod 700 "$ETCD_DATA"
-  start_bg etcd "$STACK_RUN/logs/etcd.log" /usr/bin/etcd \
+  start_bg etcd "$STACK_RUN/logs/etcd.log" "$ETCD_BIN/etcd" \
     --name phlo \
     --data-dir "$ETCD_DATA" \
     --listen-client-urls "$ETCD_URL" \
@@ -37,7 +48,8 @@ up() {
     --initial-cluster "phlo=http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster-state new \
     --quota-backend-bytes 2147483648 \
-    --auto-compaction-retention 1 \
+    --auto-compaction-mode periodic \
+    --auto-compaction-retention 5m \
     --unsafe-no-fsync \
     --log-level warn
   wait_for_alive etcd "etcd health at $ETCD_URL" 30 healthy
@@ -46,7 +58,7 @@ up() {
 
 status() {
   if pid_alive etcd && healthy; then
-    echo "etcd: up (pid $(cat "$STACK_RUN/pids/etcd.pid"), $ETCD_URL)"
+    echo "etcd: up (pid $(cat "$STACK_RUN/pids/etcd.pid"), $ETCD_VERSION, $ETCD_URL)"
   else
     echo "etcd: down"; return 1
   fi

@@ -32,7 +32,7 @@ node_name() { printf 'kwok-node-%d' "$1"; }
 
 # The Node objects kwok plays the kubelet of: no taints, label workload=compute, 32 CPU / 128Gi.
 create_nodes() {
-  local i name body code
+  local i name body
   for ((i = 0; i < KWOK_NODES; i++)); do
     name="$(node_name "$i")"
     body="$(jq -n --arg name "$name" --arg cidr "10.244.$i.0/24" '{
@@ -51,15 +51,48 @@ create_nodes() {
         capacity: {cpu: "32", memory: "128Gi", pods: "250", "ephemeral-storage": "500Gi"}
       }
     }')"
-    code="$(curl --silent --show-error --max-time 10 -o /dev/null -w '%{http_code}' \
-      --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" \
-      -X POST -H 'Content-Type: application/json' --data "$body" "$KUBE_SERVER/api/v1/nodes")"
-    case "$code" in
-      201) log "kwok: created node $name" ;;
-      409) ;; # already there
-      *) die "kwok: creating node $name failed (HTTP $code)" ;;
-    esac
+    post_object /api/v1/nodes "$body" "node $name"
   done
+}
+
+# post_object URL_PATH JSON NAME — create one object; an existing one is left alone.
+post_object() {
+  local code
+  code="$(curl --silent --show-error --max-time 10 -o /dev/null -w '%{http_code}' \
+    --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" \
+    -X POST -H 'Content-Type: application/json' --data "$2" "$KUBE_SERVER$1")"
+  case "$code" in
+    201) [[ "${4:-}" == quiet ]] || log "kwok: created $3" ;;
+    409) ;; # already there
+    *) die "kwok: creating $3 failed (HTTP $code)" ;;
+  esac
+}
+
+# Storage: a default StorageClass "standard" and a pool of PV_POOL PersistentVolumes (100Gi, every
+# access mode) that the real PV controller binds claims to; the pv-reuse stage recycles released ones.
+PV_POOL="${PHLO_KWOK_VOLUMES:-40}"
+[[ "$PV_POOL" =~ ^[0-9]{1,3}$ ]] || die "PHLO_KWOK_VOLUMES is '$PV_POOL': expected a number of volumes from 0 to 999"
+create_storage() {
+  post_object /apis/storage.k8s.io/v1/storageclasses "$(jq -n '{
+    apiVersion: "storage.k8s.io/v1", kind: "StorageClass",
+    metadata: {name: "standard", annotations: {"storageclass.kubernetes.io/is-default-class": "true"}},
+    provisioner: "kubernetes.io/no-provisioner", volumeBindingMode: "Immediate", reclaimPolicy: "Retain"
+  }')" "storage class standard"
+  local have i
+  have="$(kube_curl "$KUBE_SERVER/api/v1/persistentvolumes?labelSelector=type%3Dkwok" | jq '.items | length')"
+  ((have >= PV_POOL)) && return 0
+  for ((i = 0; i < PV_POOL; i++)); do
+    post_object /api/v1/persistentvolumes "$(jq -n --arg name "$(printf 'kwok-pv-%03d' "$i")" '{
+      apiVersion: "v1", kind: "PersistentVolume",
+      metadata: {name: $name, labels: {type: "kwok"}},
+      spec: {
+        capacity: {storage: "100Gi"}, accessModes: ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"],
+        persistentVolumeReclaimPolicy: "Retain", storageClassName: "standard", volumeMode: "Filesystem",
+        hostPath: {path: ("/var/lib/kwok-volumes/" + $name)}
+      }
+    }')" "volume $(printf 'kwok-pv-%03d' "$i")" quiet
+  done
+  log "kwok: $PV_POOL volumes in the pool"
 }
 
 # All PHLO_KWOK_NODES nodes report Ready.
@@ -88,6 +121,7 @@ up() {
   fi
   wait_for_alive kwok "kwok /healthz on 127.0.0.1:$KWOK_PORT" 30 healthy
   create_nodes
+  create_storage
   wait_for_alive kwok "$KWOK_NODES KWOK nodes Ready" 60 nodes_ready
   stack_env PHLO_KWOK_NODES "$KWOK_NODES"
 }

@@ -20,9 +20,11 @@ ADVISORIES="$MODULE_DIR/advisories"
 DB_REPO_PATH="phlo/trivy-db"
 DB_TAG="2"                # trivy-db schema version: Trivy asks for <repo>:2
 # The stack's registry (registry component): user AWS, password = moto's ECR token password.
-REGISTRY="${PHLO_TRIVY_DB_REGISTRY:-127.0.0.1:15000}"
-REGISTRY_USER="${PHLO_TRIVY_DB_USER:-AWS}"
-REGISTRY_PASSWORD="${PHLO_TRIVY_DB_PASSWORD:-123456789012-auth-token}"
+# Taken from the env file when the registry component wrote it there; overridable for development.
+env_value() { [[ -f "$STACK_ENV_FILE" ]] && sed -n "s/^$1=//p" "$STACK_ENV_FILE" | tail -1; }
+REGISTRY="${PHLO_TRIVY_DB_REGISTRY:-$(env_value PHLO_REGISTRY)}"; REGISTRY="${REGISTRY:-127.0.0.1:15000}"
+REGISTRY_USER="${PHLO_TRIVY_DB_USER:-$(env_value PHLO_REGISTRY_USER)}"; REGISTRY_USER="${REGISTRY_USER:-AWS}"
+REGISTRY_PASSWORD="${PHLO_TRIVY_DB_PASSWORD:-$(env_value PHLO_REGISTRY_PASSWORD)}"; REGISTRY_PASSWORD="${REGISTRY_PASSWORD:-123456789012-auth-token}"
 
 CONFIG_MEDIA_TYPE="application/vnd.aquasec.trivy.config.v1+json"
 LAYER_MEDIA_TYPE="application/vnd.aquasec.trivy.db.layer.v1.tar+gzip"
@@ -35,11 +37,11 @@ build() {
   local start=$SECONDS
   log "building trivy $TRIVY_VERSION and trivy-db from $MODULE_DIR (several minutes on 2 cores)"
   # Trivy uses encoding/json/v2, which Go ships behind GOEXPERIMENT=jsonv2.
-  (cd "$MODULE_DIR" && GOEXPERIMENT=jsonv2 GOFLAGS=-mod=mod go build -trimpath \
+  (cd "$MODULE_DIR" && GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false go build -trimpath \
       -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
       -o "$TRIVY_DIR/bin.tmp/trivy" github.com/aquasecurity/trivy/cmd/trivy) \
     >>"$TRIVY_DIR/logs/build.log" 2>&1 || die "trivy build failed; see $TRIVY_DIR/logs/build.log"
-  (cd "$MODULE_DIR" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" \
+  (cd "$MODULE_DIR" && GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w" \
       -o "$TRIVY_DIR/bin.tmp/trivy-db" github.com/aquasecurity/trivy-db/cmd/trivy-db) \
     >>"$TRIVY_DIR/logs/build.log" 2>&1 || die "trivy-db build failed; see $TRIVY_DIR/logs/build.log"
   mkdir -p "$TRIVY_DIR/bin"
@@ -56,7 +58,7 @@ advisories_hash() {
 
 # build_db — prints the path of db.tar.gz (trivy.db + metadata.json), building it when missing.
 build_db() {
-  local dir="$TRIVY_DIR/db-$(advisories_hash)"
+  local dir; dir="$TRIVY_DIR/db-$(advisories_hash)"
   if [[ ! -s "$dir/db.tar.gz" ]]; then
     rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/out"
     log "building the vulnerability DB from $ADVISORIES"

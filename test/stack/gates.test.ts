@@ -2,8 +2,10 @@
  * The rollout gate against the local stack (real kube-apiserver + controllers, KWOK nodes with the
  * failure knobs of stack/kube/kwok/stages.yaml).
  */
-import { describe, expect, it } from '@jest/globals';
-import { kubeConfig, useNamespace } from '../helpers/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { kubeConfig, sleep, useNamespace, waitFor } from '../helpers/stack.js';
+import { kubeJson, kubeRequest } from '../../src/lib/kube/watch.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
@@ -124,5 +126,53 @@ describe('rollout gate with 20 Deployments at once', () => {
     const slowest = Math.max(...result.workloads.map((w) => w.completedMs!));
     expect(result.workloads.every((w) => typeof w.completedMs === 'number')).toBe(true);
     expect(result.durationMs).toBeLessThanOrEqual(1.2 * slowest);
+  });
+});
+
+describe('rollout gate on a custom resource with a Ready condition', () => {
+  const ns = useNamespace('gates-cr');
+  const group = `t${randomBytes(4).toString('hex')}.phlo.dev`;
+  const crd = `widgets.${group}`;
+
+  beforeAll(async () => {
+    await kubeJson(kc, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: crd },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      },
+    });
+    await waitFor('the Widget CRD to be served', async () => (await kubeRequest(kc, 'GET', `/apis/${group}/v1`)).status === 200, { timeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await kubeRequest(kc, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`);
+  });
+
+  it('waits for Ready=True, and fails a kind the API server does not serve', async () => {
+    const n = ns.name;
+    const path = `/apis/${group}/v1/namespaces/${n}/widgets`;
+    await kubeJson(kc, 'POST', path, {
+      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning' }] } },
+    });
+    const pending = gate([{ apiVersion: `${group}/v1`, kind: 'Widget', namespace: n, name: 'w' }], 60_000);
+    await sleep(1_500);
+    await kubeJson(kc, 'PATCH', `${path}/w`, {
+      body: { status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned' }] } },
+      contentType: 'application/merge-patch+json',
+    });
+    const result = await pending;
+    expect(result.verdict).toBe('success');
+    expect(result.workloads[0]!.completedMs).toBeGreaterThanOrEqual(1_500);
+    expect(result.log).toContain('Ready False (Provisioning)');
+
+    const unknown = await gate([{ apiVersion: `${group}/v1`, kind: 'Gadget', namespace: n, name: 'g' }], 60_000);
+    expect(unknown.verdict).toBe('failure');
+    expect(unknown.workloads[0]).toMatchObject({ reason: 'UnknownKind' });
   });
 });

@@ -323,6 +323,35 @@ describe('jobs and statefulsets', () => {
     const names = (await podsOf(ns.name, 'db')).map((p) => p.metadata?.name).sort();
     expect(names).toEqual(['db-0', 'db-1']);
   });
+
+  test('a StatefulSet with a volume claim template gets its claims Bound (default class "standard") and its pod Ready', async () => {
+    await apps.createNamespacedStatefulSet({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'pg' },
+        spec: {
+          replicas: 1,
+          serviceName: 'pg',
+          selector: { matchLabels: { app: 'pg' } },
+          template: {
+            metadata: { labels: { app: 'pg' } },
+            spec: { containers: [{ name: 'pg', image: 'registry.local/phlo/postgres:16', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] },
+          },
+          volumeClaimTemplates: [
+            { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
+          ],
+        },
+      },
+    });
+    await waitFor('statefulset pg ready', async () => {
+      const s = await apps.readNamespacedStatefulSet({ namespace: ns.name, name: 'pg' });
+      return s.status?.readyReplicas === 1;
+    }, { describe: async () => JSON.stringify((await core.listNamespacedPersistentVolumeClaim({ namespace: ns.name })).items.map((c) => c.status)) });
+    const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: ns.name, name: 'data-pg-0' });
+    expect(claim.status?.phase).toBe('Bound');
+    expect(claim.spec?.storageClassName).toBe('standard');
+    expect(claim.spec?.volumeName).toMatch(/^kwok-pv-\d+$/);
+  });
 });
 
 describe('the restricted service account', () => {

@@ -44,7 +44,8 @@ export function awsDockerEnv(env: StackEnv): Record<string, string> {
 
 /** spawnExec with the stack's docker daemon in the environment. */
 export function stackExec(env: StackEnv): Exec {
-  return (command, args, options = {}) => spawnExec(command, args, { ...options, env: { ...process.env, ...awsDockerEnv(env), ...options.env } });
+  return (command, args, options = {}) =>
+    spawnExec(command, args, { ...options, env: { ...process.env, ...awsDockerEnv(env), ...options.env } });
 }
 
 export function uniqueRepo(prefix: string): string {
@@ -78,25 +79,44 @@ function registryAuth(env: StackEnv): string {
 
 /** The tags the stack's registry holds for a repository ([] when the repository is unknown). */
 export async function registryTags(env: StackEnv, repository: string): Promise<string[]> {
-  const response = await fetch(`http://${env.PHLO_REGISTRY}/v2/${repository}/tags/list`, { headers: { Authorization: registryAuth(env) } });
+  const response = await fetch(`http://${env.PHLO_REGISTRY}/v2/${repository}/tags/list`, {
+    headers: { Authorization: registryAuth(env) },
+  });
   if (response.status === 404) return [];
   if (!response.ok) throw new Error(`registry tags/list answered ${response.status}`);
   const body = (await response.json()) as { tags?: string[] | null };
   return [...(body.tags ?? [])].sort();
 }
 
+/** Every repository the stack's registry holds (following the catalog's Link pagination). */
 export async function registryCatalog(env: StackEnv): Promise<string[]> {
-  const response = await fetch(`http://${env.PHLO_REGISTRY}/v2/_catalog?n=10000`, { headers: { Authorization: registryAuth(env) } });
-  if (!response.ok) throw new Error(`registry catalog answered ${response.status}`);
-  return ((await response.json()) as { repositories: string[] }).repositories;
+  const all: string[] = [];
+  let path: string | undefined = '/v2/_catalog?n=500';
+  while (path) {
+    const response = await fetch(`http://${env.PHLO_REGISTRY}${path}`, {
+      headers: { Authorization: registryAuth(env) },
+    });
+    if (!response.ok) throw new Error(`registry catalog answered ${response.status}`);
+    all.push(...((await response.json()) as { repositories: string[] }).repositories);
+    path = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+  }
+  return all;
 }
 
 /** The digest and bytes the registry serves for repository:reference (undefined when absent). */
-export async function servedManifest(env: StackEnv, repository: string, reference: string): Promise<{ digest: string; body: string; mediaType: string } | undefined> {
+export async function servedManifest(
+  env: StackEnv,
+  repository: string,
+  reference: string,
+): Promise<{ digest: string; body: string; mediaType: string } | undefined> {
   const response = await fetch(`http://${env.PHLO_REGISTRY}/v2/${repository}/manifests/${reference}`, {
     headers: { Authorization: registryAuth(env), Accept: MANIFEST_MEDIA_TYPES.join(', ') },
   });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`registry manifest answered ${response.status}`);
-  return { digest: response.headers.get('docker-content-digest')!, body: await response.text(), mediaType: response.headers.get('content-type')! };
+  return {
+    digest: response.headers.get('docker-content-digest')!,
+    body: await response.text(),
+    mediaType: response.headers.get('content-type')!,
+  };
 }

@@ -74,7 +74,12 @@ function repoSettings(name: string, overrides: Partial<RepositorySettings> = {})
   };
 }
 
-function pushSettings(imageRef: string, repository: string, tags: string[], overrides: Partial<PushSettings> = {}): PushSettings {
+function pushSettings(
+  imageRef: string,
+  repository: string,
+  tags: string[],
+  overrides: Partial<PushSettings> = {},
+): PushSettings {
   return {
     image: imageRef,
     tags,
@@ -113,7 +118,11 @@ describe('ECR repository (moto)', () => {
     expect(first.repositoryUri).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}`);
 
     const repo = await describeRepo(name);
-    expect(repo).toMatchObject({ imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true }, encryptionConfiguration: { encryptionType: 'AES256' } });
+    expect(repo).toMatchObject({
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: { encryptionType: 'AES256' },
+    });
     const policy = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
     expect(JSON.parse(policy.lifecyclePolicyText!)).toEqual(buildLifecyclePolicy({ keepTagged: 20, untaggedDays: 3 }));
 
@@ -126,9 +135,22 @@ describe('ECR repository (moto)', () => {
     const name = uniqueRepo('drift');
     await ensureRepository(ecr, repoSettings(name), new MemoryLogger());
     await ecr.send(new PutImageTagMutabilityCommand({ repositoryName: name, imageTagMutability: 'MUTABLE' }));
-    await ecr.send(new PutImageScanningConfigurationCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush: false } }));
-    const result = await ensureRepository(ecr, repoSettings(name, { lifecycle: buildLifecyclePolicy({ keepTagged: 5, untaggedDays: 1 })! }), new MemoryLogger());
-    expect(result.changes).toEqual(['image tag mutability MUTABLE → IMMUTABLE', 'scan on push off → on', 'lifecycle policy replaced']);
+    await ecr.send(
+      new PutImageScanningConfigurationCommand({
+        repositoryName: name,
+        imageScanningConfiguration: { scanOnPush: false },
+      }),
+    );
+    const result = await ensureRepository(
+      ecr,
+      repoSettings(name, { lifecycle: buildLifecyclePolicy({ keepTagged: 5, untaggedDays: 1 })! }),
+      new MemoryLogger(),
+    );
+    expect(result.changes).toEqual([
+      'image tag mutability MUTABLE → IMMUTABLE',
+      'scan on push off → on',
+      'lifecycle policy replaced',
+    ]);
     const repo = await describeRepo(name);
     expect(repo).toMatchObject({ imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } });
     const policy = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }));
@@ -137,10 +159,22 @@ describe('ECR repository (moto)', () => {
 
   it('warns, without changing anything, when the encryption differs (fixed at creation)', async () => {
     const name = uniqueRepo('kms');
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: name, imageTagMutability: 'IMMUTABLE', encryptionConfiguration: { encryptionType: 'KMS' } }));
+    await ecr.send(
+      new CreateRepositoryCommand({
+        repositoryName: name,
+        imageTagMutability: 'IMMUTABLE',
+        encryptionConfiguration: { encryptionType: 'KMS' },
+      }),
+    );
     const logger = new MemoryLogger();
     const result = await ensureRepository(ecr, repoSettings(name), logger);
-    expect(result.warnings).toEqual([expect.stringMatching(new RegExp(`${name} is encrypted with KMS.*not AES256 as asked: ECR sets encryption only when a repository is created`))]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `${name} is encrypted with KMS.*not AES256 as asked: ECR sets encryption only when a repository is created`,
+        ),
+      ),
+    ]);
     expect(logger.text()).toMatch(/warning: ECR repository .* is encrypted with KMS/);
   });
 
@@ -192,7 +226,9 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
 
     // the private docker config holds the login; nothing else does, and cleanup removes it
     expect(recorded).toBe(result.dockerConfigDir);
-    const config = JSON.parse(readFileSync(join(result.dockerConfigDir, 'config.json'), 'utf8')) as { auths: Record<string, unknown> };
+    const config = JSON.parse(readFileSync(join(result.dockerConfigDir, 'config.json'), 'utf8')) as {
+      auths: Record<string, unknown>;
+    };
     expect(Object.keys(config.auths)).toEqual([env.PHLO_REGISTRY]);
     expect(masked).toContain(env.PHLO_REGISTRY_PASSWORD);
     expect(logger.text()).not.toContain(env.PHLO_REGISTRY_PASSWORD);
@@ -217,14 +253,18 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     const attempt = pushToEcr(pushSettings(second.tag, repository, ['v2', 'v1']), ports());
     await expect(attempt).rejects.toThrow(GateFailure);
     await expect(attempt).rejects.toThrow(
-      new RegExp(`tag invalid: the image tag 'v1' \\(holds ${pushed.digest}\\) already exists in the '${repository}' repository .* cannot be overwritten because the repository is immutable`),
+      new RegExp(
+        `tag invalid: the image tag 'v1' \\(holds ${pushed.digest}\\) already exists in the '${repository}' repository .* cannot be overwritten because the repository is immutable`,
+      ),
     );
     // v2 (listed first) was not pushed either: every tag is checked before the first push
     expect(await registryTags(env, repository)).toEqual(['v1']);
     expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(pushed.digest);
 
     // a MUTABLE repository lets the tag move
-    const mutable = pushSettings(second.tag, repository, ['v1'], { repository: repoSettings(repository, { tagMutability: 'MUTABLE' }) });
+    const mutable = pushSettings(second.tag, repository, ['v1'], {
+      repository: repoSettings(repository, { tagMutability: 'MUTABLE' }),
+    });
     const moved = await pushToEcr(mutable, ports());
     expect(moved.digest).not.toBe(pushed.digest);
     expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(moved.digest);
@@ -235,7 +275,9 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     const repository = uniqueRepo('missing');
     const attempt = pushToEcr(pushSettings('phlo-push-test:does-not-exist', repository, ['v1']), ports());
     await expect(attempt).rejects.toThrow(ConfigurationError);
-    await expect(attempt).rejects.toThrow(/Input 'image' is 'phlo-push-test:does-not-exist': expected a local image known to the docker daemon/);
+    await expect(attempt).rejects.toThrow(
+      /Input 'image' is 'phlo-push-test:does-not-exist': expected a local image known to the docker daemon/,
+    );
     expect(await describeRepo(repository)).toBeUndefined();
     expect(await registryCatalog(env)).not.toContain(repository);
   });
@@ -248,7 +290,10 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
       const logger = new MemoryLogger();
       const endpoint = parseRegistryEndpoint('registry-endpoint', `http://127.0.0.1:${proxy.port}`);
       // login and the pre-push manifest check pass; then the next connections are reset
-      const settings = pushSettings(built.tag, repository, ['v1'], { registryEndpoint: endpoint, retry: { attempts: 4, baseMs: 100, capMs: 400 } });
+      const settings = pushSettings(built.tag, repository, ['v1'], {
+        registryEndpoint: endpoint,
+        retry: { attempts: 4, baseMs: 100, capMs: 400 },
+      });
       let armed = true;
       const result = await pushToEcr(settings, {
         ...ports(logger),
@@ -279,25 +324,47 @@ describe('ECR scan findings (moto)', () => {
     await cleanupDockerConfig(stackExec(env), result.dockerConfigDir, result.registry, new MemoryLogger());
     const manifest = (await servedManifest(env, repository, 'v1'))!;
     await ecr.send(
-      new PutImageCommand({ repositoryName: repository, imageManifest: manifest.body, imageManifestMediaType: manifest.mediaType, imageTag: 'v1', imageDigest: manifest.digest }),
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: manifest.body,
+        imageManifestMediaType: manifest.mediaType,
+        imageTag: 'v1',
+        imageDigest: manifest.digest,
+      }),
     );
     return { repository, digest: result.digest };
   }
 
-  const waitOptions = (logger = new MemoryLogger()) => ({ clock: systemClock, logger, timeoutMs: 20_000, intervalMs: 200, startScanIfMissing: true });
+  const waitOptions = (logger = new MemoryLogger()) => ({
+    clock: systemClock,
+    logger,
+    timeoutMs: 20_000,
+    intervalMs: 200,
+    startScanIfMissing: true,
+  });
 
   it('starts a scan when none exists, reads the findings and gates them with the shared policy', async () => {
     const { repository, digest } = await pushedAndKnownToEcr('scan');
     const outcome = await waitForScanFindings(ecr, { repositoryName: repository, imageDigest: digest }, waitOptions());
     // moto's built-in result: one HIGH finding on package moto_fake 9.9.9
     expect(outcome).toMatchObject({ status: 'COMPLETE', ready: true, pages: 1 });
-    expect(outcome.findings).toEqual([expect.objectContaining({ id: 'CVE-9999-9999', severity: 'HIGH', package: 'moto_fake', installedVersion: '9.9.9', source: 'ecr' })]);
+    expect(outcome.findings).toEqual([
+      expect.objectContaining({
+        id: 'CVE-9999-9999',
+        severity: 'HIGH',
+        package: 'moto_fake',
+        installedVersion: '9.9.9',
+        source: 'ecr',
+      }),
+    ]);
     expect(outcome.counts.HIGH).toBe(1);
     const now = new Date();
     const gate = gateEcrScan(outcome, defaultPolicy(), now, 'fail');
     expect(gate.passed).toBe(false);
     expect(gate.message).toMatch(/CVE-9999-9999 moto_fake 9\.9\.9/);
-    const accepted = defaultPolicy({ ignores: [{ id: 'CVE-9999-9999', reason: 'moto fixture', expires: '2999-12-31' }] });
+    const accepted = defaultPolicy({
+      ignores: [{ id: 'CVE-9999-9999', reason: 'moto fixture', expires: '2999-12-31' }],
+    });
     expect(gateEcrScan(outcome, accepted, now, 'fail').passed).toBe(true);
 
     // ECR's once-a-day limit is the error name the wait code handles
@@ -319,14 +386,24 @@ describe('ECR scan findings (moto)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         region: env.AWS_REGION,
-        results: [{ registryId: '123456789012', repositoryName: repository, imageId: { imageDigest: digest }, imageScanStatus: { status, description } }],
+        results: [
+          {
+            registryId: '123456789012',
+            repositoryName: repository,
+            imageId: { imageDigest: digest },
+            imageScanStatus: { status, description },
+          },
+        ],
       }),
     });
     expect(response.status).toBe(201);
     const outcome = await waitForScanFindings(ecr, { repositoryName: repository, imageDigest: digest }, waitOptions());
     expect(outcome).toMatchObject({ status, ready: false, description, findings: [] });
     expect(gateEcrScan(outcome, defaultPolicy(), new Date(), 'fail')).toMatchObject({ passed: false });
-    expect(gateEcrScan(outcome, defaultPolicy(), new Date(), 'warn')).toMatchObject({ passed: true, warning: expect.stringContaining(status) });
+    expect(gateEcrScan(outcome, defaultPolicy(), new Date(), 'warn')).toMatchObject({
+      passed: true,
+      warning: expect.stringContaining(status),
+    });
   });
 });
 

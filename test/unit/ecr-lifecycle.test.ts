@@ -31,7 +31,9 @@ describe('lifecycle policy', () => {
 
   it('rejects negative and fractional counts', () => {
     expect(() => buildLifecyclePolicy({ keepTagged: -1, untaggedDays: 1 })).toThrow(ConfigurationError);
-    expect(() => buildLifecyclePolicy({ keepTagged: 1, untaggedDays: 1.5 })).toThrow(/untaggedDays must be a whole number/);
+    expect(() => buildLifecyclePolicy({ keepTagged: 1, untaggedDays: 1.5 })).toThrow(
+      /untaggedDays must be a whole number/,
+    );
   });
 
   it('compares a policy read back from ECR regardless of key order and whitespace', () => {
@@ -39,12 +41,21 @@ describe('lifecycle policy', () => {
     const text = lifecyclePolicyText(policy);
     expect(JSON.parse(text)).toEqual(policy);
     const reordered = JSON.stringify(
-      { rules: policy.rules.map((r) => ({ action: r.action, selection: { ...r.selection }, description: r.description, rulePriority: r.rulePriority })) },
+      {
+        rules: policy.rules.map((r) => ({
+          action: r.action,
+          selection: { ...r.selection },
+          description: r.description,
+          rulePriority: r.rulePriority,
+        })),
+      },
       null,
       2,
     );
     expect(samePolicy(reordered, policy)).toBe(true);
-    expect(samePolicy(lifecyclePolicyText(buildLifecyclePolicy({ keepTagged: 11, untaggedDays: 3 })!), policy)).toBe(false);
+    expect(samePolicy(lifecyclePolicyText(buildLifecyclePolicy({ keepTagged: 11, untaggedDays: 3 })!), policy)).toBe(
+      false,
+    );
     expect(samePolicy(undefined, policy)).toBe(false);
     expect(samePolicy('not json', policy)).toBe(false);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTransientDockerError, parsePushDigest } from '../../src/lib/registry/docker.js';
+import { isTransientDockerError, parsePushDigest, pushImage } from '../../src/lib/registry/docker.js';
+import type { Exec, ExecResult } from '../../src/lib/registry/exec.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { backoffDelay, retry } from '../../src/lib/registry/retry.js';
 import type { Clock } from '../../src/lib/runtime/clock.js';
 
@@ -20,7 +22,9 @@ function fakeClock(): Clock & { sleeps: number[] } {
 describe('backoff with full jitter', () => {
   it('draws each wait uniformly below an exponentially growing cap', () => {
     const policy = { baseMs: 1000, capMs: 20_000 };
-    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([999, 1999, 3999, 7999, 15999, 19999]);
+    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999))).toEqual([
+      999, 1999, 3999, 7999, 15999, 19999,
+    ]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
     expect(backoffDelay(2, policy, () => 0.5)).toBe(2000);
   });
@@ -104,4 +108,66 @@ describe('docker push output', () => {
     'name unknown: The repository with name app does not exist in the registry',
     'An image does not exist locally with the tag: x',
   ])('treats %s as permanent', (text) => expect(isTransientDockerError(text)).toBe(false));
+});
+
+describe('pushImage', () => {
+  const digest = `sha256:${'f'.repeat(64)}`;
+  function scriptedExec(results: ExecResult[]): Exec & { calls: string[][] } {
+    const calls: string[][] = [];
+    const exec = (async (command: string, args: readonly string[]) => {
+      calls.push([command, ...args]);
+      return results.length > 1 ? results.shift()! : results[0]!;
+    }) as Exec & { calls: string[][] };
+    exec.calls = calls;
+    return exec;
+  }
+  const ok: ExecResult = { exitCode: 0, stdout: `v1: digest: ${digest} size: 528\n`, stderr: '' };
+  const reset: ExecResult = {
+    exitCode: 1,
+    stdout: '',
+    stderr: 'Put "http://r/v2/app/blobs/uploads/": read tcp: connection reset by peer',
+  };
+  const denied: ExecResult = { exitCode: 1, stdout: '', stderr: 'denied: requested access to the resource is denied' };
+
+  it('retries transient failures with backoff and returns the digest; the config dir is on every call', async () => {
+    const exec = scriptedExec([reset, reset, ok]);
+    const clock = fakeClock();
+    const logger = new MemoryLogger();
+    const result = await pushImage({ exec, configDir: '/tmp/phlo-docker-config-x' }, 'r/app:v1', {
+      clock,
+      logger,
+      retry: { attempts: 4, baseMs: 1000, capMs: 8000 },
+      random: () => 0.5,
+    });
+    expect(result).toBe(digest);
+    expect(exec.calls).toEqual(Array(3).fill(['docker', '--config', '/tmp/phlo-docker-config-x', 'push', 'r/app:v1']));
+    expect(clock.sleeps).toEqual([500, 1000]);
+    expect(logger.text()).toMatch(/attempt 1 of 4 failed .*connection reset by peer.*; retrying in 500ms/);
+  });
+
+  it("gives up at once on a permanent failure, with docker's message", async () => {
+    const exec = scriptedExec([denied]);
+    const clock = fakeClock();
+    await expect(
+      pushImage({ exec, configDir: '/d' }, 'r/app:v1', {
+        clock,
+        logger: new MemoryLogger(),
+        retry: { attempts: 4, baseMs: 10, capMs: 10 },
+      }),
+    ).rejects.toThrow(/docker push r\/app:v1 failed \(exit 1\): denied: requested access/);
+    expect(exec.calls).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('stops after the last attempt', async () => {
+    const exec = scriptedExec([reset]);
+    await expect(
+      pushImage({ exec, configDir: '/d' }, 'r/app:v1', {
+        clock: fakeClock(),
+        logger: new MemoryLogger(),
+        retry: { attempts: 3, baseMs: 10, capMs: 10 },
+      }),
+    ).rejects.toThrow(/connection reset/);
+    expect(exec.calls).toHaveLength(3);
+  });
 });

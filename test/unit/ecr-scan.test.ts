@@ -34,7 +34,7 @@ function scriptedClient(describeSteps: Step[], start: Array<object | Error> = [{
     pages,
     async send(command: unknown): Promise<unknown> {
       if (command instanceof DescribeImageScanFindingsCommand) {
-        calls.push({ name: 'describe', input: command.input as Record<string, unknown> });
+        calls.push({ name: 'describe', input: command.input as unknown as Record<string, unknown> });
         const token = command.input.nextToken;
         if (token) {
           const page = pages.get(token);
@@ -46,7 +46,7 @@ function scriptedClient(describeSteps: Step[], start: Array<object | Error> = [{
         return step;
       }
       if (command instanceof StartImageScanCommand) {
-        calls.push({ name: 'start', input: command.input as Record<string, unknown> });
+        calls.push({ name: 'start', input: command.input as unknown as Record<string, unknown> });
         const next = start.length > 1 ? start.shift()! : start[0]!;
         if (next instanceof Error) throw next;
         return next;
@@ -87,14 +87,21 @@ describe('waiting for ECR scan findings', () => {
     const client = scriptedClient([
       status('PENDING'),
       status('IN_PROGRESS'),
-      { ...status('COMPLETE'), imageScanFindings: { findings: [finding('CVE-1', 'HIGH')], findingSeverityCounts: { HIGH: 1 } } },
+      {
+        ...status('COMPLETE'),
+        imageScanFindings: { findings: [finding('CVE-1', 'HIGH')], findingSeverityCounts: { HIGH: 1 } },
+      },
     ]);
     const outcome = await waitForScanFindings(client, target, options(clock));
     expect(outcome).toMatchObject({ status: 'COMPLETE', ready: true, polls: 3, pages: 1, reportedCounts: { HIGH: 1 } });
     expect(outcome.counts.HIGH).toBe(1);
     expect(clock.sleeps).toEqual([5_000, 5_000]);
     expect(client.calls.every((c) => c.name === 'describe')).toBe(true);
-    expect(client.calls[0]!.input).toMatchObject({ repositoryName: 'phlo/app', registryId: '123456789012', imageId: { imageDigest: DIGEST } });
+    expect(client.calls[0]!.input).toMatchObject({
+      repositoryName: 'phlo/app',
+      registryId: '123456789012',
+      imageId: { imageDigest: DIGEST },
+    });
   });
 
   it('sums findings across every page (nextToken)', async () => {
@@ -102,12 +109,22 @@ describe('waiting for ECR scan findings', () => {
     const client = scriptedClient([
       {
         ...status('COMPLETE'),
-        imageScanFindings: { findings: [finding('CVE-1', 'CRITICAL'), finding('CVE-2', 'HIGH')], findingSeverityCounts: { CRITICAL: 2, HIGH: 2, LOW: 1 } },
+        imageScanFindings: {
+          findings: [finding('CVE-1', 'CRITICAL'), finding('CVE-2', 'HIGH')],
+          findingSeverityCounts: { CRITICAL: 2, HIGH: 2, LOW: 1 },
+        },
         nextToken: 'p2',
       },
     ]);
-    client.pages.set('p2', { ...status('COMPLETE'), imageScanFindings: { findings: [finding('CVE-3', 'HIGH', 'zlib')] }, nextToken: 'p3' });
-    client.pages.set('p3', { ...status('COMPLETE'), imageScanFindings: { findings: [finding('CVE-4', 'CRITICAL', 'curl'), finding('CVE-5', 'INFORMATIONAL', 'tar')] } });
+    client.pages.set('p2', {
+      ...status('COMPLETE'),
+      imageScanFindings: { findings: [finding('CVE-3', 'HIGH', 'zlib')] },
+      nextToken: 'p3',
+    });
+    client.pages.set('p3', {
+      ...status('COMPLETE'),
+      imageScanFindings: { findings: [finding('CVE-4', 'CRITICAL', 'curl'), finding('CVE-5', 'INFORMATIONAL', 'tar')] },
+    });
     const outcome = await waitForScanFindings(client, target, options(clock));
     expect(outcome.pages).toBe(3);
     expect(outcome.counts).toEqual({ UNKNOWN: 0, LOW: 1, MEDIUM: 0, HIGH: 2, CRITICAL: 2 });
@@ -129,7 +146,14 @@ describe('waiting for ECR scan findings', () => {
                 vulnerabilityId: 'CVE-2024-9',
                 sourceUrl: 'https://advisory.example/CVE-2024-9',
                 vulnerablePackages: [
-                  { name: 'libfoo', version: '1.2', release: '3', epoch: 1, fixedInVersion: '1:1.3-1', filePath: 'usr/lib/libfoo.so' },
+                  {
+                    name: 'libfoo',
+                    version: '1.2',
+                    release: '3',
+                    epoch: 1,
+                    fixedInVersion: '1:1.3-1',
+                    filePath: 'usr/lib/libfoo.so',
+                  },
                   { name: 'libfoo-dev', version: '1.2', fixedInVersion: 'NotAvailable' },
                 ],
               },
@@ -152,7 +176,15 @@ describe('waiting for ECR scan findings', () => {
         url: 'https://advisory.example/CVE-2024-9',
         source: 'ecr',
       },
-      { id: 'CVE-2024-9', severity: 'CRITICAL', package: 'libfoo-dev', installedVersion: '1.2', title: 'CVE-2024-9 - libfoo', url: 'https://advisory.example/CVE-2024-9', source: 'ecr' },
+      {
+        id: 'CVE-2024-9',
+        severity: 'CRITICAL',
+        package: 'libfoo-dev',
+        installedVersion: '1.2',
+        title: 'CVE-2024-9 - libfoo',
+        url: 'https://advisory.example/CVE-2024-9',
+        source: 'ecr',
+      },
     ]);
   });
 
@@ -175,7 +207,11 @@ describe('waiting for ECR scan findings', () => {
 
   it('starts a scan once when none exists, then polls to COMPLETE', async () => {
     const clock = fakeClock();
-    const client = scriptedClient([awsError('ScanNotFoundException'), status('IN_PROGRESS'), { ...status('COMPLETE'), imageScanFindings: { findings: [] } }]);
+    const client = scriptedClient([
+      awsError('ScanNotFoundException'),
+      status('IN_PROGRESS'),
+      { ...status('COMPLETE'), imageScanFindings: { findings: [] } },
+    ]);
     const outcome = await waitForScanFindings(client, target, options(clock));
     expect(outcome).toMatchObject({ status: 'COMPLETE', ready: true, polls: 3 });
     expect(client.calls.map((c) => c.name)).toEqual(['describe', 'start', 'describe', 'describe']);
@@ -198,7 +234,11 @@ describe('waiting for ECR scan findings', () => {
   it('does not start a scan when told not to, and times out at the deadline', async () => {
     const clock = fakeClock();
     const client = scriptedClient([awsError('ScanNotFoundException')]);
-    const outcome = await waitForScanFindings(client, target, options(clock, { startScanIfMissing: false, timeoutMs: 12_000 }));
+    const outcome = await waitForScanFindings(
+      client,
+      target,
+      options(clock, { startScanIfMissing: false, timeoutMs: 12_000 }),
+    );
     expect(outcome).toMatchObject({ status: 'TIMEOUT', ready: false });
     expect(outcome.description).toMatch(/not finished after 12\.0s \(last state: no scan found\)/);
     expect(client.calls.some((c) => c.name === 'start')).toBe(false);
@@ -207,20 +247,27 @@ describe('waiting for ECR scan findings', () => {
   });
 
   it('keeps polling while the image is not yet visible to ECR', async () => {
-    const client = scriptedClient([awsError('ImageNotFoundException'), { ...status('COMPLETE'), imageScanFindings: {} }]);
+    const client = scriptedClient([
+      awsError('ImageNotFoundException'),
+      { ...status('COMPLETE'), imageScanFindings: {} },
+    ]);
     const outcome = await waitForScanFindings(client, target, options(fakeClock()));
     expect(outcome).toMatchObject({ status: 'COMPLETE', polls: 2 });
   });
 
   it('rethrows errors it does not understand', async () => {
     const client = scriptedClient([awsError('AccessDeniedException')]);
-    await expect(waitForScanFindings(client, target, options(fakeClock()))).rejects.toThrow('AccessDeniedException message');
+    await expect(waitForScanFindings(client, target, options(fakeClock()))).rejects.toThrow(
+      'AccessDeniedException message',
+    );
   });
 });
 
 describe('ECR finding conversion', () => {
   it('maps basic findings onto the shared schema', () => {
-    expect(convertBasic({ ...finding('CVE-9999-9999', 'HIGH', 'moto_fake', '9.9.9'), description: 'line one\nline two' })).toEqual({
+    expect(
+      convertBasic({ ...finding('CVE-9999-9999', 'HIGH', 'moto_fake', '9.9.9'), description: 'line one\nline two' }),
+    ).toEqual({
       id: 'CVE-9999-9999',
       severity: 'HIGH',
       package: 'moto_fake',
@@ -256,7 +303,9 @@ describe('ECR scan gate (shared policy)', () => {
   it('fails on a HIGH finding and names it', () => {
     const gate = gateEcrScan(ready([high, medium]), defaultPolicy(), now, 'fail');
     expect(gate.passed).toBe(false);
-    expect(gate.message).toMatch(/^ECR scan: Vulnerability gate failed: 1 finding\(s\) at HIGH\/CRITICAL: CVE-2026-1 openssl 3\.0\.1/);
+    expect(gate.message).toMatch(
+      /^ECR scan: Vulnerability gate failed: 1 finding\(s\) at HIGH\/CRITICAL: CVE-2026-1 openssl 3\.0\.1/,
+    );
   });
   it('passes below the threshold, and with a live ignore entry', () => {
     expect(gateEcrScan(ready([medium]), defaultPolicy(), now, 'fail').passed).toBe(true);
@@ -271,7 +320,13 @@ describe('ECR scan gate (shared policy)', () => {
   });
   it('fails or warns when findings are unavailable, as configured', () => {
     const none: ScanOutcome = { ...ready([]), status: 'UNSUPPORTED_IMAGE', ready: false, description: 'not supported' };
-    expect(gateEcrScan(none, defaultPolicy(), now, 'fail')).toMatchObject({ passed: false, message: expect.stringMatching(/unavailable \(UNSUPPORTED_IMAGE\)/) });
-    expect(gateEcrScan(none, defaultPolicy(), now, 'warn')).toMatchObject({ passed: true, warning: expect.stringMatching(/UNSUPPORTED_IMAGE/) });
+    expect(gateEcrScan(none, defaultPolicy(), now, 'fail')).toMatchObject({
+      passed: false,
+      message: expect.stringMatching(/unavailable \(UNSUPPORTED_IMAGE\)/),
+    });
+    expect(gateEcrScan(none, defaultPolicy(), now, 'warn')).toMatchObject({
+      passed: true,
+      warning: expect.stringMatching(/UNSUPPORTED_IMAGE/),
+    });
   });
 });

@@ -3,7 +3,8 @@ import { parsePushEcrSettings } from '../../src/lib/ecr/settings.js';
 import { ConfigurationError, ConfigurationErrors } from '../../src/lib/runtime/errors.js';
 import { fromRecord, Inputs } from '../../src/lib/runtime/inputs.js';
 
-const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => parsePushEcrSettings(new Inputs(fromRecord(inputs)), env);
+const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  parsePushEcrSettings(new Inputs(fromRecord(inputs)), env);
 const base = { image: 'app:dev', repository: 'phlo/app', tags: 'v1, latest' };
 
 function problems(fn: () => unknown): string[] {
@@ -41,20 +42,39 @@ describe('push-ecr settings', () => {
 
   it('takes region and account from the registry host, and endpoints from inputs or the environment', () => {
     const s = parse(
-      { ...base, registry: '210987654321.dkr.ecr.ap-south-1.amazonaws.com', 'registry-endpoint': 'http://127.0.0.1:15000' },
+      {
+        ...base,
+        registry: '210987654321.dkr.ecr.ap-south-1.amazonaws.com',
+        'registry-endpoint': 'http://127.0.0.1:15000',
+      },
       { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:15001' },
     );
     expect(s.region).toBe('ap-south-1');
     expect(s.push.repository.registryId).toBe('210987654321');
     expect(s.ecrEndpoint).toBe('http://127.0.0.1:15001');
     expect(s.push.registryEndpoint).toEqual({ host: '127.0.0.1:15000', baseUrl: 'http://127.0.0.1:15000' });
-    expect(parse({ ...base, region: 'us-east-1', 'ecr-endpoint': 'http://localhost:4566' }, { AWS_ENDPOINT_URL: 'http://x:1' }).ecrEndpoint).toBe('http://localhost:4566');
-    expect(parse({ ...base, region: 'us-east-1' }, { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_ECR: 'http://b:2' }).ecrEndpoint).toBe('http://b:2');
+    expect(
+      parse(
+        { ...base, region: 'us-east-1', 'ecr-endpoint': 'http://localhost:4566' },
+        { AWS_ENDPOINT_URL: 'http://x:1' },
+      ).ecrEndpoint,
+    ).toBe('http://localhost:4566');
+    expect(
+      parse({ ...base, region: 'us-east-1' }, { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_ECR: 'http://b:2' })
+        .ecrEndpoint,
+    ).toBe('http://b:2');
   });
 
   it('reports every bad input at once, each naming the input, the value and the expected form', () => {
     const found = problems(() =>
-      parse({ image: '', repository: 'Bad Repo', tags: 'ok, $(touch /tmp/x)', region: 'mars-1', 'tag-mutability': 'sometimes', 'push-attempts': '0' }),
+      parse({
+        image: '',
+        repository: 'Bad Repo',
+        tags: 'ok, $(touch /tmp/x)',
+        region: 'mars-1',
+        'tag-mutability': 'sometimes',
+        'push-attempts': '0',
+      }),
     );
     expect(found).toHaveLength(6);
     expect(found.join('\n')).toMatch(/Input 'image' is required/);
@@ -67,35 +87,63 @@ describe('push-ecr settings', () => {
 
   it('needs a region from somewhere, and a region that agrees with the registry host', () => {
     expect(problems(() => parse(base))).toEqual([expect.stringMatching(/Input 'region' is required/)]);
-    expect(problems(() => parse({ ...base, registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', region: 'us-east-1' }))).toEqual([
+    expect(
+      problems(() => parse({ ...base, registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', region: 'us-east-1' })),
+    ).toEqual([
       expect.stringMatching(/Input 'region' is 'us-east-1': expected the region of input 'registry' \(eu-west-1\)/),
     ]);
     expect(problems(() => parse(base, { AWS_REGION: 'nowhere' }))).toEqual([expect.stringMatching(/'nowhere'/)]);
   });
 
   it('needs tags', () => {
-    expect(problems(() => parse({ image: 'x', repository: 'phlo/app', region: 'us-east-1' }))).toEqual([expect.stringMatching(/Input 'tags' is required/)]);
+    expect(problems(() => parse({ image: 'x', repository: 'phlo/app', region: 'us-east-1' }))).toEqual([
+      expect.stringMatching(/Input 'tags' is required/),
+    ]);
   });
 
   it('reads KMS encryption and refuses a key with AES256', () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    expect(parse({ ...base, region: 'us-east-1', 'kms-key': key }).push.repository.encryption).toEqual({ type: 'KMS', kmsKey: key });
-    expect(parse({ ...base, region: 'us-east-1', encryption: 'kms' }).push.repository.encryption).toEqual({ type: 'KMS' });
+    expect(parse({ ...base, region: 'us-east-1', 'kms-key': key }).push.repository.encryption).toEqual({
+      type: 'KMS',
+      kmsKey: key,
+    });
+    expect(parse({ ...base, region: 'us-east-1', encryption: 'kms' }).push.repository.encryption).toEqual({
+      type: 'KMS',
+    });
     expect(problems(() => parse({ ...base, region: 'us-east-1', encryption: 'AES256', 'kms-key': key }))).toEqual([
       expect.stringMatching(/Input 'encryption' is 'AES256': expected KMS when 'kms-key' is set/),
     ]);
   });
 
   it('reads the scan gate settings when wait-for-scan is on', () => {
-    const s = parse({ ...base, region: 'us-east-1', 'wait-for-scan': 'true', severity: 'critical', 'scan-timeout': '2m', 'scan-unavailable': 'warn', 'fixable-only': 'yes' });
-    expect(s.scan).toMatchObject({ timeoutMs: 120_000, intervalMs: 10_000, onUnavailable: 'warn', startScanIfMissing: true, policy: { failOn: ['CRITICAL'], fixableOnly: true } });
-    expect(problems(() => parse({ ...base, region: 'us-east-1', 'wait-for-scan': 'true', severity: 'SEVERE' }))).toEqual([
-      expect.stringMatching(/Input 'severity' is 'SEVERE'/),
-    ]);
+    const s = parse({
+      ...base,
+      region: 'us-east-1',
+      'wait-for-scan': 'true',
+      severity: 'critical',
+      'scan-timeout': '2m',
+      'scan-unavailable': 'warn',
+      'fixable-only': 'yes',
+    });
+    expect(s.scan).toMatchObject({
+      timeoutMs: 120_000,
+      intervalMs: 10_000,
+      onUnavailable: 'warn',
+      startScanIfMissing: true,
+      policy: { failOn: ['CRITICAL'], fixableOnly: true },
+    });
+    expect(
+      problems(() => parse({ ...base, region: 'us-east-1', 'wait-for-scan': 'true', severity: 'SEVERE' })),
+    ).toEqual([expect.stringMatching(/Input 'severity' is 'SEVERE'/)]);
   });
 
   it('turns the lifecycle policy off on request', () => {
-    expect(parse({ ...base, region: 'us-east-1', 'lifecycle-policy': 'false' }).push.repository.lifecycle).toBeUndefined();
-    expect(parse({ ...base, region: 'us-east-1', 'lifecycle-keep-tagged': '0', 'lifecycle-untagged-days': '0' }).push.repository.lifecycle).toBeUndefined();
+    expect(
+      parse({ ...base, region: 'us-east-1', 'lifecycle-policy': 'false' }).push.repository.lifecycle,
+    ).toBeUndefined();
+    expect(
+      parse({ ...base, region: 'us-east-1', 'lifecycle-keep-tagged': '0', 'lifecycle-untagged-days': '0' }).push
+        .repository.lifecycle,
+    ).toBeUndefined();
   });
 });

@@ -106,11 +106,18 @@ describe('planRollback', () => {
     ];
     const record: WorkloadRecord = { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'p', name: 'db', created: false, changed: true, previousRevision: { revision: 1, name: 'db-aaa' } };
     const live: LiveWorkload = {
-      object: { kind: 'StatefulSet', metadata: { name: 'db', namespace: 'p' }, spec: { template: template('db:2') }, status: { updateRevision: 'db-bbb' } },
+      object: {
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: 'p' },
+        spec: { selector: { matchLabels: { app: 'db' } }, template: template('db:2') },
+        status: { updateRevision: 'db-bbb' },
+      },
       history: revisions,
     };
     const [action] = planRollback([record], new Map([[refKey(record), live]]));
     expect(action).toMatchObject({ type: 'patch', patchType: 'strategic', fromRevision: 2, toRevision: 1, patch: data('db:1') });
+    // The stuck pods of the bad revision get replaced (forced rollback).
+    expect(action).toMatchObject({ replaceStuckPods: { revision: 'db-bbb', selector: 'app=db' } });
     const atTarget: LiveWorkload = { ...live, object: { ...live.object!, spec: { template: template('db:1') } } };
     expect(planRollback([record], new Map([[refKey(record), atTarget]]))[0]!.type).toBe('skip');
   });

@@ -16,12 +16,15 @@ describe('docker tag grammar', () => {
 });
 
 describe('image names', () => {
-  test.each(['phlo/dagster', 'dagster', '127.0.0.1:15000/phlo/trivy-db', '123456789012.dkr.ecr.us-east-1.amazonaws.com/phlo/a_b', 'localhost/x__y'])(
-    'accepts %s',
-    (name) => {
-      expect(isValidName(name)).toBe(true);
-    },
-  );
+  test.each([
+    'phlo/dagster',
+    'dagster',
+    '127.0.0.1:15000/phlo/trivy-db',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com/phlo/a_b',
+    'localhost/x__y',
+  ])('accepts %s', (name) => {
+    expect(isValidName(name)).toBe(true);
+  });
   test.each(['Phlo/Dagster', 'phlo//x', 'phlo/x-', '$(id)', 'a b', '/abs'])('rejects %s', (name) => {
     expect(isValidName(name)).toBe(false);
   });
@@ -32,7 +35,8 @@ describe('image names', () => {
 });
 
 describe('parseBuildScanSettings', () => {
-  const parse = (record: Record<string, string>) => parseBuildScanSettings(new Inputs(fromRecord(record)), { RUNNER_TEMP: '/tmp/rt' });
+  const parse = (record: Record<string, string>) =>
+    parseBuildScanSettings(new Inputs(fromRecord(record)), { RUNNER_TEMP: '/tmp/rt' });
 
   test('defaults', () => {
     const s = parse({ image: 'phlo/dagster' });
@@ -59,9 +63,15 @@ describe('parseBuildScanSettings', () => {
   });
 
   test('every problem at once', () => {
-    expect(() => parse({ image: 'Bad Name', tags: 'a;b', severity: 'HIGH,SEVERE', 'tag-rules': 'sha,weekly', 'fixable-only': 'maybe' })).toThrow(
-      /5 problems:[\s\S]*'image'[\s\S]*'tags'[\s\S]*'tag-rules'[\s\S]*'severity'[\s\S]*'fixable-only'/,
-    );
+    expect(() =>
+      parse({
+        image: 'Bad Name',
+        tags: 'a;b',
+        severity: 'HIGH,SEVERE',
+        'tag-rules': 'sha,weekly',
+        'fixable-only': 'maybe',
+      }),
+    ).toThrow(/5 problems:[\s\S]*'image'[\s\S]*'tags'[\s\S]*'tag-rules'[\s\S]*'severity'[\s\S]*'fixable-only'/);
   });
 
   test('a tag on the image input is refused; full references in tags are kept apart', () => {
@@ -73,6 +83,24 @@ describe('parseBuildScanSettings', () => {
 
   test('scan off, and db credentials go together', () => {
     expect(parse({ image: 'x', scan: 'false' }).scan).toBeUndefined();
-    expect(() => parse({ image: 'x', 'trivy-db-username': 'AWS' })).toThrow("'trivy-db-username' and 'trivy-db-password' go together");
+    expect(() => parse({ image: 'x', 'trivy-db-username': 'AWS' })).toThrow(
+      "'trivy-db-username' and 'trivy-db-password' go together",
+    );
+  });
+
+  test('trivy install inputs: path wins, version and sha256 are checked', () => {
+    const s = parse({ image: 'x' });
+    expect(s.scan?.trivyPath).toBeUndefined();
+    expect(s.scan?.trivyVersion).toBe('0.74.0');
+    expect(s.scan?.trivyDownloadUrl).toBe('https://github.com/aquasecurity/trivy/releases/download');
+    expect(parse({ image: 'x', 'trivy-path': '/opt/trivy', 'trivy-version': 'v0.70.1' }).scan).toMatchObject({
+      trivyPath: '/opt/trivy',
+      trivyVersion: '0.70.1',
+    });
+    expect(() => parse({ image: 'x', 'trivy-version': 'latest' })).toThrow("Input 'trivy-version' is 'latest'");
+    expect(() => parse({ image: 'x', 'trivy-sha256': 'abc' })).toThrow("Input 'trivy-sha256' is 'abc'");
+    expect(() => parse({ image: 'x', 'trivy-download-url': 'ftp://mirror' })).toThrow(
+      "Input 'trivy-download-url' is 'ftp://mirror'",
+    );
   });
 });

@@ -37,7 +37,9 @@ describe('deriveTags', () => {
   });
 
   test('non-semver git tag yields no version tags', () => {
-    expect(deriveTags({ sha: SHA, ref: 'refs/tags/release-candidate' }, ['semver', 'sha']).tags).toEqual(['sha-0123456']);
+    expect(deriveTags({ sha: SHA, ref: 'refs/tags/release-candidate' }, ['semver', 'sha']).tags).toEqual([
+      'sha-0123456',
+    ]);
   });
 
   test('pull request ref → pr-N', () => {
@@ -48,7 +50,9 @@ describe('deriveTags', () => {
   });
 
   test('only the rules asked for', () => {
-    expect(deriveTags({ sha: SHA, ref: 'refs/heads/main', defaultBranch: 'main' }, ['latest']).tags).toEqual(['latest']);
+    expect(deriveTags({ sha: SHA, ref: 'refs/heads/main', defaultBranch: 'main' }, ['latest']).tags).toEqual([
+      'latest',
+    ]);
     expect(deriveTags({ sha: SHA, ref: 'refs/heads/main', defaultBranch: 'main' }, []).tags).toEqual([]);
   });
 
@@ -84,7 +88,13 @@ describe('labels', () => {
   test('OCI labels from git facts; explicit labels win', () => {
     const facts = { sha: SHA, ref: 'refs/heads/main', repositoryUrl: 'https://github.com/org/repo' };
     const created = new Date('2026-01-02T03:04:05Z');
-    const labels = mergeLabels(defaultLabels(facts, created, '1.2.3'), new Map([[OCI.version, 'custom'], ['team', 'data']]));
+    const labels = mergeLabels(
+      defaultLabels(facts, created, '1.2.3'),
+      new Map([
+        [OCI.version, 'custom'],
+        ['team', 'data'],
+      ]),
+    );
     expect(Object.fromEntries(labels)).toEqual({
       [OCI.source]: 'https://github.com/org/repo',
       [OCI.revision]: SHA,
@@ -101,7 +111,9 @@ describe('labels', () => {
   });
 
   test('remote URLs lose credentials and become https', () => {
-    expect(sanitizeRemote('https://x-access-token:ghs_secret@github.com/org/repo.git')).toBe('https://github.com/org/repo');
+    expect(sanitizeRemote('https://x-access-token:ghs_secret@github.com/org/repo.git')).toBe(
+      'https://github.com/org/repo',
+    );
     expect(sanitizeRemote('git@github.com:org/repo.git')).toBe('https://github.com/org/repo');
     expect(sanitizeRemote('file:///tmp/repo')).toBeUndefined();
   });

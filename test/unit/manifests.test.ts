@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read untyped Kubernetes JSON */
 import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,9 +101,25 @@ describe('rendered production output (k8s/)', () => {
       { name: 'http', containerPort: 3000, protocol: 'TCP' },
       { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
     ]);
-    expect(pod.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics' });
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 40, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 3 });
-    expect(c.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 1 });
+    expect(pod.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9090',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/health', port: 'http' },
+      initialDelaySeconds: 40,
+      periodSeconds: 30,
+      timeoutSeconds: 10,
+      failureThreshold: 3,
+    });
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/ready', port: 'http' },
+      initialDelaySeconds: 10,
+      periodSeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 1,
+    });
     expect(c.envFrom).toEqual([{ secretRef: { name: 'phlo-secrets' } }, { configMapRef: { name: 'phlo-config' } }]);
     const anti = pod.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
     expect(anti).toHaveLength(1);
@@ -128,10 +145,20 @@ describe('rendered production output (k8s/)', () => {
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'dagster-compute');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'dagster-compute' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 20]);
-    const targets = Object.fromEntries(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]));
+    const targets = Object.fromEntries(
+      hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+    );
     expect(targets).toEqual({ cpu: 70, memory: 80 });
-    expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
-    expect(hpa.spec.behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }] });
+    expect(hpa.spec.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 300,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+    });
+    expect(hpa.spec.behavior.scaleUp).toEqual({
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }],
+    });
   });
 
   test('trino workers 3..10 by HPA, coordinator and nessie in data-warehouse', () => {
@@ -139,7 +166,9 @@ describe('rendered production output (k8s/)', () => {
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 10]);
     expect(hpa.metadata.namespace).toBe('data-warehouse');
     expect(find(objects, 'Deployment', 'trino-coordinator').metadata.namespace).toBe('data-warehouse');
-    expect(find(objects, 'Deployment', 'nessie').spec.template.spec.containers[0].image).toBe(PROD_IMAGES.get('nessie'));
+    expect(find(objects, 'Deployment', 'nessie').spec.template.spec.containers[0].image).toBe(
+      PROD_IMAGES.get('nessie'),
+    );
   });
 
   test('standard labels on objects and pod templates, never on selectors; commit and run URL annotations', () => {
@@ -158,8 +187,12 @@ describe('rendered production output (k8s/)', () => {
     expect(d.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'dagster-webserver' } });
     expect(d.spec.template.metadata.labels['phlo.dev/environment']).toBe('production');
     expect(d.spec.template.metadata.annotations['phlo.dev/commit']).toBeUndefined();
-    expect(find(objects, 'Service', 'dagster-webserver').spec.selector).toEqual({ 'app.kubernetes.io/name': 'dagster-webserver' });
-    expect(find(objects, 'PodDisruptionBudget', 'dagster-webserver').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'dagster-webserver' } });
+    expect(find(objects, 'Service', 'dagster-webserver').spec.selector).toEqual({
+      'app.kubernetes.io/name': 'dagster-webserver',
+    });
+    expect(find(objects, 'PodDisruptionBudget', 'dagster-webserver').spec.selector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'dagster-webserver' },
+    });
   });
 
   test('declared variables are substituted', () => {
@@ -198,31 +231,67 @@ describe('render rules', () => {
 
   test('an unknown environment names the known ones', () => {
     const e = errorOf(() => renderManifests(settings({ environment: 'qa' }), logger));
-    expect(e.message).toMatch(/Input 'environment' is 'qa': expected one of the environments .*local.*production.*staging/);
+    expect(e.message).toMatch(
+      /Input 'environment' is 'qa': expected one of the environments .*local.*production.*staging/,
+    );
   });
 
   test('an undeclared ${VAR} names the file and the variable; $${VAR} is a literal', () => {
     const ws = mkdtempSync(path.join(os.tmpdir(), 'phlo-ws-'));
-    writeFileSync(path.join(ws, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata:\n  A: ${DECLARED}\n  B: ${NOPE}\n  C: $${LITERAL}\n');
+    writeFileSync(
+      path.join(ws, 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata:\n  A: ${DECLARED}\n  B: ${NOPE}\n  C: $${LITERAL}\n',
+    );
     writeFileSync(path.join(ws, 'settings.yaml'), 'variables:\n  DECLARED: yes-value\n');
-    const e = errorOf(() => renderManifests(settings({ workspace: ws, manifests: ['cm.yaml'], settingsFile: 'settings.yaml', environment: 'test' }), logger));
+    const e = errorOf(() =>
+      renderManifests(
+        settings({ workspace: ws, manifests: ['cm.yaml'], settingsFile: 'settings.yaml', environment: 'test' }),
+        logger,
+      ),
+    );
     expect(e.message).toContain('cm.yaml document 1: ${NOPE} is not a declared variable');
-    writeFileSync(path.join(ws, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata:\n  A: ${DECLARED}\n  C: $${LITERAL}\n');
-    const r = renderManifests(settings({ workspace: ws, manifests: ['cm.yaml'], settingsFile: 'settings.yaml', environment: 'test' }), logger);
+    writeFileSync(
+      path.join(ws, 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\ndata:\n  A: ${DECLARED}\n  C: $${LITERAL}\n',
+    );
+    const r = renderManifests(
+      settings({ workspace: ws, manifests: ['cm.yaml'], settingsFile: 'settings.yaml', environment: 'test' }),
+      logger,
+    );
     expect((r.objects[0]!.object as any).data).toEqual({ A: 'yes-value', C: '${LITERAL}' });
   });
 
   test('secrets: values masked, the rendered file has keys only, apply fills them in memory', () => {
     const ws = mkdtempSync(path.join(os.tmpdir(), 'phlo-ws-'));
     cpSync(path.join(repo, 'k8s'), path.join(ws, 'k8s'), { recursive: true });
-    writeFileSync(path.join(ws, '.env.prod'), '# comment\nDAGSTER_PG_PASSWORD=s3cr3t-pg-value\n\nAWS_SECRET=abc/def+ghi==\n');
+    writeFileSync(
+      path.join(ws, '.env.prod'),
+      '# comment\nDAGSTER_PG_PASSWORD=s3cr3t-pg-value\n\nAWS_SECRET=abc/def+ghi==\n',
+    );
     const masked: string[] = [];
-    const values = readSecretValues({ envFile: '.env.prod', inline: 'EXTRA_TOKEN=tok-987654', workspace: ws }, (s) => masked.push(s));
-    expect(masked).toEqual(expect.arrayContaining(['s3cr3t-pg-value', 'abc/def+ghi==', 'tok-987654', Buffer.from('s3cr3t-pg-value').toString('base64')]));
+    const values = readSecretValues({ envFile: '.env.prod', inline: 'EXTRA_TOKEN=tok-987654', workspace: ws }, (s) =>
+      masked.push(s),
+    );
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        's3cr3t-pg-value',
+        'abc/def+ghi==',
+        'tok-987654',
+        Buffer.from('s3cr3t-pg-value').toString('base64'),
+      ]),
+    );
     const out = path.join(ws, 'out', 'rendered.yaml');
-    const r = renderManifests(settings({ workspace: ws, output: out, secret: { name: 'phlo-secrets', namespace: 'dagster', values } }), logger);
+    const r = renderManifests(
+      settings({ workspace: ws, output: out, secret: { name: 'phlo-secrets', namespace: 'dagster', values } }),
+      logger,
+    );
     const text = readFileSync(out, 'utf8');
-    for (const secret of ['s3cr3t-pg-value', 'abc/def+ghi==', 'tok-987654', Buffer.from('s3cr3t-pg-value').toString('base64')]) {
+    for (const secret of [
+      's3cr3t-pg-value',
+      'abc/def+ghi==',
+      'tok-987654',
+      Buffer.from('s3cr3t-pg-value').toString('base64'),
+    ]) {
       expect(text).not.toContain(secret);
       expect(logger.text()).not.toContain(secret);
     }
@@ -245,19 +314,33 @@ describe('render rules', () => {
     const outside = mkdtempSync(path.join(os.tmpdir(), 'phlo-out-'));
     writeFileSync(path.join(outside, '.env'), 'A=1\n');
     symlinkSync(path.join(outside, '.env'), path.join(ws, '.env'));
-    expect(() => readSecretValues({ envFile: '.env', workspace: ws }, () => undefined)).toThrow(/Input 'env-file' is '.env': expected a file inside the workspace/);
+    expect(() => readSecretValues({ envFile: '.env', workspace: ws }, () => undefined)).toThrow(
+      /Input 'env-file' is '.env': expected a file inside the workspace/,
+    );
   });
 });
 
 describe('yaml safety', () => {
   test('an alias bomb is refused quickly without expanding it', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     expect(() => parseDocuments(lines.join('\n'))).toThrow(/too many YAML aliases|alias bomb/);
     // under the alias-count limit but still exploding: the expansion size check catches it
     const deep = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) deep.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    expect(() => parseDocuments(deep.join('\n'), { maxNodes: 200_000, maxAliases: 1000 })).toThrow(/expands to \d+ nodes .*alias bomb/);
+    for (let i = 1; i < 9; i++)
+      deep.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    expect(() => parseDocuments(deep.join('\n'), { maxNodes: 200_000, maxAliases: 1000 })).toThrow(
+      /expands to \d+ nodes .*alias bomb/,
+    );
   });
 
   test('a few aliases are fine and are deep-copied', () => {
@@ -273,14 +356,37 @@ describe('yaml safety', () => {
 
 describe('merge', () => {
   test('maps merge, null deletes, lists replace, containers merge by name', () => {
-    const base = { spec: { a: 1, b: { c: 2, d: 3 }, args: ['x', 'y'], containers: [{ name: 'one', image: 'i', env: [{ name: 'A', value: '1' }] }, { name: 'two', image: 'j' }] } };
-    const patch = { spec: { b: { d: null, e: 4 }, args: ['z'], containers: [{ name: 'two', image: 'k' }, { name: 'three', image: 'l' }] } };
+    const base = {
+      spec: {
+        a: 1,
+        b: { c: 2, d: 3 },
+        args: ['x', 'y'],
+        containers: [
+          { name: 'one', image: 'i', env: [{ name: 'A', value: '1' }] },
+          { name: 'two', image: 'j' },
+        ],
+      },
+    };
+    const patch = {
+      spec: {
+        b: { d: null, e: 4 },
+        args: ['z'],
+        containers: [
+          { name: 'two', image: 'k' },
+          { name: 'three', image: 'l' },
+        ],
+      },
+    };
     expect(deepMerge(base, patch)).toEqual({
       spec: {
         a: 1,
         b: { c: 2, e: 4 },
         args: ['z'],
-        containers: [{ name: 'one', image: 'i', env: [{ name: 'A', value: '1' }] }, { name: 'two', image: 'k' }, { name: 'three', image: 'l' }],
+        containers: [
+          { name: 'one', image: 'i', env: [{ name: 'A', value: '1' }] },
+          { name: 'two', image: 'k' },
+          { name: 'three', image: 'l' },
+        ],
       },
     });
     expect(base.spec.b).toEqual({ c: 2, d: 3 });
@@ -289,7 +395,11 @@ describe('merge', () => {
 
 describe('images', () => {
   test('parses references', () => {
-    expect(parseImage(`127.0.0.1:15000/phlo/app:1.2@${D('a')}`)).toEqual({ repository: '127.0.0.1:15000/phlo/app', tag: '1.2', digest: D('a') });
+    expect(parseImage(`127.0.0.1:15000/phlo/app:1.2@${D('a')}`)).toEqual({
+      repository: '127.0.0.1:15000/phlo/app',
+      tag: '1.2',
+      digest: D('a'),
+    });
     expect(parseImage('trinodb/trino:476')).toEqual({ repository: 'trinodb/trino', tag: '476' });
     expect(parseImage('Bad Image')).toBeUndefined();
     expect(parseImage('repo@sha256:short')).toBeUndefined();
@@ -310,7 +420,9 @@ describe('workspace boundaries', () => {
     writeFileSync(path.join(outside, 'x.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: n}\n');
     mkdirSync(path.join(ws, 'm'));
     symlinkSync(path.join(outside, 'x.yaml'), path.join(ws, 'm', 'x.yaml'));
-    const e = errorOf(() => renderManifests(settings({ workspace: ws, manifests: ['m'], environment: 'test' }), new MemoryLogger()));
+    const e = errorOf(() =>
+      renderManifests(settings({ workspace: ws, manifests: ['m'], environment: 'test' }), new MemoryLogger()),
+    );
     expect(e.message).toContain('outside the workspace');
   });
 });

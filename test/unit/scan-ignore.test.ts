@@ -17,7 +17,12 @@ ignores:
     expires: "2026-12-01"
 `;
     expect(parseIgnoreFile(text, 'ignore-file')).toEqual([
-      { id: 'CVE-2099-10001', package: 'phlo-fixture-vulnerable', reason: 'not reachable from our code', expires: '2027-01-31' },
+      {
+        id: 'CVE-2099-10001',
+        package: 'phlo-fixture-vulnerable',
+        reason: 'not reachable from our code',
+        expires: '2027-01-31',
+      },
       { id: 'GHSA-2c8m-9xq4-7vwp', reason: 'accepted: test fixture', expires: '2026-12-01' },
     ]);
   });
@@ -66,7 +71,7 @@ ignores:
 
   test('bad YAML and unknown top-level keys', () => {
     expect(() => parseIgnoreFile('ignores: [', 'f')).toThrow('f is not valid YAML');
-    expect(() => parseIgnoreFile('vulnerabilities: []', 'f')).toThrow("unknown top-level key(s) vulnerabilities");
+    expect(() => parseIgnoreFile('vulnerabilities: []', 'f')).toThrow('unknown top-level key(s) vulnerabilities');
   });
 
   test('a missing file names the input and the path', async () => {

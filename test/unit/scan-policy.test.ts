@@ -1,4 +1,10 @@
-import { countBySeverity, describeFinding, type Finding, normalizeSeverity, sortFindings } from '../../src/lib/scan/findings.js';
+import {
+  countBySeverity,
+  describeFinding,
+  type Finding,
+  normalizeSeverity,
+  sortFindings,
+} from '../../src/lib/scan/findings.js';
 import { defaultPolicy, evaluate, expiryInstant, failureMessage, parseSeverities } from '../../src/lib/scan/policy.js';
 import { scanSummaryMarkdown } from '../../src/lib/scan/summary.js';
 
@@ -59,7 +65,11 @@ describe('evaluate', () => {
   });
 
   test('an entry for another package does not apply', () => {
-    const r = evaluate(findings, defaultPolicy({ ignores: [{ id: 'CVE-2', package: 'openssl', reason: 'x', expires: '2030-01-01' }] }), NOW);
+    const r = evaluate(
+      findings,
+      defaultPolicy({ ignores: [{ id: 'CVE-2', package: 'openssl', reason: 'x', expires: '2030-01-01' }] }),
+      NOW,
+    );
     expect(r.blocking.map((x) => x.id)).toContain('CVE-2');
     expect(r.unusedIgnores.map((e) => e.id)).toEqual(['CVE-2']);
   });
@@ -114,7 +124,11 @@ describe('findings helpers', () => {
     ]);
   });
   test('sorting: most severe first, fixable first', () => {
-    expect(sortFindings([f('B', 'HIGH'), f('A', 'HIGH', 'x', '2'), f('C', 'CRITICAL')]).map((x) => x.id)).toEqual(['C', 'A', 'B']);
+    expect(sortFindings([f('B', 'HIGH'), f('A', 'HIGH', 'x', '2'), f('C', 'CRITICAL')]).map((x) => x.id)).toEqual([
+      'C',
+      'A',
+      'B',
+    ]);
     expect(countBySeverity(findings).HIGH).toBe(1);
     expect(describeFinding(f('CVE-9', 'LOW'))).toBe('CVE-9 openssl 1.0.0 (no fix) (LOW)');
   });
@@ -127,19 +141,49 @@ describe('findings helpers', () => {
 describe('scanSummaryMarkdown', () => {
   test('counts by severity, blocking findings with fixed versions, expired entries', () => {
     const policy = defaultPolicy({ ignores: [{ id: 'CVE-2', reason: 'old | reason', expires: '2026-01-01' }] });
-    const withTitle = [{ ...findings[0]!, title: 'Buffer <overflow> | bad', url: 'https://example.invalid/CVE-1' }, ...findings.slice(1)];
-    const md = scanSummaryMarkdown({ subject: 'phlo/x:1', result: evaluate(withTitle, policy, NOW), policy, files: { SARIF: '/tmp/r.sarif' } });
+    const withTitle = [
+      { ...findings[0]!, title: 'Buffer <overflow> | bad', url: 'https://example.invalid/CVE-1' },
+      ...findings.slice(1),
+    ];
+    const md = scanSummaryMarkdown({
+      subject: 'phlo/x:1',
+      result: evaluate(withTitle, policy, NOW),
+      policy,
+      files: { SARIF: '/tmp/r.sarif' },
+    });
     expect(md).toContain('### Vulnerability scan: ❌ failed');
     expect(md).toContain('| CRITICAL | HIGH | MEDIUM | LOW | UNKNOWN | Blocking | Ignored |');
     expect(md).toContain('| 1 | 1 | 1 | 1 | 1 | 2 | 0 |');
-    expect(md).toContain('| CRITICAL | [CVE-1](https://example.invalid/CVE-1) | openssl | 1.0.0 | 1.0.1 | Buffer &lt;overflow&gt; \\| bad |');
+    expect(md).toContain(
+      '| CRITICAL | [CVE-1](https://example.invalid/CVE-1) | openssl | 1.0.0 | 1.0.1 | Buffer &lt;overflow&gt; \\| bad |',
+    );
     expect(md).toContain('| HIGH | CVE-2 | zlib | 1.0.0 | — |');
     expect(md).toContain('`CVE-2` expired 2026-01-01 (1 finding(s)); reason was: old \\| reason');
     expect(md).toContain('SARIF `/tmp/r.sarif`');
   });
 
+  test('a pass still lists the top findings below the gate, without the ignored ones', () => {
+    const policy = defaultPolicy({
+      ignores: [
+        { id: 'CVE-1', reason: 'r', expires: '2030-01-01' },
+        { id: 'CVE-2', reason: 'r', expires: '2030-01-01' },
+      ],
+    });
+    const md = scanSummaryMarkdown({ subject: 'x', result: evaluate(findings, policy, NOW), policy, findings, top: 2 });
+    expect(md).toContain('✅ passed');
+    expect(md).toContain('Top findings below the gate (2 of 3):');
+    expect(md).toContain('| MEDIUM | CVE-3 | zlib | 1.0.0 | 1.3 |');
+    expect(md).toContain('| LOW | CVE-4 | bash | 1.0.0 | — |');
+    expect(md).not.toContain('| CRITICAL | CVE-1');
+    expect(md).not.toContain('CVE-5 |');
+  });
+
   test('a clean pass', () => {
-    const md = scanSummaryMarkdown({ subject: 'x', result: evaluate([], defaultPolicy(), NOW), policy: defaultPolicy() });
+    const md = scanSummaryMarkdown({
+      subject: 'x',
+      result: evaluate([], defaultPolicy(), NOW),
+      policy: defaultPolicy(),
+    });
     expect(md).toContain('✅ passed');
     expect(md).toContain('No finding at a blocking severity.');
   });

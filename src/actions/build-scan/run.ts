@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { describeFinding } from '../../lib/scan/findings.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
+import { installTrivy } from '../../lib/scan/install.js';
 import { evaluate, failureMessage, type IgnoreEntry, type ScanPolicy } from '../../lib/scan/policy.js';
 import { scanSummaryMarkdown } from '../../lib/scan/summary.js';
 import { DbUnavailableError, downloadDb, scanImageTar, type TrivySettings } from '../../lib/scan/trivy.js';
@@ -31,26 +32,49 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
 
   // Everything the user gave is checked before the first write (build, DB download).
   const paths = await checkBuildInputs(
-    { context: settings.context, ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}), buildArgs: settings.buildArgs, ...(settings.target ? { target: settings.target } : {}) },
+    {
+      context: settings.context,
+      ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}),
+      buildArgs: settings.buildArgs,
+      ...(settings.target ? { target: settings.target } : {}),
+    },
     cwd,
   );
   let ignores: IgnoreEntry[] = [];
   if (settings.scan?.ignoreFile) ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
 
-  const facts = await gitFacts({ env, exec, cwd, ...(settings.defaultBranch ? { defaultBranch: settings.defaultBranch } : {}) });
+  const facts = await gitFacts({
+    env,
+    exec,
+    cwd,
+    ...(settings.defaultBranch ? { defaultBranch: settings.defaultBranch } : {}),
+  });
   const derived = deriveTags(facts, settings.tagRules);
   const tags = unique([...settings.tags, ...derived.tags]);
   const refs = unique([...tags.map((t) => `${settings.image}:${t}`), ...settings.extraRefs]);
   if (refs.length === 0) refs.push(`${settings.image}:latest`);
   const created = createdAt(env, clock);
-  const labels = mergeLabels(settings.ociLabels ? defaultLabels(facts, created, derived.version) : new Map(), settings.labels);
+  const labels = mergeLabels(
+    settings.ociLabels ? defaultLabels(facts, created, derived.version) : new Map(),
+    settings.labels,
+  );
 
   // The DB first: when it cannot be had, fail (or skip) before spending a build on it.
   let scanState: 'on' | 'skipped' | 'off' = settings.scan ? 'on' : 'off';
   let trivy: TrivySettings | undefined;
   if (settings.scan) {
+    const binary =
+      settings.scan.trivyPath ??
+      (await installTrivy({
+        version: settings.scan.trivyVersion,
+        baseUrl: settings.scan.trivyDownloadUrl,
+        toolCache: settings.scan.toolCache,
+        exec,
+        logger: ctx.logger,
+        ...(settings.scan.trivySha256 ? { sha256: settings.scan.trivySha256 } : {}),
+      }));
     trivy = {
-      binary: settings.scan.trivyPath,
+      binary,
       cacheDir: settings.scan.cacheDir,
       insecure: settings.scan.insecure,
       timeout: settings.scan.timeout,
@@ -63,9 +87,12 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
     } catch (error) {
       if (!(error instanceof DbUnavailableError)) throw error;
       if (!settings.scan.skipOnDbError) {
-        throw new Error(`${error.message}. The image was not built. Set skip-scan-on-db-error: true to build without a scan.`, {
-          cause: error,
-        });
+        throw new Error(
+          `${error.message}. The image was not built. Set skip-scan-on-db-error: true to build without a scan.`,
+          {
+            cause: error,
+          },
+        );
       }
       ctx.logger.warning(`${error.message}. The scan is skipped (skip-scan-on-db-error is true).`);
       scanState = 'skipped';
@@ -100,10 +127,23 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
 
   if (scanState !== 'on' || !settings.scan || !trivy) {
     ctx.setOutput('scan-result', scanState);
-    if (scanState === 'skipped') ctx.summary(`### Vulnerability scan: ⚠️ skipped\n\nThe vulnerability database could not be had; the image \`${refs[0]}\` was built without a scan.\n`);
+    if (scanState === 'skipped')
+      ctx.summary(
+        `### Vulnerability scan: ⚠️ skipped\n\nThe vulnerability database could not be had; the image \`${refs[0]}\` was built without a scan.\n`,
+      );
     return;
   }
-  await scanBuilt(ctx, exec, env, clock, settings as BuildScanSettings & { scan: NonNullable<BuildScanSettings['scan']> }, trivy, built.imageId, refs[0]!, ignores);
+  await scanBuilt(
+    ctx,
+    exec,
+    env,
+    clock,
+    settings as BuildScanSettings & { scan: NonNullable<BuildScanSettings['scan']> },
+    trivy,
+    built.imageId,
+    refs[0]!,
+    ignores,
+  );
 }
 
 async function scanBuilt(
@@ -138,6 +178,7 @@ async function scanBuilt(
         result,
         policy,
         scanner: outcome.version,
+        findings: outcome.findings,
         files: { report: outcome.files.json, SARIF: outcome.files.sarif, SBOM: outcome.files.sbom },
       }),
     );
@@ -145,7 +186,9 @@ async function scanBuilt(
       ctx.logger.info(`ignored ${describeFinding(finding)}: ${entry.reason} (until ${entry.expires})`);
     }
     for (const entry of result.unusedIgnores) ctx.logger.info(`ignore entry ${entry.id} matched nothing`);
-    const counts = Object.entries(result.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+    const counts = Object.entries(result.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     if (!result.passed) throw new GateFailure(failureMessage(result, policy));
     ctx.logger.info(`Scan gate passed (${counts}; ${result.ignored.length} ignored)`);
   } finally {

@@ -1,4 +1,4 @@
-import { cleanupDockerConfig } from '../../lib/ecr/push.js';
+import { cleanupDockerConfig } from '../../lib/registry/docker.js';
 import { spawnExec } from '../../lib/registry/exec.js';
 import type { ActionContext } from '../../runner/index.js';
 import { STATE } from './state.js';

@@ -4,6 +4,7 @@ import { pushToEcr } from '../../lib/ecr/push.js';
 import { waitForScanFindings } from '../../lib/ecr/scan.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
 import { pushSummary } from '../../lib/ecr/summary.js';
+import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { spawnExec } from '../../lib/registry/exec.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
@@ -12,6 +13,9 @@ import { STATE } from './state.js';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const settings = parsePushEcrSettings(ctx.inputs);
+  // The ignore file is read (and checked) before anything is written.
+  if (settings.scan?.ignoreFile)
+    settings.scan.policy.ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
   const ecr = createEcrClient({
     region: settings.region,
     ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
@@ -35,7 +39,10 @@ export async function run(ctx: ActionContext): Promise<void> {
     ctx.setOutput('ecr-repository-uri', result.ecrRepositoryUri);
     ctx.setOutput('digest', result.digest);
     ctx.setOutput('image', result.image);
-    ctx.setOutput('tags', result.tags.map((t) => t.reference));
+    ctx.setOutput(
+      'tags',
+      result.tags.map((t) => t.reference),
+    );
     ctx.setOutput('token-expiry', result.tokenExpiresAt?.toISOString() ?? '');
     ctx.setOutput('repository-created', result.repository.created);
 
@@ -46,7 +53,11 @@ export async function run(ctx: ActionContext): Promise<void> {
     const outcome = await ctx.logger.group('Waiting for the ECR scan', () =>
       waitForScanFindings(
         ecr,
-        { repositoryName: result.repository.name, registryId: result.repository.registryId, imageDigest: result.digest },
+        {
+          repositoryName: result.repository.name,
+          registryId: result.repository.registryId,
+          imageDigest: result.digest,
+        },
         {
           clock: systemClock,
           logger: ctx.logger,

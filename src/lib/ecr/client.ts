@@ -45,9 +45,7 @@ export async function getRegistryCredentials(
   mask: SecretMasker,
   registryId?: string,
 ): Promise<RegistryCredentials> {
-  const response = await client.send(
-    new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}),
-  );
+  const response = await client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}));
   const data = response.authorizationData?.[0];
   const token = data?.authorizationToken;
   if (!token) throw new Error('ECR GetAuthorizationToken returned no authorization data');

@@ -17,7 +17,12 @@ export interface EcrGateResult {
   policy?: PolicyResult;
 }
 
-export function gateEcrScan(outcome: ScanOutcome, policy: ScanPolicy, now: Date, onUnavailable: OnUnavailable): EcrGateResult {
+export function gateEcrScan(
+  outcome: ScanOutcome,
+  policy: ScanPolicy,
+  now: Date,
+  onUnavailable: OnUnavailable,
+): EcrGateResult {
   if (!outcome.ready) {
     const text = `ECR scan findings unavailable (${outcome.status}): ${outcome.description}`;
     return onUnavailable === 'fail'
@@ -25,5 +30,9 @@ export function gateEcrScan(outcome: ScanOutcome, policy: ScanPolicy, now: Date,
       : { passed: true, message: '', warning: text };
   }
   const result = evaluate(outcome.findings, policy, now);
-  return { passed: result.passed, message: result.passed ? '' : `ECR scan: ${failureMessage(result, policy)}`, policy: result };
+  return {
+    passed: result.passed,
+    message: result.passed ? '' : `ECR scan: ${failureMessage(result, policy)}`,
+    policy: result,
+  };
 }

@@ -12,7 +12,6 @@ import type { Logger, SecretMasker } from '../runtime/logger.js';
 import {
   createDockerConfigDir,
   dockerLogin,
-  dockerLogout,
   inspectImage,
   pushImage,
   removeDockerConfigDir,
@@ -86,43 +85,60 @@ export interface PushResult {
 
 export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promise<PushResult> {
   const { logger } = ports;
-  // 1. Read-only checks first: the local image must exist before anything is created or pushed.
-  const local = await inspectImage(ports.exec, settings.image);
+  // 1. Read-only steps first, side by side: the local image must exist before anything is created
+  //    or pushed; the token is masked before anything could print it.
+  const [local, credentials] = await Promise.all([
+    inspectImage(ports.exec, settings.image),
+    getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId),
+  ]);
   if (!local) {
-    throw ConfigurationError.forInput('image', settings.image, 'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)');
+    throw ConfigurationError.forInput(
+      'image',
+      settings.image,
+      'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)',
+    );
   }
   logger.info(`Local image ${settings.image} is ${local.id}`);
 
-  // 2. Credentials, masked before anything could print them.
-  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
-
-  // 3. The repository, with safe settings.
-  const repository = await ensureRepository(ports.ecr, settings.repository, logger);
-  const ecrHost = repository.repositoryUri.split('/', 1)[0]!;
+  const ecrHost = credentials.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/$/, '');
   const registry = settings.registryEndpoint?.host ?? ecrHost;
-  const repositoryUri = `${registry}/${repository.name}`;
+  if (!registry) throw new Error('ECR GetAuthorizationToken returned no proxy endpoint (registry host)');
+  const repositoryUri = `${registry}/${settings.repository.name}`;
   const api: RegistryApi = {
-    baseUrl: settings.registryEndpoint?.baseUrl ?? `https://${ecrHost}`,
+    baseUrl: settings.registryEndpoint?.baseUrl ?? `https://${registry}`,
     authorization: basicAuthorization(credentials),
     clock: ports.clock,
     retry: settings.retry,
     ...(ports.fetch ? { fetch: ports.fetch } : {}),
   };
 
-  // 4. docker login into a private config dir, recorded before login writes the credentials.
+  // 2. The repository (ECR API) and, meanwhile, docker login into a private config dir (recorded
+  //    before login writes the credentials) and a look at what every tag holds now.
   const dockerConfigDir = await createDockerConfigDir(settings.configDirBase);
   ports.onDockerConfig?.(dockerConfigDir, registry);
   const session: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
-  await dockerLogin(session, { host: registry, username: credentials.username, password: credentials.password });
-  logger.info(`Logged in to ${registry} (docker config in a private directory)`);
-
-  // 5. Every tag checked before the first push: an immutable tag holding other content stops here.
-  const plan: Array<{ tag: string; existing?: string; same: boolean }> = [];
-  for (const tag of settings.tags) {
-    const existing = await getManifest(api, repository.name, tag);
-    const same = existing ? await manifestHoldsImage(api, repository.name, existing, local.id) : false;
-    plan.push({ tag, existing: existing?.digest, same });
+  const loginAndLook = async () => {
+    await dockerLogin(session, { host: registry, username: credentials.username, password: credentials.password });
+    logger.info(`Logged in to ${registry} (docker config in a private directory)`);
+    return Promise.all(
+      settings.tags.map(async (tag) => {
+        const existing = await getManifest(api, settings.repository.name, tag);
+        const same = existing ? await manifestHoldsImage(api, settings.repository.name, existing, local.id) : false;
+        return { tag, existing: existing?.digest, same };
+      }),
+    );
+  };
+  const [repository, plan] = await Promise.all([
+    ensureRepository(ports.ecr, settings.repository, logger),
+    loginAndLook(),
+  ]);
+  if (settings.registryEndpoint === undefined && !repository.repositoryUri.startsWith(`${registry}/`)) {
+    throw new Error(
+      `ECR reports repository URI ${repository.repositoryUri}, not under the token's registry ${registry}`,
+    );
   }
+
+  // 3. Every tag checked before the first push: an immutable tag holding other content stops here.
   const conflicts = plan.filter((p) => p.existing && !p.same);
   if (conflicts.length > 0 && repository.tagMutability === 'IMMUTABLE') {
     const names = conflicts.map((c) => `'${c.tag}' (holds ${c.existing})`).join(', ');
@@ -130,9 +146,10 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
       `tag invalid: the image tag${conflicts.length > 1 ? 's' : ''} ${names} already exist${conflicts.length > 1 ? '' : 's'} in the '${repository.name}' repository with other content than ${settings.image} (${local.id}) and cannot be overwritten because the repository is immutable. Push under a new tag (e.g. the commit SHA); nothing was pushed.`,
     );
   }
-  for (const c of conflicts) logger.warning(`Tag '${c.tag}' held ${c.existing}; it will be moved (the repository's tags are MUTABLE)`);
+  for (const c of conflicts)
+    logger.warning(`Tag '${c.tag}' held ${c.existing}; it will be moved (the repository's tags are MUTABLE)`);
 
-  // 6. Tag and push what is not there yet.
+  // 4. Tag and push what is not there yet.
   const tags: TagResult[] = [];
   for (const p of plan) {
     const reference = `${repositoryUri}:${p.tag}`;
@@ -152,7 +169,7 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
     tags.push({ tag: p.tag, reference, action: 'pushed', digest });
   }
 
-  // 7. Read every tag back: the registry must serve the digest the push reported.
+  // 5. Read every tag back: the registry must serve the digest the push reported.
   for (const t of tags) {
     const served = await headManifest(api, repository.name, t.tag);
     if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
@@ -163,7 +180,9 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   const digest = (tags.find((t) => t.action === 'pushed') ?? tags[0]!).digest;
   const stray = tags.filter((t) => t.digest !== digest);
   if (stray.length > 0) {
-    logger.warning(`Some tags hold the same image under another manifest digest: ${stray.map((t) => `${t.tag} → ${t.digest}`).join(', ')}`);
+    logger.warning(
+      `Some tags hold the same image under another manifest digest: ${stray.map((t) => `${t.tag} → ${t.digest}`).join(', ')}`,
+    );
   }
   if (credentials.expiresAt && credentials.expiresAt.getTime() <= ports.clock.now()) {
     logger.warning(`The ECR token's expiry (${credentials.expiresAt.toISOString()}) has already passed`);
@@ -183,16 +202,4 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   };
 }
 
-/** The post step: log out of the registry and delete the private docker config directory. */
-export async function cleanupDockerConfig(exec: Exec, dir: string, registryHost: string | undefined, logger: Logger): Promise<void> {
-  if (registryHost) {
-    try {
-      await dockerLogout({ exec, configDir: dir }, registryHost);
-      logger.info(`Logged out of ${registryHost}`);
-    } catch (error) {
-      logger.warning(`docker logout from ${registryHost} failed: ${error instanceof Error ? error.message : String(error)}; deleting the config directory anyway`);
-    }
-  }
-  await removeDockerConfigDir(dir);
-  logger.info('Deleted the private docker config directory');
-}
+export { cleanupDockerConfig } from '../registry/docker.js';

@@ -49,7 +49,11 @@ export interface RepositoryResult {
 
 type Send = Pick<ECRClient, 'send'>;
 
-export async function ensureRepository(client: Send, settings: RepositorySettings, logger: Logger): Promise<RepositoryResult> {
+export async function ensureRepository(
+  client: Send,
+  settings: RepositorySettings,
+  logger: Logger,
+): Promise<RepositoryResult> {
   let repository = await describeRepository(client, settings);
   let created = false;
   const changes: string[] = [];
@@ -76,7 +80,9 @@ export async function ensureRepository(client: Send, settings: RepositorySetting
       );
       repository = response.repository;
       created = true;
-      logger.info(`Created ECR repository ${settings.name} (${settings.tagMutability}, scan on push ${settings.scanOnPush ? 'on' : 'off'}, ${settings.encryption.type})`);
+      logger.info(
+        `Created ECR repository ${settings.name} (${settings.tagMutability}, scan on push ${settings.scanOnPush ? 'on' : 'off'}, ${settings.encryption.type})`,
+      );
     } catch (error) {
       // Another job created it between our describe and create: reconcile it like any existing one.
       if (errorName(error) !== 'RepositoryAlreadyExistsException') throw error;
@@ -158,7 +164,11 @@ async function describeRepository(client: Send, settings: RepositorySettings): P
   }
 }
 
-async function getLifecyclePolicyText(client: Send, name: string, registryId: string | undefined): Promise<string | undefined> {
+async function getLifecyclePolicyText(
+  client: Send,
+  name: string,
+  registryId: string | undefined,
+): Promise<string | undefined> {
   try {
     const response = await client.send(new GetLifecyclePolicyCommand({ repositoryName: name, registryId }));
     return response.lifecyclePolicyText;
@@ -169,11 +179,15 @@ async function getLifecyclePolicyText(client: Send, name: string, registryId: st
 }
 
 /** Encryption is fixed at creation; describe a difference so the user can decide what to do. */
-export function compareEncryption(repository: Pick<Repository, 'repositoryName' | 'encryptionConfiguration'>, wanted: Encryption): string | undefined {
+export function compareEncryption(
+  repository: Pick<Repository, 'repositoryName' | 'encryptionConfiguration'>,
+  wanted: Encryption,
+): string | undefined {
   const actualType = repository.encryptionConfiguration?.encryptionType ?? 'AES256';
   const actualKey = repository.encryptionConfiguration?.kmsKey;
   const name = repository.repositoryName ?? 'the repository';
-  const fixed = 'ECR sets encryption only when a repository is created; recreate it (or change the input) to make them agree';
+  const fixed =
+    'ECR sets encryption only when a repository is created; recreate it (or change the input) to make them agree';
   if (wanted.type === 'AES256' && actualType !== 'AES256') {
     return `ECR repository ${name} is encrypted with ${actualType}${actualKey ? ` (${actualKey})` : ''}, not AES256 as asked: ${fixed}.`;
   }

@@ -20,7 +20,13 @@ import {
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { formatDuration } from '../runtime/inputs.js';
-import { countBySeverity, dedupeFindings, normalizeSeverity, type Finding, type SeverityCounts } from '../scan/findings.js';
+import {
+  countBySeverity,
+  dedupeFindings,
+  normalizeSeverity,
+  type Finding,
+  type SeverityCounts,
+} from '../scan/findings.js';
 import { errorName } from './repository.js';
 
 export interface ScanTarget {
@@ -75,7 +81,11 @@ const READY = new Set(['COMPLETE', 'ACTIVE']);
 
 type Send = Pick<ECRClient, 'send'>;
 
-export async function waitForScanFindings(client: Send, target: ScanTarget, options: ScanWaitOptions): Promise<ScanOutcome> {
+export async function waitForScanFindings(
+  client: Send,
+  target: ScanTarget,
+  options: ScanWaitOptions,
+): Promise<ScanOutcome> {
   const { clock, logger } = options;
   const deadline = clock.now() + options.timeoutMs;
   let polls = 0;
@@ -119,9 +129,15 @@ export async function waitForScanFindings(client: Send, target: ScanTarget, opti
 
     const left = deadline - clock.now();
     if (left <= 0) {
-      return unavailable('TIMEOUT', `ECR scan not finished after ${formatDuration(options.timeoutMs)} (last state: ${lastState})`, polls);
+      return unavailable(
+        'TIMEOUT',
+        `ECR scan not finished after ${formatDuration(options.timeoutMs)} (last state: ${lastState})`,
+        polls,
+      );
     }
-    logger.info(`ECR scan of ${target.repositoryName}@${target.imageDigest.slice(0, 19)}…: ${lastState}; polling again in ${formatDuration(Math.min(options.intervalMs, left))}`);
+    logger.info(
+      `ECR scan of ${target.repositoryName}@${target.imageDigest.slice(0, 19)}…: ${lastState}; polling again in ${formatDuration(Math.min(options.intervalMs, left))}`,
+    );
     await clock.sleep(Math.min(options.intervalMs, left));
   }
 }
@@ -136,7 +152,11 @@ function describe(target: ScanTarget, nextToken?: string): DescribeImageScanFind
   });
 }
 
-async function startScan(client: Send, target: ScanTarget, logger: Logger): Promise<{ status: string; description: string } | undefined> {
+async function startScan(
+  client: Send,
+  target: ScanTarget,
+  logger: Logger,
+): Promise<{ status: string; description: string } | undefined> {
   try {
     await client.send(
       new StartImageScanCommand({
@@ -194,7 +214,16 @@ async function readAllPages(
 }
 
 function unavailable(status: string, description: string, polls: number): ScanOutcome {
-  return { status, ready: false, description, findings: [], counts: countBySeverity([]), reportedCounts: {}, pages: 0, polls };
+  return {
+    status,
+    ready: false,
+    description,
+    findings: [],
+    counts: countBySeverity([]),
+    reportedCounts: {},
+    pages: 0,
+    polls,
+  };
 }
 
 function limitMessage(): string {

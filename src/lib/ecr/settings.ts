@@ -55,14 +55,18 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
     }
   };
 
-  const image = attempt(() => inputs.required('image', 'a local image id or name:tag (e.g. the image-id output of build-scan)'));
+  const image = attempt(() =>
+    inputs.required('image', 'a local image id or name:tag (e.g. the image-id output of build-scan)'),
+  );
   const repositoryName = attempt(() =>
     validateRepositoryName('repository', inputs.required('repository', 'an ECR repository name such as phlo/dagster')),
   );
   const tags = attempt(() => {
     const list = inputs.list('tags');
     if (list.length === 0) {
-      throw new ConfigurationError("Input 'tags' is required but was not set: expected one or more image tags, one per line or comma separated.");
+      throw new ConfigurationError(
+        "Input 'tags' is required but was not set: expected one or more image tags, one per line or comma separated.",
+      );
     }
     return [...new Set(list.map((t) => validateTag('tags', t)))];
   });
@@ -76,7 +80,11 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
     if (given) {
       validateRegion('region', given);
       if (registryHost && registryHost.region !== given) {
-        throw ConfigurationError.forInput('region', given, `the region of input 'registry' (${registryHost.region}), or leave region unset`);
+        throw ConfigurationError.forInput(
+          'region',
+          given,
+          `the region of input 'registry' (${registryHost.region}), or leave region unset`,
+        );
       }
       return given;
     }
@@ -100,14 +108,17 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
   });
 
   const create = attempt(() => inputs.boolean('create-repository', true));
-  const tagMutability = attempt(() => inputs.oneOf<TagMutability>('tag-mutability', ['IMMUTABLE', 'MUTABLE'], 'IMMUTABLE'));
+  const tagMutability = attempt(() =>
+    inputs.oneOf<TagMutability>('tag-mutability', ['IMMUTABLE', 'MUTABLE'], 'IMMUTABLE'),
+  );
   const scanOnPush = attempt(() => inputs.boolean('scan-on-push', true));
   const encryption = attempt((): Encryption => {
     const kmsKey = inputs.optional('kms-key');
     const type = inputs.oneOf('encryption', ['AES256', 'KMS'], kmsKey ? 'KMS' : 'AES256');
     if (kmsKey) {
       validateKmsKey('kms-key', kmsKey);
-      if (type !== 'KMS') throw ConfigurationError.forInput('encryption', type, "KMS when 'kms-key' is set (or leave encryption unset)");
+      if (type !== 'KMS')
+        throw ConfigurationError.forInput('encryption', type, "KMS when 'kms-key' is set (or leave encryption unset)");
       return { type: 'KMS', kmsKey };
     }
     return type === 'KMS' ? { type: 'KMS' } : { type: 'AES256' };
@@ -135,7 +146,9 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
 
   if (problems.length > 0) throw new ConfigurationErrors(problems);
 
-  const lifecycle = manageLifecycle ? buildLifecyclePolicy({ keepTagged: keepTagged!, untaggedDays: untaggedDays! }) : undefined;
+  const lifecycle = manageLifecycle
+    ? buildLifecyclePolicy({ keepTagged: keepTagged!, untaggedDays: untaggedDays! })
+    : undefined;
   const retry: RetryPolicy = { attempts: pushAttempts!, baseMs: 1000, capMs: 20_000 };
   return {
     push: {

@@ -12,14 +12,23 @@ export function pushSummary(result: PushResult, scan?: { outcome: ScanOutcome; g
       ['', ''],
       [
         ['Image', `\`${result.image}\``],
-        ['Repository', `${result.repository.name} (${result.repository.created ? 'created' : 'existing'}, ${result.repository.tagMutability})`],
+        [
+          'Repository',
+          `${result.repository.name} (${result.repository.created ? 'created' : 'existing'}, ${result.repository.tagMutability})`,
+        ],
         ['Registry', result.registry],
         ['Token expires', result.tokenExpiresAt?.toISOString() ?? 'unknown'],
       ],
     ),
   );
-  parts.push(table(['Tag', 'Action', 'Digest'], result.tags.map((t) => [t.tag, t.action, `\`${t.digest}\``])));
-  if (result.repository.changes.length > 0) parts.push(`Repository settings changed: ${result.repository.changes.map(escapeCell).join('; ')}`);
+  parts.push(
+    table(
+      ['Tag', 'Action', 'Digest'],
+      result.tags.map((t) => [t.tag, t.action, `\`${t.digest}\``]),
+    ),
+  );
+  if (result.repository.changes.length > 0)
+    parts.push(`Repository settings changed: ${result.repository.changes.map(escapeCell).join('; ')}`);
   for (const w of result.repository.warnings) parts.push(`⚠️ ${escapeCell(w)}`);
   if (scan) {
     parts.push(heading(`ECR scan ${icon(scan.gate.passed)} ${scan.outcome.status}`, 4));
@@ -28,7 +37,12 @@ export function pushSummary(result: PushResult, scan?: { outcome: ScanOutcome; g
       parts.push(table(order, [order.map((s) => scan.outcome.counts[s])]));
       const blocking = scan.gate.policy?.blocking ?? [];
       if (blocking.length > 0) {
-        parts.push(table(['Blocking finding'], blocking.slice(0, 10).map((f) => [describeFinding(f)])));
+        parts.push(
+          table(
+            ['Blocking finding'],
+            blocking.slice(0, 10).map((f) => [describeFinding(f)]),
+          ),
+        );
       }
     } else {
       parts.push(escapeCell(scan.outcome.description));

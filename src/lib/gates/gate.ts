@@ -8,6 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { formatDuration } from '../runtime/inputs.js';
+import { describeError } from '../runtime/errors.js';
 import { refKey, type ObjectRef } from '../kube/types.js';
 import { collectionPath, listWatch, ObjectStore, resolvePlural, type KubeObject } from '../kube/watch.js';
 import { newReplicaSet, newRevisionPods, podDoom, workloadRule, type RuleVerdict } from './rules.js';
@@ -223,7 +224,17 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
       const ns = nw.namespace || undefined;
       for (const [storeKey, store] of nw.stores) {
         const [apiVersion, kind] = storeKey.split(' ') as [string, string];
-        const plural = await resolvePlural(kc, apiVersion, kind, abort.signal);
+        let plural: string;
+        try {
+          plural = await resolvePlural(kc, apiVersion, kind, abort.signal);
+        } catch (error) {
+          // A kind the API server does not serve: those workloads fail (the rest are still gated).
+          for (const t of nw.tracked.filter((x) => x.store === store)) {
+            update(t, { state: 'failed', reason: 'UnknownKind', message: `cannot watch ${kind} (${apiVersion}): ${describeError(error)}` });
+          }
+          evaluate(nw);
+          continue;
+        }
         const names = nw.tracked.filter((t) => t.store === store).map((t) => t.target.name);
         watchCollection(nw, collectionPath(apiVersion, plural, ns), store, names.length === 1 ? `metadata.name=${names[0]}` : undefined);
       }

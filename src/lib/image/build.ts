@@ -47,12 +47,20 @@ export async function checkBuildInputs(
 ): Promise<{ context: string; dockerfile: string }> {
   const problems: string[] = [];
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.context) || raw.context.startsWith('git@')) {
-    problems.push(`Input '${names.context}' is '${raw.context}': expected a local directory (remote contexts are not supported).`);
+    problems.push(
+      `Input '${names.context}' is '${raw.context}': expected a local directory (remote contexts are not supported).`,
+    );
   }
   const context = isAbsolute(raw.context) ? raw.context : resolve(cwd, raw.context);
-  const dockerfile = raw.dockerfile ? (isAbsolute(raw.dockerfile) ? raw.dockerfile : resolve(cwd, raw.dockerfile)) : join(context, 'Dockerfile');
+  const dockerfile = raw.dockerfile
+    ? isAbsolute(raw.dockerfile)
+      ? raw.dockerfile
+      : resolve(cwd, raw.dockerfile)
+    : join(context, 'Dockerfile');
   if (problems.length === 0 && !(await isDir(context))) {
-    problems.push(`Input '${names.context}' is '${raw.context}': expected an existing directory (looked for ${context}).`);
+    problems.push(
+      `Input '${names.context}' is '${raw.context}': expected an existing directory (looked for ${context}).`,
+    );
   }
   if (!(await isFile(dockerfile))) {
     problems.push(
@@ -61,13 +69,16 @@ export async function checkBuildInputs(
   }
   for (const key of raw.buildArgs.keys()) {
     if (!BUILD_ARG_KEY.test(key)) {
-      problems.push(`Input '${names.buildArgs}' has key '${key}': expected NAME=value lines, NAME made of letters, digits and _.`);
+      problems.push(
+        `Input '${names.buildArgs}' has key '${key}': expected NAME=value lines, NAME made of letters, digits and _.`,
+      );
     }
   }
   if (raw.target !== undefined && !TARGET.test(raw.target)) {
     problems.push(`Input '${names.target}' is '${raw.target}': expected a build stage name (letters, digits, _ . -).`);
   }
-  if (problems.length > 0) throw problems.length === 1 ? new ConfigurationError(problems[0]!) : new ConfigurationErrors(problems);
+  if (problems.length > 0)
+    throw problems.length === 1 ? new ConfigurationError(problems[0]!) : new ConfigurationErrors(problems);
   return { context, dockerfile };
 }
 
@@ -116,7 +127,8 @@ export async function buildImage(
     const r = await exec('docker', args, { env: runEnv, onLine: (line) => logger.info(line) });
     if (r.exitCode !== 0) throw new DockerBuildError(`docker build failed (exit ${r.exitCode}): ${lastLines(r)}`);
     const imageId = (await readFile(iidfile, 'utf8')).trim();
-    if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) throw new DockerBuildError(`docker build wrote an unexpected image id '${imageId}'`);
+    if (!/^sha256:[0-9a-f]{64}$/.test(imageId))
+      throw new DockerBuildError(`docker build wrote an unexpected image id '${imageId}'`);
     return { imageId, builder };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -124,13 +136,22 @@ export async function buildImage(
 }
 
 /** `docker save` an image to a tar file (what Trivy scans with --input). */
-export async function saveImage(exec: Exec, image: string, tarPath: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function saveImage(
+  exec: Exec,
+  image: string,
+  tarPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const r = await exec('docker', ['save', '--output', tarPath, image], { env });
   if (r.exitCode !== 0) throw new DockerBuildError(`docker save ${image} failed (exit ${r.exitCode}): ${lastLines(r)}`);
 }
 
 /** The labels docker recorded on an image (to check what was built). */
-export async function inspectLabels(exec: Exec, image: string, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+export async function inspectLabels(
+  exec: Exec,
+  image: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
   const r = await exec('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', image], { env });
   if (r.exitCode !== 0) throw new DockerBuildError(`docker image inspect ${image} failed: ${lastLines(r)}`);
   return (JSON.parse(r.stdout.trim() || 'null') as Record<string, string> | null) ?? {};

@@ -24,7 +24,11 @@ export function defaultLabels(facts: GitFacts, created: Date, version: string | 
 export function validateLabels(input: string, labels: Map<string, string>): Map<string, string> {
   for (const [key, value] of labels) {
     if (!LABEL_KEY.test(key) || key.length > 255) {
-      throw ConfigurationError.forInput(input, `${key}=${value}`, 'key=value lines whose keys are like org.example.team (letters, digits, . _ - /)');
+      throw ConfigurationError.forInput(
+        input,
+        `${key}=${value}`,
+        'key=value lines whose keys are like org.example.team (letters, digits, . _ - /)',
+      );
     }
     if (/[\r\n\0]/.test(value)) throw ConfigurationError.forInput(input, `${key}=${value}`, 'single-line label values');
   }

@@ -21,7 +21,6 @@ export function isValidName(name: string): boolean {
   return name.length <= MAX_NAME && NAME_RE.test(name);
 }
 
-
 export interface ImageRef {
   name: string;
   tag: string;

@@ -3,13 +3,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
+import semver from 'semver';
+import { DEFAULT_DOWNLOAD_URL, DEFAULT_TRIVY_VERSION } from '../scan/install.js';
 import { DEFAULT_FAIL_ON, parseSeverities, type ScanPolicy } from '../scan/policy.js';
 import { validateLabels } from './labels.js';
 import { isValidName, isValidTag, splitRef, validateName } from './reference.js';
 import { TAG_RULES, type TagRule, parseTagRules } from './tags.js';
 
 export interface ScanSettings {
-  trivyPath: string;
+  /** A trivy binary to use; when absent the pinned release is installed into the tool cache. */
+  trivyPath?: string;
+  trivyVersion: string;
+  trivyDownloadUrl: string;
+  trivySha256?: string;
+  toolCache: string;
   dbRepository?: string;
   dbUsername?: string;
   dbPassword?: string;
@@ -70,11 +77,24 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
     const { name, tag } = splitRef(item);
     if (tag === undefined) {
       if (isValidTag(item)) tags.push(item);
-      else problems.push(ConfigurationError.forInput('tags', item, 'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references').message);
+      else
+        problems.push(
+          ConfigurationError.forInput(
+            'tags',
+            item,
+            'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references',
+          ).message,
+        );
     } else if (isValidName(name) && isValidTag(tag)) {
       extraRefs.push(item);
     } else {
-      problems.push(ConfigurationError.forInput('tags', item, 'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references').message);
+      problems.push(
+        ConfigurationError.forInput(
+          'tags',
+          item,
+          'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references',
+        ).message,
+      );
     }
   }
 
@@ -88,7 +108,9 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
   const scanOn = attempt(() => inputs.boolean('scan', true)) ?? true;
 
   let scan: ScanSettings | undefined;
-  const failOn = attempt(() => parseSeverities('severity', inputs.list('severity', DEFAULT_FAIL_ON))) ?? [...DEFAULT_FAIL_ON];
+  const failOn = attempt(() => parseSeverities('severity', inputs.list('severity', DEFAULT_FAIL_ON))) ?? [
+    ...DEFAULT_FAIL_ON,
+  ];
   const fixableOnly = attempt(() => inputs.boolean('fixable-only', false)) ?? false;
   const skipOnDbError = attempt(() => inputs.boolean('skip-scan-on-db-error', false)) ?? false;
   const insecure = attempt(() => inputs.boolean('trivy-insecure', false)) ?? false;
@@ -98,12 +120,34 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
   }
   const dbRepository = inputs.optional('trivy-db-repository');
   if (dbRepository && !isValidName(splitRef(dbRepository).name)) {
-    problems.push(ConfigurationError.forInput('trivy-db-repository', dbRepository, 'an OCI repository such as ghcr.io/aquasecurity/trivy-db:2').message);
+    problems.push(
+      ConfigurationError.forInput(
+        'trivy-db-repository',
+        dbRepository,
+        'an OCI repository such as ghcr.io/aquasecurity/trivy-db:2',
+      ).message,
+    );
   }
   const tmp = env.RUNNER_TEMP || tmpdir();
+  const trivyVersion = inputs.string('trivy-version', DEFAULT_TRIVY_VERSION).replace(/^v/, '');
+  if (!semver.valid(trivyVersion)) {
+    problems.push(
+      ConfigurationError.forInput('trivy-version', trivyVersion, 'a Trivy release version such as 0.74.0').message,
+    );
+  }
+  const trivySha256 = inputs.optional('trivy-sha256');
+  if (trivySha256 && !/^[0-9a-fA-F]{64}$/.test(trivySha256)) {
+    problems.push(
+      ConfigurationError.forInput('trivy-sha256', trivySha256, 'the 64 hex digit sha256 of the release tarball')
+        .message,
+    );
+  }
+  const downloadUrl = attempt(() => inputs.url('trivy-download-url'));
   if (scanOn) {
     scan = {
-      trivyPath: inputs.string('trivy-path', 'trivy'),
+      trivyVersion,
+      trivyDownloadUrl: downloadUrl?.toString() ?? DEFAULT_DOWNLOAD_URL,
+      toolCache: env.RUNNER_TOOL_CACHE || join(tmp, 'tool-cache'),
       cacheDir: resolve(inputs.string('trivy-cache-dir', join(env.RUNNER_TOOL_CACHE || tmp, 'phlo-trivy-cache'))),
       insecure,
       timeout,
@@ -113,6 +157,9 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
       reportDir: resolve(inputs.string('report-dir', join(tmp, 'phlo-build-scan'))),
     };
     if (dbRepository) scan.dbRepository = dbRepository;
+    const trivyPath = inputs.optional('trivy-path');
+    if (trivyPath) scan.trivyPath = trivyPath;
+    if (trivySha256) scan.trivySha256 = trivySha256.toLowerCase();
     const user = inputs.optional('trivy-db-username');
     const password = inputs.optional('trivy-db-password');
     if (user) scan.dbUsername = user;

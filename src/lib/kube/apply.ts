@@ -139,17 +139,24 @@ export async function applyManifests(
     const info = infos[i];
     const where = `${m.source}: ${describeRef(m.ref)}`;
     if (!info) {
-      problems.push(`${where}: the cluster does not serve kind '${m.ref.kind}' in ${m.ref.apiVersion} (unknown kind or missing CRD).`);
+      problems.push(
+        `${where}: the cluster does not serve kind '${m.ref.kind}' in ${m.ref.apiVersion} (unknown kind or missing CRD).`,
+      );
       return;
     }
-    if (info.namespaced && !m.ref.namespace) problems.push(`${where}: ${m.ref.kind} is namespaced but the object has no namespace.`);
-    else if (!info.namespaced && m.ref.namespace) problems.push(`${where}: ${m.ref.kind} is cluster-scoped but the object has namespace '${m.ref.namespace}'.`);
-    else if (!info.verbs.includes('patch')) problems.push(`${where}: the cluster does not allow patching ${info.resource}.`);
+    if (info.namespaced && !m.ref.namespace)
+      problems.push(`${where}: ${m.ref.kind} is namespaced but the object has no namespace.`);
+    else if (!info.namespaced && m.ref.namespace)
+      problems.push(`${where}: ${m.ref.kind} is cluster-scoped but the object has namespace '${m.ref.namespace}'.`);
+    else if (!info.verbs.includes('patch'))
+      problems.push(`${where}: the cluster does not allow patching ${info.resource}.`);
     else plans.push({ ref: m.ref, body: bodies[i]!, info, inNewNamespace: false });
   });
   const environment = s.environment ?? envFromLabels(manifests);
   if (s.prune && !environment) {
-    problems.push("Input 'prune' is true but no environment is known: set input 'environment' (or render with phlo-deploy so objects carry the phlo.dev/environment label).");
+    problems.push(
+      "Input 'prune' is true but no environment is known: set input 'environment' (or render with phlo-deploy so objects carry the phlo.dev/environment label).",
+    );
   }
   if (problems.length) throw new ConfigurationErrors(problems);
 
@@ -158,21 +165,36 @@ export async function applyManifests(
 
   // 2. read live objects
   const declaredNamespaces = plans.filter((p) => p.ref.kind === 'Namespace');
+  // failures of reads and of the dry run are collected and reported together
+  const failures: string[] = [];
+  const unreadable = new Set<Planned>();
   await Promise.all(
     declaredNamespaces.map((p) =>
       limit(async () => {
-        p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+        try {
+          p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+        } catch (error) {
+          failures.push(explainFailure(p.ref, error, s.forceConflicts));
+          unreadable.add(p);
+        }
       }),
     ),
   );
   const newNamespaces = new Set(declaredNamespaces.filter((p) => !p.live).map((p) => p.ref.name));
   for (const p of plans) if (p.ref.namespace && newNamespaces.has(p.ref.namespace)) p.inNewNamespace = true;
-  await readLive(client, plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace), limit);
+  await readLive(
+    client,
+    plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace),
+    limit,
+    (p, error) => {
+      failures.push(explainFailure(p.ref, error, s.forceConflicts));
+      unreadable.add(p);
+    },
+  );
 
-  // 3. dry run everything
-  const failures: string[] = [];
+  // 3. dry run everything (that could be read)
   await Promise.all(
-    plans.map((p) =>
+    plans.filter((p) => !unreadable.has(p)).map((p) =>
       limit(async () => {
         try {
           p.dry = p.inNewNamespace
@@ -186,7 +208,7 @@ export async function applyManifests(
   );
   if (failures.length) {
     throw new ConfigurationErrors([
-      `Server-side dry run failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
+      `Checks before writing (read, server-side dry run) failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
       ...failures.sort(),
     ]);
   }
@@ -210,9 +232,14 @@ export async function applyManifests(
   if (s.dryRun) {
     for (const p of plans) {
       const shownDry = p.inNewNamespace && p.dry ? withNamespace(p.dry, p.ref.namespace!) : p.dry;
-      diffs.push({ ref: p.ref, action: p.action!, diff: p.action === 'unchanged' ? '' : unifiedDiff(refKey(p.ref), p.live, shownDry) });
+      diffs.push({
+        ref: p.ref,
+        action: p.action!,
+        diff: p.action === 'unchanged' ? '' : unifiedDiff(refKey(p.ref), p.live, shownDry),
+      });
     }
-    for (const o of pruneList) diffs.push({ ref: o.ref, action: 'pruned', diff: unifiedDiff(refKey(o.ref), o.live, undefined) });
+    for (const o of pruneList)
+      diffs.push({ ref: o.ref, action: 'pruned', diff: unifiedDiff(refKey(o.ref), o.live, undefined) });
   } else {
     // 6. write, tier by tier
     for (const tier of TIERS) {
@@ -278,7 +305,12 @@ export async function applyManifests(
   const count = (a: string) => objects.filter((o) => o.action === a).length;
   const result: ApplyResult = {
     dryRun: s.dryRun,
-    counts: { created: count('created'), changed: count('changed'), unchanged: count('unchanged'), pruned: count('pruned') },
+    counts: {
+      created: count('created'),
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      pruned: count('pruned'),
+    },
     objects,
     workloads,
   };
@@ -290,7 +322,9 @@ export async function applyManifests(
 }
 
 function envFromLabels(manifests: readonly Manifest[]): string | undefined {
-  const values = new Set(manifests.map((m) => (m.object.metadata.labels as Record<string, string> | undefined)?.[LABEL_ENVIRONMENT]));
+  const values = new Set(
+    manifests.map((m) => (m.object.metadata.labels as Record<string, string> | undefined)?.[LABEL_ENVIRONMENT]),
+  );
   return values.size === 1 ? [...values][0] : undefined;
 }
 
@@ -298,11 +332,22 @@ function withNamespace(obj: KubeObject, namespace: string): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, namespace } };
 }
 
-async function serverSideApply(client: KubeClient, p: Planned, manager: string, force: boolean, dryRun: boolean): Promise<KubeObject> {
+async function serverSideApply(
+  client: KubeClient,
+  p: Planned,
+  manager: string,
+  force: boolean,
+  dryRun: boolean,
+): Promise<KubeObject> {
   return client.request<KubeObject>({
     method: 'PATCH',
     path: KubeClient.objectPath(p.info, p.ref),
-    query: { fieldManager: manager, force: force ? 'true' : undefined, dryRun: dryRun ? 'All' : undefined, fieldValidation: 'Strict' },
+    query: {
+      fieldManager: manager,
+      force: force ? 'true' : undefined,
+      dryRun: dryRun ? 'All' : undefined,
+      fieldValidation: 'Strict',
+    },
     body: p.body,
     contentType: 'application/apply-patch+yaml',
   });
@@ -345,22 +390,33 @@ export function explainFailure(ref: ObjectRef, error: unknown, forced: boolean):
         return `${what}: conflict: ${conflicts.join('; ')}${forced ? '' : ". Set input 'force-conflicts: true' to take the field(s) over, or stop setting them"}.`;
       }
     }
-    if (error.code === 403) return `${what}: permission denied: ${status.message ?? 'forbidden'} (check the RBAC of the deploying identity).`;
+    if (error.code === 403)
+      return `${what}: permission denied: ${status.message ?? 'forbidden'} (check the RBAC of the deploying identity).`;
     if (error.code === 401) return `${what}: not authenticated (HTTP 401): the kubeconfig's credentials were rejected.`;
     if (error.code === 404 && status.details?.kind === 'namespaces') {
       return `${what}: namespace '${status.details.name}' does not exist and is not among the applied objects.`;
     }
     if (error.code === 422 || error.code === 400) {
-      const causes = (status.details?.causes ?? []).map((c) => `${c.field ?? ''} ${c.message ?? ''}`.trim()).filter(Boolean);
+      const causes = (status.details?.causes ?? [])
+        .map((c) => `${c.field ?? ''} ${c.message ?? ''}`.trim())
+        .filter(Boolean);
       return `${what}: invalid: ${causes.length ? causes.join('; ') : (status.message ?? `HTTP ${error.code}`)}`;
     }
+    // server-side apply answers 500 when the patch has fields the schema does not declare
+    const typed = /failed to create typed patch object \([^)]*\): (.*)$/.exec(status.message ?? '');
+    if (typed) return `${what}: invalid: ${typed[1]}`;
     return `${what}: ${describeError(error)}`;
   }
   throw error;
 }
 
 /** Reads live objects: one LIST per (namespace, resource) when several objects share it, else GETs. */
-async function readLive(client: KubeClient, plans: Planned[], limit: ReturnType<typeof pLimit>): Promise<void> {
+async function readLive(
+  client: KubeClient,
+  plans: Planned[],
+  limit: ReturnType<typeof pLimit>,
+  onError: (p: Planned, error: unknown) => void,
+): Promise<void> {
   const groups = new Map<string, Planned[]>();
   for (const p of plans) {
     const key = KubeClient.collectionPath(p.info, p.ref.namespace);
@@ -368,9 +424,15 @@ async function readLive(client: KubeClient, plans: Planned[], limit: ReturnType<
     if (g) g.push(p);
     else groups.set(key, [p]);
   }
-  const getOne = (p: Planned) => limit(async () => {
-    p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
-  });
+  const getOne = (p: Planned) =>
+    limit(async () => {
+      try {
+        p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+      } catch (error) {
+        if (!(error instanceof KubeApiError)) throw error;
+        onError(p, error);
+      }
+    });
   await Promise.all(
     [...groups.entries()].map(async ([collection, group]) => {
       if (group.length < 4) return Promise.all(group.map(getOne));
@@ -378,7 +440,8 @@ async function readLive(client: KubeClient, plans: Planned[], limit: ReturnType<
       try {
         items = await limit(() => client.list<KubeObject>(collection));
       } catch (error) {
-        if (error instanceof KubeApiError && (error.code === 403 || error.code === 404)) return Promise.all(group.map(getOne));
+        if (error instanceof KubeApiError && (error.code === 403 || error.code === 404))
+          return Promise.all(group.map(getOne));
         throw error;
       }
       const byName = new Map(items.map((i) => [i.metadata.name, i]));
@@ -405,10 +468,16 @@ async function planPrune(
   s: ApplySettings,
   limit: ReturnType<typeof pLimit>,
 ): Promise<PruneCandidate[]> {
-  const rendered = new Set(plans.map((p) => `${p.info.apiVersion.split('/').length > 1 ? p.info.apiVersion.split('/')[0] : ''}/${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`));
+  const rendered = new Set(
+    plans.map(
+      (p) =>
+        `${p.info.apiVersion.split('/').length > 1 ? p.info.apiVersion.split('/')[0] : ''}/${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`,
+    ),
+  );
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const k of PRUNE_KINDS) kinds.set(`${k.apiVersion}/${k.kind}`, k);
-  for (const p of plans) kinds.set(`${p.info.apiVersion}/${p.ref.kind}`, { apiVersion: p.info.apiVersion, kind: p.ref.kind });
+  for (const p of plans)
+    kinds.set(`${p.info.apiVersion}/${p.ref.kind}`, { apiVersion: p.info.apiVersion, kind: p.ref.kind });
   const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}`;
   const allow = new Set(s.pruneAllow);
   const candidates: PruneCandidate[] = [];
@@ -420,7 +489,12 @@ async function planPrune(
         if (!info || !info.verbs.includes('list') || !info.verbs.includes('delete')) return;
         const items = await client.list<KubeObject>(KubeClient.collectionPath(info), { labelSelector: selector });
         for (const item of items) {
-          const ref: ObjectRef = { apiVersion: info.apiVersion, kind: k.kind, name: item.metadata.name, ...(item.metadata.namespace ? { namespace: item.metadata.namespace } : {}) };
+          const ref: ObjectRef = {
+            apiVersion: info.apiVersion,
+            kind: k.kind,
+            name: item.metadata.name,
+            ...(item.metadata.namespace ? { namespace: item.metadata.namespace } : {}),
+          };
           const group = info.apiVersion.includes('/') ? info.apiVersion.split('/')[0] : '';
           const key = `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
           if (rendered.has(key) || seen.has(key)) continue;

@@ -33,7 +33,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
   const ob = b as Record<string, unknown>;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && jsonEqual((a as Record<string, unknown>)[k], ob[k]));
+  return ka.every(
+    (k) => Object.prototype.hasOwnProperty.call(ob, k) && jsonEqual((a as Record<string, unknown>)[k], ob[k]),
+  );
 }
 
 /**
@@ -46,7 +48,11 @@ export function maskSecrets(
 ): [Record<string, unknown> | undefined, Record<string, unknown> | undefined] {
   const kind = (after ?? before)?.kind;
   if (kind !== 'Secret') return [before, after];
-  const mask = (obj: Record<string, unknown> | undefined, other: Record<string, unknown> | undefined, isNew: boolean) => {
+  const mask = (
+    obj: Record<string, unknown> | undefined,
+    other: Record<string, unknown> | undefined,
+    isNew: boolean,
+  ) => {
     if (!obj) return obj;
     const out: Record<string, unknown> = { ...obj };
     for (const field of ['data', 'stringData']) {
@@ -67,10 +73,22 @@ function toYaml(obj: Record<string, unknown> | undefined): string {
 }
 
 /** A unified diff of live → would-be (both stripped, Secrets masked); '' when equal. */
-export function unifiedDiff(name: string, live: Record<string, unknown> | undefined, next: Record<string, unknown> | undefined): string {
+export function unifiedDiff(
+  name: string,
+  live: Record<string, unknown> | undefined,
+  next: Record<string, unknown> | undefined,
+): string {
   const [a, b] = maskSecrets(stripServerFields(live), stripServerFields(next));
   const before = toYaml(a);
   const after = toYaml(b);
   if (before === after) return '';
-  return createTwoFilesPatch(live ? `live/${name}` : '/dev/null', `applied/${name}`, before, after, undefined, undefined, { context: 3 });
+  return createTwoFilesPatch(
+    live ? `live/${name}` : '/dev/null',
+    `applied/${name}`,
+    before,
+    after,
+    undefined,
+    undefined,
+    { context: 3 },
+  );
 }

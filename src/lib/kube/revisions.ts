@@ -62,12 +62,19 @@ export async function recordRevisions(
     };
     const listCr = (ns: string) => {
       let p = crByNs.get(ns);
-      if (!p) crByNs.set(ns, (p = client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions`)));
+      if (!p)
+        crByNs.set(ns, (p = client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions`)));
       return p;
     };
     return await mapLimit(workloads, limit, async (ref, i) => {
       const live = lives[i] as (KubeObject & { status?: { currentRevision?: string } }) | undefined;
-      const rec: RevisionRecord = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name, exists: !!live };
+      const rec: RevisionRecord = {
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+        exists: !!live,
+      };
       if (!live) return rec;
       rec.uid = live.metadata.uid;
       rec.generation = live.metadata.generation;
@@ -75,11 +82,15 @@ export async function recordRevisions(
       const ns = ref.namespace ?? '';
       const uid = live.metadata.uid;
       if (ref.kind === 'Deployment') {
-        rec.previousRevision = newest(await listRs(ns), uid, (rs) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? NaN));
+        rec.previousRevision = newest(await listRs(ns), uid, (rs) =>
+          Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? NaN),
+        );
       } else if (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet') {
         const revisions = await listCr(ns);
         const current = ref.kind === 'StatefulSet' ? live.status?.currentRevision : undefined;
-        const named = current ? revisions.find((r) => r.metadata.name === current && typeof r.revision === 'number') : undefined;
+        const named = current
+          ? revisions.find((r) => r.metadata.name === current && typeof r.revision === 'number')
+          : undefined;
         rec.previousRevision = named
           ? { revision: named.revision!, name: named.metadata.name }
           : newest(revisions, uid, (r) => (typeof r.revision === 'number' ? r.revision : NaN));
@@ -92,7 +103,11 @@ export async function recordRevisions(
   }
 }
 
-function newest<T extends KubeObject>(items: T[], uid: string | undefined, revisionOf: (item: T) => number): { revision: number; name: string } | undefined {
+function newest<T extends KubeObject>(
+  items: T[],
+  uid: string | undefined,
+  revisionOf: (item: T) => number,
+): { revision: number; name: string } | undefined {
   let best: { revision: number; name: string } | undefined;
   for (const item of items) {
     if (!ownedBy(item, uid)) continue;
@@ -104,7 +119,11 @@ function newest<T extends KubeObject>(items: T[], uid: string | undefined, revis
 }
 
 /** Runs fn over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -12,7 +12,6 @@ export interface ImageRef {
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]|__|[-]*[a-z0-9]+)*)*$/;
 const REPO_PART = /^[a-z0-9.:_-]+(\/[a-z0-9._-]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
@@ -33,7 +32,6 @@ export function parseImage(ref: string): ImageRef | undefined {
     if (!TAG.test(tag)) return undefined;
   }
   if (!rest || !REPO_PART.test(rest)) return undefined;
-  void REPOSITORY;
   return { repository: rest, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
@@ -45,15 +43,31 @@ export function formatImage(ref: ImageRef): string {
  * The `images` input: `name=registry/repo[:tag]@sha256:<64 hex>`, one per line. A name matches a
  * container whose image repository equals it or ends with `/<name>`.
  */
-export function parseImagesInput(input: string, entries: Map<string, string>, requireDigest = true): Map<string, string> {
+export function parseImagesInput(
+  input: string,
+  entries: Map<string, string>,
+  requireDigest = true,
+): Map<string, string> {
   const out = new Map<string, string>();
   const problems: string[] = [];
   for (const [name, value] of entries) {
     const parsed = parseImage(value);
     if (!name || !/^[a-z0-9][a-z0-9._/:-]*$/.test(name)) {
-      problems.push(ConfigurationError.forInput(input, `${name}=${value}`, 'name=registry/repository@sha256:<64 hex digits> with a lowercase image name').message);
+      problems.push(
+        ConfigurationError.forInput(
+          input,
+          `${name}=${value}`,
+          'name=registry/repository@sha256:<64 hex digits> with a lowercase image name',
+        ).message,
+      );
     } else if (!parsed || (requireDigest && !parsed.digest)) {
-      problems.push(ConfigurationError.forInput(input, `${name}=${value}`, `name=registry/repository[:tag]@sha256:<64 hex digits> (pinned by digest)`).message);
+      problems.push(
+        ConfigurationError.forInput(
+          input,
+          `${name}=${value}`,
+          `name=registry/repository[:tag]@sha256:<64 hex digits> (pinned by digest)`,
+        ).message,
+      );
     } else out.set(name, formatImage(parsed));
   }
   if (problems.length) throw new ConfigurationErrors(problems);
@@ -113,7 +127,9 @@ export function pinImages(
           continue;
         }
         // longest name wins (a full repository beats a short name)
-        const match = [...images.keys()].filter((n) => matches(n, parsed.repository)).sort((a, b) => b.length - a.length)[0];
+        const match = [...images.keys()]
+          .filter((n) => matches(n, parsed.repository))
+          .sort((a, b) => b.length - a.length)[0];
         if (match) {
           c.image = images.get(match);
           used.add(match);

@@ -69,7 +69,13 @@ export function resolveManifestFiles(
         problems.push(`Input '${input}' has '${pattern}': the pattern points outside the workspace.`);
         continue;
       }
-      for (const match of globSync(pattern, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: true, dot: false })) {
+      for (const match of globSync(pattern, {
+        cwd,
+        absolute: true,
+        onlyFiles: true,
+        followSymbolicLinks: true,
+        dot: false,
+      })) {
         if (YAML_EXT.test(match)) addFile(match, pattern);
       }
     } else {
@@ -84,7 +90,12 @@ export function resolveManifestFiles(
       if (st.isDirectory()) {
         const dirReal = checkInside(abs, pattern);
         if (!dirReal) continue;
-        for (const match of globSync('**/*.{yaml,yml}', { cwd: abs, absolute: true, onlyFiles: true, followSymbolicLinks: true })) {
+        for (const match of globSync('**/*.{yaml,yml}', {
+          cwd: abs,
+          absolute: true,
+          onlyFiles: true,
+          followSymbolicLinks: true,
+        })) {
           addFile(match, pattern);
         }
       } else {
@@ -159,7 +170,9 @@ export function loadDocuments(
       if (doc === null || doc === undefined) return;
       if (typeof doc !== 'object' || Array.isArray(doc)) {
         const what = Array.isArray(doc) ? 'a list' : `a ${typeof doc} (${JSON.stringify(doc).slice(0, 40)})`;
-        problems.push(`${shown} document ${index}: is ${what}; every document must be a mapping (a Kubernetes object).`);
+        problems.push(
+          `${shown} document ${index}: is ${what}; every document must be a mapping (a Kubernetes object).`,
+        );
         return;
       }
       const object = doc as Record<string, unknown>;

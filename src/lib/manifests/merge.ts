@@ -3,7 +3,15 @@
  * lists are replaced, except lists of named items (containers, initContainers, volumes, env,
  * volumeMounts, ports) which merge item by item on `name` (new names are appended in overlay order).
  */
-const NAMED_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'env', 'volumeMounts', 'ports']);
+const NAMED_LISTS = new Set([
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+  'volumes',
+  'env',
+  'volumeMounts',
+  'ports',
+]);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -21,7 +29,14 @@ export function deepMerge(base: unknown, patch: unknown, key?: string): unknown 
     }
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(patch) && key !== undefined && NAMED_LISTS.has(key) && allNamed(base) && allNamed(patch)) {
+  if (
+    Array.isArray(base) &&
+    Array.isArray(patch) &&
+    key !== undefined &&
+    NAMED_LISTS.has(key) &&
+    allNamed(base) &&
+    allNamed(patch)
+  ) {
     const out = base.map((item) => ({ ...(item as Record<string, unknown>) })) as Array<Record<string, unknown>>;
     for (const item of patch as Array<Record<string, unknown>>) {
       const i = out.findIndex((b) => b.name === item.name);

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
-import type { Logger, SecretMasker } from '../runtime/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import type { ObjectRef } from '../kube/types.js';
 import { refKey } from '../kube/types.js';
 import {
@@ -82,11 +82,19 @@ function resolveLayout(s: RenderSettings, roots: string[]): Layout {
     const envRoot = path.join(single, 'environments');
     const envDir = path.join(envRoot, s.environment);
     if (!existsSync(envDir)) {
-      const known = existsSync(envRoot) ? readdirSync(envRoot).filter((d) => statSync(path.join(envRoot, d)).isDirectory()) : [];
-      throw ConfigurationError.forInput('environment', s.environment, `one of the environments in ${displayPath(envRoot, roots)}: ${known.join(', ') || '(none)'}`);
+      const known = existsSync(envRoot)
+        ? readdirSync(envRoot).filter((d) => statSync(path.join(envRoot, d)).isDirectory())
+        : [];
+      throw ConfigurationError.forInput(
+        'environment',
+        s.environment,
+        `one of the environments in ${displayPath(envRoot, roots)}: ${known.join(', ') || '(none)'}`,
+      );
     }
     const envFiles = resolveManifestFiles('manifests', [envDir], s.workspace, roots, limits);
-    const settingsFile = envFiles.find((f) => /^settings\.ya?ml$/.test(path.basename(f)) && path.dirname(f) === realpathSync(envDir));
+    const settingsFile = envFiles.find(
+      (f) => /^settings\.ya?ml$/.test(path.basename(f)) && path.dirname(f) === realpathSync(envDir),
+    );
     return { baseFiles, overlayFiles: envFiles.filter((f) => f !== settingsFile), settingsFile };
   }
   const baseFiles = resolveManifestFiles('manifests', s.manifests, s.workspace, roots, limits);
@@ -117,14 +125,20 @@ function substitute(docs: SourceDocument[], settings: EnvironmentSettings, setti
 
 export function renderManifests(s: RenderSettings, logger: Logger): RenderResult {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.environment) || s.environment.length > 63) {
-    throw ConfigurationError.forInput('environment', s.environment, 'a lowercase name such as production, staging or local (a valid label value)');
+    throw ConfigurationError.forInput(
+      'environment',
+      s.environment,
+      'a lowercase name such as production, staging or local (a valid label value)',
+    );
   }
   const roots = realRoots([s.workspace]);
   if (roots.length === 0) throw ConfigurationError.forInput('workspace', s.workspace, 'an existing folder');
   const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
   const layout = resolveLayout(s, roots);
   const settingsShown = layout.settingsFile ? displayPath(layout.settingsFile, roots) : 'the environment settings';
-  const settings = layout.settingsFile ? loadSettings(layout.settingsFile, settingsShown, s.environment) : defaultSettings(s.environment);
+  const settings = layout.settingsFile
+    ? loadSettings(layout.settingsFile, settingsShown, s.environment)
+    : defaultSettings(s.environment);
 
   // 1. parse + substitute + validate base and overlays (all problems of one stage together)
   const baseDocs = substitute(loadDocuments(layout.baseFiles, roots, limits), settings, settingsShown);
@@ -151,7 +165,8 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   for (const [key, replicas] of settings.replicas) {
     const [ns, name] = key.split('/');
     const target = objects.find(
-      (m) => (m.ref.kind === 'Deployment' || m.ref.kind === 'StatefulSet') && m.ref.namespace === ns && m.ref.name === name,
+      (m) =>
+        (m.ref.kind === 'Deployment' || m.ref.kind === 'StatefulSet') && m.ref.namespace === ns && m.ref.name === name,
     );
     if (!target) problems.push(`${settingsShown}: replicas: no Deployment or StatefulSet '${key}' in the manifests.`);
     else (target.object.spec as Record<string, unknown>).replicas = replicas;
@@ -159,9 +174,13 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
 
   // 4. secret placeholder
   if (s.secret) {
-    const clash = objects.find((m) => m.ref.kind === 'Secret' && m.ref.namespace === s.secret!.namespace && m.ref.name === s.secret!.name);
+    const clash = objects.find(
+      (m) => m.ref.kind === 'Secret' && m.ref.namespace === s.secret!.namespace && m.ref.name === s.secret!.name,
+    );
     if (clash) {
-      problems.push(`Secret '${s.secret.namespace}/${s.secret.name}' from inputs 'env-file'/'secrets' is also defined in ${clash.source}: keep one.`);
+      problems.push(
+        `Secret '${s.secret.namespace}/${s.secret.name}' from inputs 'env-file'/'secrets' is also defined in ${clash.source}: keep one.`,
+      );
     } else {
       objects.push({
         ref: { apiVersion: 'v1', kind: 'Secret', namespace: s.secret.namespace, name: s.secret.name },
@@ -173,7 +192,9 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   }
   for (const m of objects) {
     if (m.ref.kind === 'Secret' && (m.object.data !== undefined || m.object.stringData !== undefined)) {
-      problems.push(`${m.source}: Secret '${m.ref.name}' has literal data in the manifests: provide values through inputs 'env-file' or 'secrets' instead.`);
+      problems.push(
+        `${m.source}: Secret '${m.ref.name}' has literal data in the manifests: provide values through inputs 'env-file' or 'secrets' instead.`,
+      );
     }
   }
   if (problems.length) throw new ConfigurationErrors(problems);
@@ -183,7 +204,9 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   for (const [k, v] of settings.images) {
     const parsed = parseImage(v);
     if (!parsed || (settings.requireDigests && !parsed.digest)) {
-      problems.push(`${settingsShown}: images: '${k}' is '${v}': expected registry/repository[:tag]@sha256:<64 hex digits>.`);
+      problems.push(
+        `${settingsShown}: images: '${k}' is '${v}': expected registry/repository[:tag]@sha256:<64 hex digits>.`,
+      );
     } else images.set(k, v);
   }
   if (problems.length) throw new ConfigurationErrors(problems);
@@ -205,7 +228,8 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   for (const m of objects) {
     const md = m.object.metadata;
     md.labels = { ...((md.labels as Record<string, string>) ?? {}), ...labels };
-    if (Object.keys(annotations).length) md.annotations = { ...((md.annotations as Record<string, string>) ?? {}), ...annotations };
+    if (Object.keys(annotations).length)
+      md.annotations = { ...((md.annotations as Record<string, string>) ?? {}), ...annotations };
     const tpath = podTemplatePath(m.ref.kind);
     if (tpath) {
       let node: unknown = m.object;

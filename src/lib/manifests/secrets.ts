@@ -29,7 +29,12 @@ function maskValue(value: string, mask: SecretMasker): void {
 }
 
 /** Parses env-file text; `source` names it in errors. Values are masked as they are read. */
-export function parseEnvFile(text: string, source: string, mask: SecretMasker, into: SecretValues = new Map()): SecretValues {
+export function parseEnvFile(
+  text: string,
+  source: string,
+  mask: SecretMasker,
+  into: SecretValues = new Map(),
+): SecretValues {
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.replace(/^\s+/, '');
@@ -37,13 +42,17 @@ export function parseEnvFile(text: string, source: string, mask: SecretMasker, i
     const eq = line.indexOf('=');
     if (eq <= 0) {
       // never echo the line: it may be a value
-      throw new ConfigurationError(`${source} line ${i + 1}: expected KEY=value (a key of letters, digits, '-', '_' or '.').`);
+      throw new ConfigurationError(
+        `${source} line ${i + 1}: expected KEY=value (a key of letters, digits, '-', '_' or '.').`,
+      );
     }
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1);
     maskValue(value, mask);
     if (!SECRET_KEY.test(key)) {
-      throw new ConfigurationError(`${source} line ${i + 1}: key '${key}' is not valid: expected letters, digits, '-', '_' or '.'.`);
+      throw new ConfigurationError(
+        `${source} line ${i + 1}: key '${key}' is not valid: expected letters, digits, '-', '_' or '.'.`,
+      );
     }
     if (into.has(key)) throw new ConfigurationError(`${source} line ${i + 1}: key '${key}' is set twice.`);
     into.set(key, value);
@@ -75,10 +84,18 @@ export function readSecretValues(
     try {
       real = realpathSync(abs);
     } catch {
-      throw ConfigurationError.forInput(input, opts.envFile, 'an existing env file (KEY=value lines) inside the workspace');
+      throw ConfigurationError.forInput(
+        input,
+        opts.envFile,
+        'an existing env file (KEY=value lines) inside the workspace',
+      );
     }
     if (!isInside(real, realpathSync(opts.workspace))) {
-      throw ConfigurationError.forInput(input, opts.envFile, `a file inside the workspace (${opts.workspace}); it resolves to ${real}`);
+      throw ConfigurationError.forInput(
+        input,
+        opts.envFile,
+        `a file inside the workspace (${opts.workspace}); it resolves to ${real}`,
+      );
     }
     const st = statSync(real);
     if (!st.isFile() || st.size > 1024 * 1024) {
@@ -91,7 +108,10 @@ export function readSecretValues(
 }
 
 /** The placeholder Secret written to the rendered output: keys only, no data. */
-export function placeholderSecret(ref: Pick<ObjectRef, 'name' | 'namespace'>, keys: readonly string[]): Record<string, unknown> & { metadata: Record<string, unknown> } {
+export function placeholderSecret(
+  ref: Pick<ObjectRef, 'name' | 'namespace'>,
+  keys: readonly string[],
+): Record<string, unknown> & { metadata: Record<string, unknown> } {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -116,7 +136,11 @@ export function isPlaceholderSecret(object: Record<string, unknown>): boolean {
  * Returns a copy of a placeholder Secret with its data filled (base64) from `values`; every key
  * the placeholder lists must be present. The copy lives in memory only.
  */
-export function fillSecret(object: Record<string, unknown>, values: SecretValues, where: string): Record<string, unknown> {
+export function fillSecret(
+  object: Record<string, unknown>,
+  values: SecretValues,
+  where: string,
+): Record<string, unknown> {
   const md = object.metadata as { annotations?: Record<string, string>; name?: string };
   const keys = (md.annotations?.[SECRET_KEYS_ANNOTATION] ?? '').split(',').filter(Boolean);
   const missing = keys.filter((k) => !values.has(k));

@@ -73,7 +73,8 @@ export function parseSettings(doc: unknown, shown: string, environment: string):
   }
   readMap(doc.replicas, 'replicas', (k, v) => {
     if (!/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(k)) return `key '${k}' must be namespace/name`;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1000) return `'${k}' must be a whole number from 0 to 1000`;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1000)
+      return `'${k}' must be a whole number from 0 to 1000`;
     s.replicas.set(k, v);
     return undefined;
   });
@@ -84,7 +85,8 @@ export function parseSettings(doc: unknown, shown: string, environment: string):
   });
   readMap(doc.variables, 'variables', (k, v) => {
     if (!VARIABLE_NAME.test(k)) return `variable name '${k}' must be letters, digits and _`;
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return `variable '${k}' must be a scalar`;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      return `variable '${k}' must be a scalar`;
     s.variables.set(k, String(v));
     return undefined;
   });
@@ -110,7 +112,11 @@ const VAR_REF = /\$(\$?)\{([^}]*)\}/g;
  * Substitutes `${NAME}` in every string value (not keys) with declared variables; `$${NAME}` stays
  * as a literal `${NAME}`. Returns the undeclared names found.
  */
-export function substituteVariables(node: unknown, variables: ReadonlyMap<string, string>, undeclared: Set<string>): unknown {
+export function substituteVariables(
+  node: unknown,
+  variables: ReadonlyMap<string, string>,
+  undeclared: Set<string>,
+): unknown {
   if (typeof node === 'string') {
     if (!node.includes('${')) return node;
     return node.replace(VAR_REF, (whole, escape: string, name: string) => {

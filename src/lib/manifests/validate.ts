@@ -19,10 +19,12 @@ export interface Manifest {
 
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const API_VERSION = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
+const API_VERSION =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const QUALIFIED_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Kinds whose name must be a DNS-1123 label (63 chars, no dots), not a subdomain. */
 const LABEL_NAMED = new Set(['Namespace', 'Service']);
@@ -44,7 +46,11 @@ export function validateObjects(docs: readonly SourceDocument[], options: Valida
   const crdScopes = new Map<string, 'namespaced' | 'cluster'>();
   for (const d of docs) {
     const o = d.object as { kind?: unknown; spec?: { group?: unknown; names?: { kind?: unknown }; scope?: unknown } };
-    if (o.kind === 'CustomResourceDefinition' && typeof o.spec?.group === 'string' && typeof o.spec.names?.kind === 'string') {
+    if (
+      o.kind === 'CustomResourceDefinition' &&
+      typeof o.spec?.group === 'string' &&
+      typeof o.spec.names?.kind === 'string'
+    ) {
       crdScopes.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope === 'Cluster' ? 'cluster' : 'namespaced');
     }
   }
@@ -89,17 +95,30 @@ export function validateObjects(docs: readonly SourceDocument[], options: Valida
       }
     }
     const namespace = md.namespace;
-    if (namespace !== undefined && (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace))) {
-      problems.push(`${where}: metadata.namespace '${String(namespace)}' is not a valid DNS-1123 label (at most 63 characters).`);
+    if (
+      namespace !== undefined &&
+      (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace))
+    ) {
+      problems.push(
+        `${where}: metadata.namespace '${String(namespace)}' is not a valid DNS-1123 label (at most 63 characters).`,
+      );
     }
     checkStringMap(md.labels, `${where}: metadata.labels`, true, problems);
     checkStringMap(md.annotations, `${where}: metadata.annotations`, false, problems);
-    if (problems.length > before || typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string') continue;
+    if (
+      problems.length > before ||
+      typeof apiVersion !== 'string' ||
+      typeof kind !== 'string' ||
+      typeof name !== 'string'
+    )
+      continue;
 
     let scope: Manifest['scope'];
     const known = scopeOf(apiVersion, kind);
     if (known === 'unknown-kind') {
-      problems.push(`${where}: kind '${kind}' does not exist in API group '${groupOf(apiVersion) || 'core'}' (${apiVersion}).`);
+      problems.push(
+        `${where}: kind '${kind}' does not exist in API group '${groupOf(apiVersion) || 'core'}' (${apiVersion}).`,
+      );
       continue;
     } else if (known === 'unknown') {
       scope = crdScopes.get(`${groupOf(apiVersion)}/${kind}`) ?? 'unknown';
@@ -107,7 +126,9 @@ export function validateObjects(docs: readonly SourceDocument[], options: Valida
 
     let ns = typeof namespace === 'string' ? namespace : undefined;
     if (scope === 'cluster' && ns !== undefined) {
-      problems.push(`${where}: ${kind} '${name}' is cluster-scoped but has metadata.namespace '${ns}': remove the namespace.`);
+      problems.push(
+        `${where}: ${kind} '${name}' is cluster-scoped but has metadata.namespace '${ns}': remove the namespace.`,
+      );
       continue;
     }
     if (scope === 'namespaced' && ns === undefined) {

@@ -40,7 +40,7 @@ export function parseDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_L
     if (size > limits.maxNodes) {
       throw new YamlProblem(
         `document ${i + 1} expands to ${size > 1e15 ? 'more than 10^15' : size} nodes once aliases are resolved ` +
-          `(at most ${limits.maxNodes}): an alias bomb?`,
+          `(at most ${limits.maxNodes}) (an alias bomb)`,
       );
     }
     return deepCopy(doc);
@@ -52,7 +52,7 @@ function countAliasTokens(text: string): number {
   let count = 0;
   for (const line of text.split('\n')) {
     const stripped = line.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/(^|\s)#.*$/, '');
-    const matches = stripped.match(/(^|[\s\[{,:-])\*[^\s,\]}\[{]+/g);
+    const matches = stripped.match(/(^|[\s[{,:-])\*[^\s,\][{]+/g);
     if (matches) count += matches.length;
   }
   return count;

@@ -34,7 +34,11 @@ export interface DockerSession {
   configDir: string;
 }
 
-function docker(session: DockerSession, args: readonly string[], options: Parameters<Exec>[2] = {}): Promise<ExecResult> {
+function docker(
+  session: DockerSession,
+  args: readonly string[],
+  options: Parameters<Exec>[2] = {},
+): Promise<ExecResult> {
   return session.exec('docker', ['--config', session.configDir, ...args], options);
 }
 
@@ -105,7 +109,8 @@ export async function tagImage(exec: Exec, source: string, target: string): Prom
 const TRANSIENT =
   /connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|timed? ?out|TLS handshake timeout|connection refused|no such host|temporary failure|server misbehaving|too many requests|toomanyrequests|\b429\b|\b50[0-4]\b|internal server error|bad gateway|service unavailable|gateway timeout|net\/http: request canceled/i;
 /** Failures another try cannot fix. */
-const PERMANENT = /denied|unauthorized|authentication required|tag invalid|manifest invalid|name unknown|name invalid|repository .* not found|does not exist/i;
+const PERMANENT =
+  /denied|unauthorized|authentication required|tag invalid|manifest invalid|name unknown|name invalid|repository .* not found|does not exist/i;
 
 export function isTransientDockerError(text: string): boolean {
   return TRANSIENT.test(text) && !PERMANENT.test(text);
@@ -134,7 +139,8 @@ export async function pushImage(session: DockerSession, reference: string, optio
       ...options.retry,
       clock: options.clock,
       random: options.random,
-      retryable: (error) => error instanceof DockerCommandError && isTransientDockerError(error.result.stderr + error.result.stdout),
+      retryable: (error) =>
+        error instanceof DockerCommandError && isTransientDockerError(error.result.stderr + error.result.stdout),
       onRetry: (error, attempt, delay) =>
         options.logger.warning(
           `docker push ${reference}: attempt ${attempt} of ${options.retry.attempts} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${delay}ms`,
@@ -156,4 +162,25 @@ function lastLines(text: string, count = 3): string {
     .filter(Boolean);
   const shown = lines.slice(-count).join(' | ');
   return shown.length > 600 ? `${shown.slice(0, 600)}…` : shown || '(no output)';
+}
+
+/** The post step: log out of the registry and delete the private docker config directory. */
+export async function cleanupDockerConfig(
+  exec: Exec,
+  dir: string,
+  registryHost: string | undefined,
+  logger: Logger,
+): Promise<void> {
+  if (registryHost) {
+    try {
+      await dockerLogout({ exec, configDir: dir }, registryHost);
+      logger.info(`Logged out of ${registryHost}`);
+    } catch (error) {
+      logger.warning(
+        `docker logout from ${registryHost} failed: ${error instanceof Error ? error.message : String(error)}; deleting the config directory anyway`,
+      );
+    }
+  }
+  await removeDockerConfigDir(dir);
+  logger.info('Deleted the private docker config directory');
 }

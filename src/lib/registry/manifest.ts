@@ -55,7 +55,12 @@ function manifestUrl(api: RegistryApi, repository: string, reference: string): s
   return `${api.baseUrl.replace(/\/$/, '')}/v2/${repository}/manifests/${encodeURIComponent(reference)}`;
 }
 
-async function request(api: RegistryApi, method: 'HEAD' | 'GET', url: string, what: string): Promise<Response | undefined> {
+async function request(
+  api: RegistryApi,
+  method: 'HEAD' | 'GET',
+  url: string,
+  what: string,
+): Promise<Response | undefined> {
   const doFetch = api.fetch ?? fetch;
   return retry(
     async () => {
@@ -90,7 +95,11 @@ function isNetworkError(error: unknown): boolean {
 }
 
 /** HEAD a manifest: its digest (Docker-Content-Digest) and media type, or undefined when absent. */
-export async function headManifest(api: RegistryApi, repository: string, reference: string): Promise<ManifestInfo | undefined> {
+export async function headManifest(
+  api: RegistryApi,
+  repository: string,
+  reference: string,
+): Promise<ManifestInfo | undefined> {
   const what = `HEAD manifest ${repository}:${reference}`;
   const response = await request(api, 'HEAD', manifestUrl(api, repository, reference), what);
   if (!response) return undefined;
@@ -100,14 +109,19 @@ export async function headManifest(api: RegistryApi, repository: string, referen
 }
 
 /** GET a manifest and hash its bytes; the computed digest must agree with the header. */
-export async function getManifest(api: RegistryApi, repository: string, reference: string): Promise<ManifestContent | undefined> {
+export async function getManifest(
+  api: RegistryApi,
+  repository: string,
+  reference: string,
+): Promise<ManifestContent | undefined> {
   const what = `GET manifest ${repository}:${reference}`;
   const response = await request(api, 'GET', manifestUrl(api, repository, reference), what);
   if (!response) return undefined;
   const body = Buffer.from(await response.arrayBuffer());
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const header = response.headers.get('docker-content-digest');
-  if (header && header !== digest) throw new Error(`registry digest header ${header} does not match the manifest bytes (${digest}) for ${what}`);
+  if (header && header !== digest)
+    throw new Error(`registry digest header ${header} does not match the manifest bytes (${digest}) for ${what}`);
   const parsed = JSON.parse(body.toString('utf8')) as {
     mediaType?: string;
     config?: { digest?: string };

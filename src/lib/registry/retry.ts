@@ -26,7 +26,11 @@ export interface RetryOptions extends RetryPolicy {
 }
 
 /** The wait before retry number `retry` (0-based): full jitter over an exponentially growing cap. */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: () => number): number {
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** retry);
   return Math.floor(random() * ceiling);
 }

@@ -56,11 +56,16 @@ export function parseIgnoreFile(text: string, where: string): IgnoreEntry[] {
     const pkg = item.package === undefined ? undefined : str(item.package);
     const reason = str(item.reason);
     const expires = item.expires === undefined ? '' : String(item.expires).trim();
-    if (!id || !ID.test(id)) problems.push(`${at} has id '${id ?? String(item.id)}': expected an advisory id such as CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx.`);
-    if (item.package !== undefined && !pkg) problems.push(`${at} (${id}) has an empty package: expected a package name or no package key.`);
+    if (!id || !ID.test(id))
+      problems.push(
+        `${at} has id '${id ?? String(item.id)}': expected an advisory id such as CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx.`,
+      );
+    if (item.package !== undefined && !pkg)
+      problems.push(`${at} (${id}) has an empty package: expected a package name or no package key.`);
     if (!reason) problems.push(`${at} (${id}) has no reason: every accepted finding needs one.`);
     if (!expires) problems.push(`${at} (${id}) has no expires: expected a date YYYY-MM-DD.`);
-    else if (!parseIsoDate(expires)) problems.push(`${at} (${id}) has expires '${expires}': expected a date YYYY-MM-DD.`);
+    else if (!parseIsoDate(expires))
+      problems.push(`${at} (${id}) has expires '${expires}': expected a date YYYY-MM-DD.`);
     if (problems.length === before && id && reason) {
       entries.push(pkg ? { id, package: pkg, reason, expires } : { id, reason, expires });
     }

@@ -155,7 +155,8 @@ export function parseSeverities(input: string, values: readonly string[]): Sever
     if (!isSeverity(v)) throw ConfigurationError.forInput(input, raw, `severities from ${SEVERITIES.join(', ')}`);
     if (!out.includes(v)) out.push(v);
   }
-  if (out.length === 0) throw ConfigurationError.forInput(input, values.join(','), `at least one of ${SEVERITIES.join(', ')}`);
+  if (out.length === 0)
+    throw ConfigurationError.forInput(input, values.join(','), `at least one of ${SEVERITIES.join(', ')}`);
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** The scan's job summary: a pure function from the gate's result to Markdown. */
-import { type Finding, SEVERITIES } from './findings.js';
+import { type Finding, SEVERITIES, sortFindings } from './findings.js';
 import type { PolicyResult, ScanPolicy } from './policy.js';
 
 export interface ScanSummaryInput {
@@ -13,6 +13,8 @@ export interface ScanSummaryInput {
   files?: Record<string, string>;
   /** Scanner and DB facts worth a line (e.g. "trivy 0.74.0, DB 2026-11-25"). */
   scanner?: string;
+  /** Every finding: when given and nothing blocks, the most severe non-ignored ones are listed too. */
+  findings?: readonly Finding[];
 }
 
 export function scanSummaryMarkdown(input: ScanSummaryInput): string {
@@ -30,7 +32,9 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
   const sev = [...SEVERITIES].reverse();
   lines.push(`| ${sev.join(' | ')} | Blocking | Ignored |`);
   lines.push(`|${' ---: |'.repeat(sev.length + 2)}`);
-  lines.push(`| ${sev.map((s) => result.counts[s]).join(' | ')} | ${result.blocking.length} | ${result.ignored.length} |`);
+  lines.push(
+    `| ${sev.map((s) => result.counts[s]).join(' | ')} | ${result.blocking.length} | ${result.ignored.length} |`,
+  );
   lines.push('');
 
   if (result.expiredIgnores.length > 0) {
@@ -53,6 +57,14 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
   } else if (result.passed) {
     lines.push('No finding at a blocking severity.');
     lines.push('');
+    const accepted = new Set(result.ignored.map((i) => i.finding));
+    const rest = sortFindings((input.findings ?? []).filter((f) => !accepted.has(f)));
+    if (rest.length > 0) {
+      lines.push(`Top findings below the gate (${Math.min(top, rest.length)} of ${rest.length}):`);
+      lines.push('');
+      lines.push(table(rest.slice(0, top)));
+      lines.push('');
+    }
   }
 
   if (result.ignored.length > 0) {
@@ -61,18 +73,26 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
     lines.push('| Id | Package | Reason | Expires |');
     lines.push('| --- | --- | --- | --- |');
     for (const { finding, entry } of result.ignored.slice(0, 50)) {
-      lines.push(`| ${escapeCell(finding.id)} | ${escapeCell(finding.package)} | ${escapeCell(entry.reason)} | ${entry.expires} |`);
+      lines.push(
+        `| ${escapeCell(finding.id)} | ${escapeCell(finding.package)} | ${escapeCell(entry.reason)} | ${entry.expires} |`,
+      );
     }
     lines.push('');
     lines.push('</details>');
     lines.push('');
   }
   if (result.unusedIgnores.length > 0) {
-    lines.push(`Unused ignore entries (safe to remove): ${result.unusedIgnores.map((e) => `\`${escapeCode(e.id)}\``).join(', ')}`);
+    lines.push(
+      `Unused ignore entries (safe to remove): ${result.unusedIgnores.map((e) => `\`${escapeCode(e.id)}\``).join(', ')}`,
+    );
     lines.push('');
   }
   if (input.files && Object.keys(input.files).length > 0) {
-    lines.push(`Files: ${Object.entries(input.files).map(([k, v]) => `${k} \`${escapeCode(v)}\``).join(' · ')}`);
+    lines.push(
+      `Files: ${Object.entries(input.files)
+        .map(([k, v]) => `${k} \`${escapeCode(v)}\``)
+        .join(' · ')}`,
+    );
     lines.push('');
   }
   return lines.join('\n').trimEnd() + '\n';

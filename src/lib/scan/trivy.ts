@@ -70,7 +70,9 @@ function common(settings: TrivySettings): string[] {
 export async function trivyVersion(exec: Exec, settings: TrivySettings): Promise<string> {
   const r = await exec(settings.binary, ['--version'], { env: trivyEnv(settings) });
   if (r.exitCode !== 0) throw new TrivyError(`'${settings.binary} --version' failed (exit ${r.exitCode}): ${tail(r)}`);
-  return (r.stdout.split('\n', 1)[0] ?? '').trim();
+  const first = (r.stdout.split('\n', 1)[0] ?? '').trim();
+  const m = /^Version:\s*(\S+)/.exec(first);
+  return m ? `trivy ${m[1]}` : first;
 }
 
 /** Fetches the DB into the cache (no-op when the cached DB is still fresh). */
@@ -108,15 +110,20 @@ export async function scanImageTar(
   const scanArgs = [
     'image',
     ...common(settings),
-    '--input', imageTar,
-    '--scanners', 'vuln',
+    '--input',
+    imageTar,
+    '--scanners',
+    'vuln',
     '--skip-db-update',
     '--skip-java-db-update',
     '--offline-scan',
     '--list-all-pkgs',
-    '--format', 'json',
-    '--output', files.json,
-    '--exit-code', '0',
+    '--format',
+    'json',
+    '--output',
+    files.json,
+    '--exit-code',
+    '0',
   ];
   if (settings.timeout) scanArgs.push('--timeout', settings.timeout);
   logger.info(`Scanning with ${version}`);
@@ -127,15 +134,21 @@ export async function scanImageTar(
   try {
     report = asTrivyReport(JSON.parse(await readFile(files.json, 'utf8')));
   } catch (error) {
-    throw new TrivyError(`trivy wrote an unreadable report ${files.json}: ${(error as Error).message}`, { cause: error });
+    throw new TrivyError(`trivy wrote an unreadable report ${files.json}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   for (const [format, output] of [
     ['sarif', files.sarif],
     ['cyclonedx', files.sbom],
   ] as const) {
-    const c = await exec(settings.binary, ['convert', '--quiet', '--format', format, '--output', output, files.json], { env });
-    if (c.exitCode !== 0) throw new TrivyError(`trivy convert --format ${format} failed (exit ${c.exitCode}): ${tail(c)}`);
-    if ((await stat(output)).size === 0) throw new TrivyError(`trivy convert --format ${format} wrote an empty ${output}`);
+    const c = await exec(settings.binary, ['convert', '--quiet', '--format', format, '--output', output, files.json], {
+      env,
+    });
+    if (c.exitCode !== 0)
+      throw new TrivyError(`trivy convert --format ${format} failed (exit ${c.exitCode}): ${tail(c)}`);
+    if ((await stat(output)).size === 0)
+      throw new TrivyError(`trivy convert --format ${format} wrote an empty ${output}`);
   }
   return { files, report, findings: findingsFromTrivy(report), version };
 }

@@ -1,0 +1,19 @@
+/**
+ * One rollout gate as its own process (so it is measured like `kubectl rollout status`: until the
+ * process exits). Args: <namespace> <deployment>... ; KUBECONFIG from the environment.
+ * Prints one JSON line with the verdict and exits with 0 on success.
+ */
+import { loadKubeConfig } from '../../src/lib/kube/config.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
+import { runRolloutGate } from '../../src/lib/gates/gate.js';
+
+const [namespace, ...names] = process.argv.slice(2);
+const kc = loadKubeConfig({ kind: 'file', path: process.env.KUBECONFIG! });
+const result = await runRolloutGate(
+  kc,
+  names.map((name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name })),
+  { timeoutMs: 120_000, logger: new MemoryLogger(), clock: systemClock },
+);
+process.stdout.write(`${JSON.stringify({ verdict: result.verdict, durationMs: result.durationMs })}\n`);
+if (result.verdict !== 'success') process.exitCode = 1;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# bench/gate: bundles the benchmark and the gate child with ncc, then runs it against the local stack.
+# Usage: bash bench/gate/run.sh   (env: BENCH_ROUNDS=7 BENCH_DEPLOYMENTS=5 KUBECTL=/usr/bin/kubectl)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="$root/build/bench-gate"
+rm -rf "$out"; mkdir -p "$out"
+(cd "$root" && npx ncc build bench/gate/main.ts -o "$out/main" -q && npx ncc build bench/gate/child.ts -o "$out/child" -q)
+cd "$root" && BENCH_DIR="$out" node "$out/main/index.js"

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// bench/push: build-scan (scan off) + push-ecr (main and post steps, run from the dist bundles the
+// way a runner runs them) against doing the same by hand — `docker build` with the same labels,
+// `docker login --password-stdin` into a private config, `docker push`, logout — on the local stack.
+// Each round builds two images of identical shape (one fresh random layer of the same size each, so
+// neither side rides on the other's upload) and alternates which side goes first. Prints every
+// round, the medians and the median of the per-round ratios, ending with `ratio: X (goal ≤ 1.15)`.
+//
+//   npm run build && node bench/push/run.mjs            (BENCH_ROUNDS=5, BENCH_LAYER_MB=8)
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const GOAL = 1.15;
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const layerBytes = Math.round(Number(process.env.BENCH_LAYER_MB ?? 8) * 1024 * 1024);
+
+const envFile = join(process.env.PHLO_STACK_DIR || join(root, '.stack'), 'env');
+if (!existsSync(envFile)) {
+  console.error(`bench/push: the local stack is not up (${envFile} is missing): run \`npm run stack:up\` first.`);
+  process.exit(2);
+}
+const stack = Object.fromEntries(
+  readFileSync(envFile, 'utf8')
+    .split('\n')
+    .map((l) => /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(l))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2]]),
+);
+for (const key of ['DOCKER_HOST', 'PHLO_REGISTRY', 'PHLO_REGISTRY_PASSWORD', 'PHLO_BASE_IMAGE', 'AWS_ENDPOINT_URL']) {
+  if (!stack[key]) {
+    console.error(`bench/push: ${envFile} lacks ${key}: run \`npm run stack:up\`.`);
+    process.exit(2);
+  }
+}
+for (const bundle of ['dist/build-scan/main.js', 'dist/push-ecr/main.js', 'dist/push-ecr/post.js']) {
+  if (!existsSync(join(root, bundle))) {
+    console.error(`bench/push: ${bundle} is missing: run \`npm run build\` first.`);
+    process.exit(2);
+  }
+}
+
+const baseEnv = {
+  ...process.env,
+  DOCKER_HOST: stack.DOCKER_HOST,
+  AWS_ENDPOINT_URL: stack.AWS_ENDPOINT_URL,
+  AWS_ACCESS_KEY_ID: stack.AWS_ACCESS_KEY_ID ?? 'test',
+  AWS_SECRET_ACCESS_KEY: stack.AWS_SECRET_ACCESS_KEY ?? 'test',
+  AWS_REGION: stack.AWS_REGION ?? 'us-east-1',
+  ...(stack.DOCKER_BUILDKIT ? { DOCKER_BUILDKIT: stack.DOCKER_BUILDKIT } : {}),
+};
+const registry = stack.PHLO_REGISTRY;
+const runId = randomBytes(3).toString('hex');
+const work = mkdtempSync(join(tmpdir(), 'phlo-bench-push-'));
+// Run from a snapshot of dist/, so a rebuild during the bench cannot pull the bundles away.
+const dist = join(work, 'dist');
+cpSync(join(root, 'dist'), dist, { recursive: true });
+
+/** Runs a program (argument array), returns stdout; throws with stderr on failure. */
+function run(command, args, { env = baseEnv, input } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise(out)
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${(err || out).slice(-800)}`)),
+    );
+    child.stdin.end(input ?? '');
+  });
+}
+
+function parseCommandFile(text) {
+  const out = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    out[m[1]] = value.join('\n');
+  }
+  return out;
+}
+
+/** Runs a bundle like a runner: INPUT_*, GITHUB_OUTPUT/STATE/STEP_SUMMARY files. */
+async function step(bundle, inputs, state = {}, temp) {
+  const dir = mkdtempSync(join(work, 'step-'));
+  const files = { out: join(dir, 'out'), state: join(dir, 'state'), summary: join(dir, 'summary') };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const env = {
+    ...baseEnv,
+    GITHUB_OUTPUT: files.out,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: temp,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
+  await run(process.execPath, [join(work, bundle)], { env });
+  return {
+    outputs: parseCommandFile(readFileSync(files.out, 'utf8')),
+    state: parseCommandFile(readFileSync(files.state, 'utf8')),
+  };
+}
+
+function context(label) {
+  const dir = join(work, `ctx-${label}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'blob'), randomBytes(layerBytes));
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${stack.PHLO_BASE_IMAGE}\nCOPY blob /blob\n`);
+  return dir;
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function ours(round) {
+  const ctx = context(`ours-${round}`);
+  const temp = mkdtempSync(join(work, 'runner-'));
+  const t0 = now();
+  const parts = {};
+  let mark = t0;
+  const lap = (name) => {
+    const t = now();
+    parts[name] = t - mark;
+    mark = t;
+  };
+  const built = await step(
+    'dist/build-scan/main.js',
+    { image: `phlo-bench/ours`, tags: `r${round}`, 'tag-rules': 'none', context: ctx, scan: 'false' },
+    {},
+    temp,
+  );
+  lap('build-scan');
+  const pushed = await step(
+    'dist/push-ecr/main.js',
+    {
+      image: built.outputs['image-id'],
+      repository: `phlo-bench/ours-${runId}`,
+      tags: `r${round}`,
+      'registry-endpoint': `http://${registry}`,
+    },
+    {},
+    temp,
+  );
+  lap('push-ecr');
+  await step('dist/push-ecr/post.js', {}, pushed.state, temp);
+  lap('post');
+  const ms = now() - t0;
+  if (!/^sha256:[0-9a-f]{64}$/.test(pushed.outputs.digest ?? '')) throw new Error('push-ecr gave no digest');
+  return { ms, parts, image: built.outputs['image-id'], labels: JSON.parse(built.outputs.labels || '{}') };
+}
+
+async function byHand(round, labels) {
+  const ctx = context(`hand-${round}`);
+  const ref = `${registry}/phlo-bench/hand-${runId}:r${round}`;
+  const t0 = now();
+  const parts = {};
+  let mark = t0;
+  const lap = (name) => {
+    const t = now();
+    parts[name] = t - mark;
+    mark = t;
+  };
+  const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  await run('docker', ['build', '--quiet', '--tag', ref, ...labelArgs, ctx]);
+  lap('build');
+  const config = mkdtempSync(join(work, 'docker-config-'));
+  await run('docker', ['--config', config, 'login', '--username', 'AWS', '--password-stdin', registry], {
+    input: stack.PHLO_REGISTRY_PASSWORD,
+  });
+  lap('login');
+  await run('docker', ['--config', config, 'push', ref]);
+  lap('push');
+  await run('docker', ['--config', config, 'logout', registry]);
+  rmSync(config, { recursive: true, force: true });
+  lap('logout');
+  return { ms: now() - t0, parts, ref };
+}
+
+const fmt = (parts) =>
+  Object.entries(parts)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const cleanup = [];
+try {
+  console.log(
+    `bench/push: ${rounds} rounds (+1 warm-up), one fresh ${(layerBytes / 1048576).toFixed(0)} MiB layer per image, registry ${registry}`,
+  );
+  const oursMs = [];
+  const handMs = [];
+  const ratios = [];
+  // build-scan sets OCI labels; the hand side sets the same ones (taken from the warm-up build)
+  let labels = {};
+  for (let round = 0; round <= rounds; round++) {
+    let o;
+    let h;
+    if (round % 2 === 0) {
+      o = await ours(round);
+      if (round === 0) labels = o.labels;
+      h = await byHand(round, labels);
+    } else {
+      h = await byHand(round, labels);
+      o = await ours(round);
+    }
+    cleanup.push(o.image, h.ref);
+    if (round === 0) {
+      console.log(`warm-up: ours ${o.ms.toFixed(0)} ms, by hand ${h.ms.toFixed(0)} ms (not counted)`);
+      continue;
+    }
+    oursMs.push(o.ms);
+    handMs.push(h.ms);
+    ratios.push(o.ms / h.ms);
+    console.log(
+      `round ${round}: ours ${o.ms.toFixed(0)} ms, by hand ${h.ms.toFixed(0)} ms, ratio ${(o.ms / h.ms).toFixed(3)} (${round % 2 ? 'by hand first' : 'ours first'})`,
+    );
+    console.log(`         ours: ${fmt(o.parts)} | by hand: ${fmt(h.parts)}`);
+  }
+  console.log(`median: ours ${median(oursMs).toFixed(0)} ms, by hand ${median(handMs).toFixed(0)} ms`);
+  console.log(`ratio: ${median(ratios).toFixed(3)} (goal ≤ ${GOAL})`);
+} finally {
+  for (const image of cleanup) await run('docker', ['image', 'rm', '--force', image]).catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+}

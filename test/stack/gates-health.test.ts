@@ -1,0 +1,110 @@
+/**
+ * health-gate through the cluster: `service: ns/name:port` probed through the API server's service
+ * proxy. The backend is a real HTTP server in a network namespace of our own (test/helpers/
+ * endpoint-host.ts) behind a selector-less Service + Endpoints, since the API server refuses to
+ * proxy to loopback and KWOK pods run nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { kubeConfig, useNamespace } from '../helpers/stack.js';
+import { startEndpointHost, type EndpointHost } from '../helpers/endpoint-host.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
+import { kubeJson, collectionPath } from '../../src/lib/kube/watch.js';
+import { runHealthGate, type HealthPolicy } from '../../src/lib/health/probe.js';
+import { parseServiceRef, serviceProxyTarget } from '../../src/lib/health/service-proxy.js';
+import { gateAndRollback, renderRollbackSummary } from '../../src/lib/gates/index.js';
+import { apply, deploymentManifest, get, recordBefore, waitDeploymentReady } from './gates.fixtures.js';
+
+const kc = kubeConfig();
+
+async function exposeHost(namespace: string, name: string, host: EndpointHost): Promise<void> {
+  await kubeJson(kc, 'POST', collectionPath('v1', 'services', namespace), {
+    body: { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80, targetPort: host.port, protocol: 'TCP' }] } },
+  });
+  await kubeJson(kc, 'POST', collectionPath('v1', 'endpoints', namespace), {
+    body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name }, subsets: [{ addresses: [{ ip: host.ip }], ports: [{ port: host.port, protocol: 'TCP' }] }] },
+  });
+}
+
+const policy = (over: Partial<HealthPolicy> = {}): HealthPolicy => ({
+  expectedStatus: [200],
+  consecutiveSuccesses: 3,
+  intervalMs: 50,
+  attemptTimeoutMs: 5_000,
+  deadlineMs: 30_000,
+  ...over,
+});
+
+describe('health gate through the API server service proxy', () => {
+  const ns = useNamespace('gates-health');
+  let host: EndpointHost;
+
+  beforeAll(async () => {
+    host = await startEndpointHost(8080);
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('probes a Service by namespace/name:port with the kubeconfig auth, checking the JSON body', async () => {
+    await exposeHost(ns.name, 'app', host);
+    await host.setMode('ok');
+    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/health?verbose=1');
+    const result = await runHealthGate([target], policy({ expectJson: { status: 'ok', path: '/health' } }), { logger: new MemoryLogger(), clock: systemClock });
+    expect(result.targets[0]).toMatchObject({ healthy: true, attempts: 3, successes: 3, label: `service ${ns.name}/app:80/health?verbose=1` });
+    expect((await host.stats()).probes).toBe(3);
+  });
+
+  it('a flapping endpoint needs N consecutive successes', async () => {
+    // s = 200, f = 500: runs of two successes broken by failures, then steady.
+    await host.setMode('seq:ssfssfsfssfs');
+    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/ready');
+    const result = await runHealthGate([target], policy({ consecutiveSuccesses: 3 }), { logger: new MemoryLogger(), clock: systemClock });
+    // The first run of 3 successes ends at probe 14 (12 scripted, the last a success, + 2 steady ones).
+    expect(result.targets[0]).toMatchObject({ healthy: true, attempts: 14, streak: 3 });
+    expect((await host.stats()).probes).toBe(14);
+
+    await host.setMode('seq:ssfssfssf'.repeat(100));
+    const short = await runHealthGate([target], policy({ consecutiveSuccesses: 3, deadlineMs: 2_000 }), { logger: new MemoryLogger(), clock: systemClock });
+    expect(short.healthy).toBe(false);
+    expect(short.targets[0]!.reason).toContain('2/3 consecutive successes before the deadline');
+  });
+
+  it('a Service without endpoints is unhealthy (the proxy answers 503)', async () => {
+    await kubeJson(kc, 'POST', collectionPath('v1', 'services', ns.name), {
+      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty' }, spec: { ports: [{ port: 80, protocol: 'TCP' }] } },
+    });
+    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/empty:80`), '/health');
+    const result = await runHealthGate([target], policy({ deadlineMs: 1_500 }), { logger: new MemoryLogger(), clock: systemClock });
+    expect(result.healthy).toBe(false);
+    expect(result.targets[0]!.reason).toContain('status 503');
+  });
+
+  it('a health failure after a good rollout triggers the rollback', async () => {
+    const n = ns.name;
+    await apply(kc, n, deploymentManifest('web', { image: 'phlo/web:1', replicas: 2 }));
+    await waitDeploymentReady(kc, n, 'web');
+    const record = await recordBefore(kc, n, 'Deployment', 'web');
+    await apply(kc, n, deploymentManifest('web', { image: 'phlo/web:2', replicas: 2 }));
+    await host.setMode('fail');
+    const logger = new MemoryLogger();
+    const target = serviceProxyTarget(kc, parseServiceRef('service', `${n}/app:80`), '/health');
+    const out = await gateAndRollback(kc, [record], {
+      timeoutMs: 60_000,
+      logger,
+      clock: systemClock,
+      health: async () => {
+        const r = await runHealthGate([target], policy({ deadlineMs: 2_000 }), { logger, clock: systemClock });
+        return { healthy: r.healthy, reason: r.targets[0]?.reason };
+      },
+      rollback: { enabled: true, target: 'recorded', timeoutMs: 60_000 },
+    });
+    expect(out.gate.verdict).toBe('success');
+    expect(out.health).toMatchObject({ healthy: false, reason: expect.stringContaining('status 500') });
+    expect(out.ok).toBe(false);
+    expect(out.rollback!.outcomes[0]).toMatchObject({ outcome: 'rolled-back', fromRevision: 2, toRevision: 1 });
+    expect(out.rollback!.healthy).toBe(true);
+    expect((await get(kc, n, 'Deployment', 'web')).spec.template.spec.containers[0].image).toBe('phlo/web:1');
+    expect(renderRollbackSummary(out.rollback!)).toContain('healthy again');
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCommand, checkBuildInputs, describeCommand, type BuildSpec } from '../../src/lib/image/build.js';
+import { ConfigurationError } from '../../src/lib/runtime/errors.js';
+
+const spec: BuildSpec = {
+  context: '/src',
+  dockerfile: '/src/Dockerfile',
+  buildArgs: new Map([['NPM_TOKEN', 'secret value; $(rm -rf /)']]),
+  labels: new Map([['org.opencontainers.image.revision', 'abc']]),
+  refs: ['phlo/x:main', 'phlo/x:sha-0123456'],
+  target: 'runtime',
+  pull: true,
+};
+
+test('classic and buildx command lines are argument arrays, metacharacters kept verbatim', () => {
+  expect(buildCommand(spec, 'classic', '/tmp/iid')).toEqual([
+    'build',
+    '--file',
+    '/src/Dockerfile',
+    '--iidfile',
+    '/tmp/iid',
+    '--tag',
+    'phlo/x:main',
+    '--tag',
+    'phlo/x:sha-0123456',
+    '--label',
+    'org.opencontainers.image.revision=abc',
+    '--build-arg',
+    'NPM_TOKEN=secret value; $(rm -rf /)',
+    '--target',
+    'runtime',
+    '--pull',
+    '/src',
+  ]);
+  expect(buildCommand({ ...spec, pull: false, noCache: true }, 'buildx', '/tmp/iid').slice(0, 3)).toEqual([
+    'buildx',
+    'build',
+    '--load',
+  ]);
+  expect(buildCommand({ ...spec, pull: false, noCache: true }, 'buildx', '/tmp/iid')).toContain('--no-cache');
+});
+
+test('the logged command hides build-arg values', () => {
+  const line = describeCommand(buildCommand(spec, 'classic', '/tmp/iid'));
+  expect(line).toContain('--build-arg "NPM_TOKEN=***"');
+  expect(line).not.toContain('secret value');
+});
+
+describe('checkBuildInputs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM scratch\n');
+
+  test('defaults the Dockerfile into the context; relative paths from cwd', async () => {
+    await expect(checkBuildInputs({ context: 'app', buildArgs: new Map() }, dir)).resolves.toEqual({
+      context: join(dir, 'app'),
+      dockerfile: join(dir, 'app', 'Dockerfile'),
+    });
+  });
+
+  test('a missing Dockerfile, a missing context, bad build-arg keys and targets, all at once', async () => {
+    const error = await checkBuildInputs(
+      { context: 'nope', dockerfile: 'app/Other.Dockerfile', buildArgs: new Map([['BAD-KEY', 'x']]), target: '$(id)' },
+      dir,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain("Input 'context' is 'nope': expected an existing directory");
+    expect(message).toContain("Input 'dockerfile' is 'app/Other.Dockerfile': expected an existing Dockerfile");
+    expect(message).toContain("Input 'build-args' has key 'BAD-KEY'");
+    expect(message).toContain("Input 'target' is '$(id)'");
+  });
+
+  test('remote contexts are refused', async () => {
+    await expect(
+      checkBuildInputs({ context: 'https://github.com/org/repo.git', buildArgs: new Map() }, dir),
+    ).rejects.toThrow('remote contexts are not supported');
+  });
+});
