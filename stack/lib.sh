@@ -117,16 +117,16 @@ pid_alive() {
   return 0
 }
 
-# stop_pid NAME — stop the process recorded for NAME and everything in its session: TERM to the
-# process group, up to 10 s for it to end, then KILL to whatever of the session is left; remove the
-# pid file.
+# stop_pid NAME [GRACE_SECONDS] — stop the process recorded for NAME and everything in its session:
+# TERM to the process group, up to GRACE_SECONDS (default 10) for it to end, then KILL to whatever of
+# the session is left; remove the pid file.
 stop_pid() {
-  local name="$1" f="$STACK_RUN/pids/$1.pid" pid i left
+  local name="$1" grace="${2:-10}" f="$STACK_RUN/pids/$1.pid" pid i left
   [[ -f "$f" ]] || return 0
   pid="$(cat "$f")"
   if pid_alive "$name"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for i in $(seq 1 $((grace * 10))); do
       kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done

@@ -37,13 +37,6 @@ for (const key of ['DOCKER_HOST', 'PHLO_REGISTRY', 'PHLO_REGISTRY_PASSWORD', 'PH
     process.exit(2);
   }
 }
-for (const bundle of ['dist/build-scan/main.js', 'dist/push-ecr/main.js', 'dist/push-ecr/post.js']) {
-  if (!existsSync(join(root, bundle))) {
-    console.error(`bench/push: ${bundle} is missing: run \`npm run build\` first.`);
-    process.exit(2);
-  }
-}
-
 const baseEnv = {
   ...process.env,
   DOCKER_HOST: stack.DOCKER_HOST,
@@ -56,9 +49,25 @@ const baseEnv = {
 const registry = stack.PHLO_REGISTRY;
 const runId = randomBytes(3).toString('hex');
 const work = mkdtempSync(join(tmpdir(), 'phlo-bench-push-'));
-// Run from a snapshot of dist/, so a rebuild during the bench cannot pull the bundles away.
+// Run from a snapshot of dist/, so a rebuild during the bench cannot pull the bundles away (and wait
+// a little if a rebuild is under way right now).
+const BUNDLES = ['dist/build-scan/main.js', 'dist/push-ecr/main.js', 'dist/push-ecr/post.js', 'dist/index.js'];
 const dist = join(work, 'dist');
-cpSync(join(root, 'dist'), dist, { recursive: true });
+for (let attempt = 1; ; attempt++) {
+  rmSync(dist, { recursive: true, force: true });
+  try {
+    cpSync(join(root, 'dist'), dist, { recursive: true });
+  } catch {
+    /* dist/ vanished mid-copy: try again */
+  }
+  if (BUNDLES.every((b) => existsSync(join(work, b)))) break;
+  if (attempt === 12) {
+    console.error(`bench/push: ${BUNDLES.join(', ')} must exist: run \`npm run build\` first.`);
+    rmSync(work, { recursive: true, force: true });
+    process.exit(2);
+  }
+  await new Promise((r) => setTimeout(r, 5000));
+}
 
 /** Runs a program (argument array), returns stdout; throws with stderr on failure. */
 function run(command, args, { env = baseEnv, input } = {}) {
@@ -230,6 +239,10 @@ try {
     console.log(`         ours: ${fmt(o.parts)} | by hand: ${fmt(h.parts)}`);
   }
   console.log(`median: ours ${median(oursMs).toFixed(0)} ms, by hand ${median(handMs).toFixed(0)} ms`);
+  const overhead = median(oursMs.map((o, i) => o - handMs[i]));
+  console.log(
+    `median fixed overhead (ours − by hand, per round): ${overhead.toFixed(0)} ms — size-independent: 3 node processes (build-scan, push-ecr main, post), ECR API calls, the registry read-back`,
+  );
   console.log(`ratio: ${median(ratios).toFixed(3)} (goal ≤ ${GOAL})`);
 } finally {
   for (const image of cleanup) await run('docker', ['image', 'rm', '--force', image]).catch(() => {});

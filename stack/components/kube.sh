@@ -5,7 +5,7 @@
 # Node+RBAC authorization, no insecure port, API on https://127.0.0.1:16443 (+ PHLO_PORT_OFFSET).
 # Writes the admin kubeconfig (KUBECONFIG) and the restricted service account's one
 # (PHLO_KUBECONFIG_RESTRICTED). etcd must be up first (stack/components/etcd.sh).
-# Usage: stack/components/kube.sh build|up|status|down
+# Usage: stack/components/kube.sh build|up|status|down|restart-apiserver
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 KUBE_MODULE="$STACK_ROOT/kube/build"
@@ -231,11 +231,21 @@ status() {
 down() {
   stop_pid kube-scheduler
   stop_pid kube-controller-manager
-  stop_pid kube-apiserver
+  stop_pid kube-apiserver 5  # its graceful shutdown waits up to 60 s for open watches: not worth it here
   stack_env_unset KUBECONFIG PHLO_KUBECONFIG_RESTRICTED PHLO_KUBE_SERVER PHLO_KUBE_VERSION
+}
+
+# For tests of API server outages: stop the API server (TERM, KILL after 3 s) and start it again with
+# the same settings; returns once /readyz answers. Controllers and kwok reconnect by themselves.
+restart_apiserver() {
+  pid_alive kube-apiserver || die "kube: the API server is not running (run: stack/stack.sh up kube)"
+  stop_pid kube-apiserver 3
+  start_apiserver
+  wait_for_alive kube-apiserver "kube-apiserver /readyz at $KUBE_SERVER" 90 apiserver_ready
 }
 
 case "${1:-}" in
   build|up|status|down) "$1" ;;
-  *) die "usage: kube.sh build|up|status|down" ;;
+  restart-apiserver) restart_apiserver ;;
+  *) die "usage: kube.sh build|up|status|down|restart-apiserver" ;;
 esac

@@ -432,3 +432,42 @@ describe('permissions', () => {
     }
   });
 });
+
+describe('revisions recorded before writing: StatefulSet and DaemonSet', () => {
+  test('the ControllerRevision live before the apply is recorded', async () => {
+    const ns = uniqueName('revisions');
+    cleanup.push(ns);
+    const ws = mkdtempSync(path.join(os.tmpdir(), 'phlo-rev-'));
+    const write = (image: string): Manifest[] => {
+      const pod = `    metadata: {labels: {app: x}}\n    spec:\n      nodeSelector: {workload: compute}\n      containers: [{name: c, image: '${image}'}]\n`;
+      writeFileSync(
+        path.join(ws, 'o.yaml'),
+        `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\n` +
+          `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: sts, namespace: ${ns}}\nspec:\n  serviceName: sts\n  replicas: 1\n  selector: {matchLabels: {app: x}}\n  template:\n${pod}---\n` +
+          `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: x}}\n  template:\n${pod}`,
+      );
+      return loadManifests(['o.yaml'], [ws]);
+    };
+    const first = await applyManifests(write('busybox:1'), new Map(), settings(), client, new MemoryLogger());
+    expect(first.result.workloads.map((w) => [w.kind, w.created, w.previousRevision])).toEqual([
+      ['StatefulSet', true, undefined],
+      ['DaemonSet', true, undefined],
+    ]);
+    const revisions = await waitFor('controller revisions', async () => {
+      const list = await client.list<KubeObject & { revision?: number }>(
+        `/apis/apps/v1/namespaces/${ns}/controllerrevisions`,
+      );
+      return list.length >= 2 ? list : undefined;
+    });
+    const second = await applyManifests(write('busybox:2'), new Map(), settings(), client, new MemoryLogger());
+    const sts = second.result.workloads.find((w) => w.kind === 'StatefulSet')!;
+    const ds = second.result.workloads.find((w) => w.kind === 'DaemonSet')!;
+    expect(sts).toMatchObject({ created: false, changed: true, previousRevision: { revision: 1 } });
+    expect(ds).toMatchObject({ created: false, changed: true, previousRevision: { revision: 1 } });
+    const names = revisions.map((r) => r.metadata.name);
+    expect(names).toContain(sts.previousRevision!.name);
+    expect(names).toContain(ds.previousRevision!.name);
+    expect(sts.previousRevision!.name).toMatch(/^sts-/);
+    expect(ds.previousRevision!.name).toMatch(/^ds-/);
+  });
+});

@@ -244,7 +244,9 @@ describe('ignore file', () => {
       'ignored CVE-2099-10001 phlo-fixture-vulnerable 1.2.3 → 1.2.4 (HIGH): fixture; not reachable',
     );
     expect(c.summary.join('\n')).toContain('Ignored findings (1)');
-    expect(c.summary.join('\n')).toMatch(/Top findings below the gate \(2 of 2\)[\s\S]*\| MEDIUM \| \[?CVE-2099-10003\b.*\| 1\.3\.0 \|/);
+    expect(c.summary.join('\n')).toMatch(
+      /Top findings below the gate \(2 of 2\)[\s\S]*\| MEDIUM \| \[?CVE-2099-10003\b.*\| 1\.3\.0 \|/,
+    );
   });
 
   test('an expired entry fails the gate, naming it', async () => {

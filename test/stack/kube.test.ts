@@ -250,6 +250,19 @@ describe('failure knobs', () => {
     expect(d.status?.unavailableReplicas).toBe(2);
   });
 
+  test('never-ready with progressDeadlineSeconds: the Deployment reports ProgressDeadlineExceeded', async () => {
+    const body = deployment('deadline', { replicas: 1, podLabels: { 'phlo.dev/fault': 'never-ready' } });
+    body.spec!.progressDeadlineSeconds = 5;
+    await apps.createNamespacedDeployment({ namespace: ns.name, body });
+    const d = await waitFor('Progressing=False/ProgressDeadlineExceeded', async () => {
+      const d = await readDeployment(ns.name, 'deadline');
+      const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+      return progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' && d;
+    }, { timeoutMs: 60_000, describe: async () => summary(await readDeployment(ns.name, 'deadline')) });
+    expect(d.status?.availableReplicas ?? 0).toBe(0);
+    expect(d.status?.unavailableReplicas).toBe(1);
+  });
+
   test('job-fail: the Job pod fails with exit code 1 and the Job is Failed', async () => {
     await batch.createNamespacedJob({
       namespace: ns.name,

@@ -1,6 +1,11 @@
 import { deriveTags, parseTagRules, slugify, TAG_RULES } from '../../src/lib/image/tags.js';
 import { defaultLabels, mergeLabels, OCI, validateLabels } from '../../src/lib/image/labels.js';
-import { sanitizeRemote } from '../../src/lib/image/git.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gitFacts, sanitizeRemote } from '../../src/lib/image/git.js';
+import { spawnExec } from '../../src/lib/registry/exec.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -116,5 +121,68 @@ describe('labels', () => {
     );
     expect(sanitizeRemote('git@github.com:org/repo.git')).toBe('https://github.com/org/repo');
     expect(sanitizeRemote('file:///tmp/repo')).toBeUndefined();
+  });
+});
+
+describe('gitFacts', () => {
+  const run = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.invalid',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.invalid',
+      },
+    })
+      .toString()
+      .trim();
+
+  test("GitHub's environment first: sha, ref, event payload's default branch, repository URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-'));
+    writeFileSync(join(dir, 'event.json'), JSON.stringify({ repository: { default_branch: 'trunk' } }));
+    const facts = await gitFacts({
+      exec: spawnExec,
+      cwd: dir,
+      env: {
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/trunk',
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        GITHUB_REPOSITORY: 'org/repo',
+        GITHUB_SERVER_URL: 'https://ghe.example.com/',
+      },
+    });
+    expect(facts).toEqual({
+      sha: SHA,
+      ref: 'refs/heads/trunk',
+      defaultBranch: 'trunk',
+      repositoryUrl: 'https://ghe.example.com/org/repo',
+    });
+    const withInput = await gitFacts({
+      exec: spawnExec,
+      cwd: dir,
+      env: { GITHUB_SHA: SHA, GITHUB_REF: 'refs/heads/trunk', GITHUB_EVENT_PATH: join(dir, 'event.json') },
+      defaultBranch: 'main',
+    });
+    expect(withInput.defaultBranch).toBe('main');
+  });
+
+  test('falls back to git: HEAD, the branch, a tag on a detached HEAD, a credential-free remote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-git-'));
+    run(dir, 'init', '-q', '-b', 'develop');
+    run(dir, 'commit', '-q', '--allow-empty', '-m', 'x');
+    run(dir, 'remote', 'add', 'origin', 'https://user:token@github.com/org/repo.git');
+    const head = run(dir, 'rev-parse', 'HEAD');
+    expect(await gitFacts({ exec: spawnExec, cwd: dir, env: { PATH: process.env.PATH } })).toEqual({
+      sha: head,
+      ref: 'refs/heads/develop',
+      repositoryUrl: 'https://github.com/org/repo',
+    });
+    run(dir, 'tag', 'v2.3.4');
+    run(dir, 'checkout', '-q', '--detach');
+    const facts = await gitFacts({ exec: spawnExec, cwd: dir, env: { PATH: process.env.PATH } });
+    expect(facts.ref).toBe('refs/tags/v2.3.4');
+    expect(deriveTags(facts, ['semver']).tags).toEqual(['2.3.4', '2.3', '2']);
   });
 });

@@ -426,3 +426,24 @@ describe('workspace boundaries', () => {
     expect(e.message).toContain('outside the workspace');
   });
 });
+
+describe('render inputs', () => {
+  test('bad labels and annotations name the input', () => {
+    const e = errorOf(() =>
+      renderManifests(
+        settings({ labels: new Map([['team', 'data platform']]), annotations: new Map([['bad key!', 'x']]) }),
+        new MemoryLogger(),
+      ),
+    );
+    expect(e.message).toContain("Input 'labels' is 'team=data platform': expected label key=value pairs");
+    expect(e.message).toContain("Input 'annotations' is 'bad key!': expected annotation keys");
+  });
+
+  test('extra labels reach objects and pod templates', () => {
+    const r = renderManifests(settings({ labels: new Map([['team', 'data']]) }), new MemoryLogger());
+    const d = find(r.objects, 'Deployment', 'dagster-daemon');
+    expect(d.metadata.labels.team).toBe('data');
+    expect(d.spec.template.metadata.labels.team).toBe('data');
+    expect(d.spec.selector.matchLabels.team).toBeUndefined();
+  });
+});

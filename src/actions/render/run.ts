@@ -19,11 +19,11 @@ export function parseRenderInputs(
   // secrets first: masked before anything below can fail and print
   const inline = inputs.raw('secrets');
   const workspace = path.resolve(inputs.string('workspace', env.GITHUB_WORKSPACE || process.cwd()));
-  const environment = inputs.required('environment', 'an environment name such as production, staging or local');
   const values = readSecretValues(
     { envFile: inputs.optional('env-file'), inline: inline || undefined, workspace },
     (s) => ctx.setSecret(s),
   );
+  const environment = inputs.required('environment', 'an environment name such as production, staging or local');
   const secretName = inputs.string('secret-name', 'phlo-secrets');
   const secretNamespace = inputs.string('secret-namespace', 'dagster');
   if (!DNS1123_SUBDOMAIN.test(secretName))

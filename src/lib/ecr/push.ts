@@ -14,7 +14,6 @@ import {
   dockerLogin,
   inspectImage,
   pushImage,
-  removeDockerConfigDir,
   tagImage,
   type DockerSession,
 } from '../registry/docker.js';
@@ -149,15 +148,10 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   for (const c of conflicts)
     logger.warning(`Tag '${c.tag}' held ${c.existing}; it will be moved (the repository's tags are MUTABLE)`);
 
-  // 4. Tag and push what is not there yet.
-  const tags: TagResult[] = [];
-  for (const p of plan) {
-    const reference = `${repositoryUri}:${p.tag}`;
-    if (p.same && p.existing) {
-      logger.info(`${reference} already holds this image (${p.existing}); not pushed again`);
-      tags.push({ tag: p.tag, reference, action: 'unchanged', digest: p.existing });
-      continue;
-    }
+  // 4. Tag and push what is not there yet: the first tag uploads the layers; the others only add a
+  //    manifest, so they go side by side.
+  const pushOne = async (tag: string): Promise<TagResult> => {
+    const reference = `${repositoryUri}:${tag}`;
     await tagImage(ports.exec, local.id, reference);
     const digest = await pushImage(session, reference, {
       clock: ports.clock,
@@ -166,17 +160,33 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
       ...(ports.random ? { random: ports.random } : {}),
     });
     logger.info(`Pushed ${reference} → ${digest}`);
-    tags.push({ tag: p.tag, reference, action: 'pushed', digest });
-  }
-
-  // 5. Read every tag back: the registry must serve the digest the push reported.
-  for (const t of tags) {
-    const served = await headManifest(api, repository.name, t.tag);
-    if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
-    if (served.digest !== t.digest) {
-      throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
+    return { tag, reference, action: 'pushed', digest };
+  };
+  const results = new Map<string, TagResult>();
+  for (const p of plan) {
+    if (p.same && p.existing) {
+      const reference = `${repositoryUri}:${p.tag}`;
+      logger.info(`${reference} already holds this image (${p.existing}); not pushed again`);
+      results.set(p.tag, { tag: p.tag, reference, action: 'unchanged', digest: p.existing });
     }
   }
+  const toPush = plan.filter((p) => !results.has(p.tag)).map((p) => p.tag);
+  if (toPush.length > 0) {
+    results.set(toPush[0]!, await pushOne(toPush[0]!));
+    for (const r of await Promise.all(toPush.slice(1).map(pushOne))) results.set(r.tag, r);
+  }
+  const tags = plan.map((p) => results.get(p.tag)!);
+
+  // 5. Read every tag back: the registry must serve the digest the push reported.
+  await Promise.all(
+    tags.map(async (t) => {
+      const served = await headManifest(api, repository.name, t.tag);
+      if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
+      if (served.digest !== t.digest) {
+        throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
+      }
+    }),
+  );
   const digest = (tags.find((t) => t.action === 'pushed') ?? tags[0]!).digest;
   const stray = tags.filter((t) => t.digest !== digest);
   if (stray.length > 0) {

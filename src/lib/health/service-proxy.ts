@@ -50,7 +50,7 @@ export function serviceProxyPath(ref: ServiceRef, path: string): { path: string;
   const query: Record<string, string> = {};
   if (q) for (const [k, v] of new URLSearchParams(q)) query[k] = v;
   return {
-    path: `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${encodeURIComponent(target)}/proxy/${clean.split('/').map(encodeURIComponent).join('/')}`,
+    path: `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${target}/proxy/${clean.split('/').map(encodeURIComponent).join('/')}`,
     query,
   };
 }

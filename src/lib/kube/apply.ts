@@ -21,6 +21,7 @@
  * `dryRun: true` stops after 5 and returns per-object unified diffs.
  */
 import pLimit from 'p-limit';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigurationError, ConfigurationErrors, describeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { ApplyResult, ObjectRef, WorkloadRecord } from './types.js';
@@ -108,9 +109,26 @@ const describeRef = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `
 
 /**
  * Applies `manifests` (validated, e.g. by render or loadManifests) with server-side apply. Secret
- * placeholders are filled from `secrets` in memory.
+ * placeholders are filled from `secrets` in memory. Takes a KubeClient (shares its connection
+ * pool) or a loaded KubeConfig (a client is made and closed).
  */
 export async function applyManifests(
+  manifests: readonly Manifest[],
+  secrets: SecretValues,
+  settings: ApplySettings,
+  kube: KubeClient | KubeConfig,
+  logger: Logger,
+): Promise<ApplyOutcome> {
+  if (kube instanceof KubeClient) return applyWith(manifests, secrets, settings, kube, logger);
+  const client = await KubeClient.create(kube, { maxSockets: Math.max(1, settings.concurrency) });
+  try {
+    return await applyWith(manifests, secrets, settings, client, logger);
+  } finally {
+    client.close();
+  }
+}
+
+async function applyWith(
   manifests: readonly Manifest[],
   secrets: SecretValues,
   settings: ApplySettings,
@@ -194,17 +212,19 @@ export async function applyManifests(
 
   // 3. dry run everything (that could be read)
   await Promise.all(
-    plans.filter((p) => !unreadable.has(p)).map((p) =>
-      limit(async () => {
-        try {
-          p.dry = p.inNewNamespace
-            ? await dryRunCreateElsewhere(client, p, manager)
-            : await serverSideApply(client, p, manager, s.forceConflicts, true);
-        } catch (error) {
-          failures.push(explainFailure(p.ref, error, s.forceConflicts));
-        }
-      }),
-    ),
+    plans
+      .filter((p) => !unreadable.has(p))
+      .map((p) =>
+        limit(async () => {
+          try {
+            p.dry = p.inNewNamespace
+              ? await dryRunCreateElsewhere(client, p, manager)
+              : await serverSideApply(client, p, manager, s.forceConflicts, true);
+          } catch (error) {
+            failures.push(explainFailure(p.ref, error, s.forceConflicts));
+          }
+        }),
+      ),
   );
   if (failures.length) {
     throw new ConfigurationErrors([

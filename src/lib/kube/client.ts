@@ -189,7 +189,15 @@ export class KubeClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`${opts.method} ${opts.path}: timed out`)));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // keep the cause (a bug or an outage), but say which server could not be reached
+        reject(
+          new Error(
+            `Cannot reach the Kubernetes API server at ${this.server.origin} (${opts.method} ${opts.path}): ${error.code ?? error.message}`,
+            { cause: error },
+          ),
+        );
+      });
       if (payload !== undefined) req.write(payload);
       req.end();
     });
