@@ -523,9 +523,21 @@ const DEFAULT_APPLY_SETTINGS = {
 const describeRef = (ref) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 /**
  * Applies `manifests` (validated, e.g. by render or loadManifests) with server-side apply. Secret
- * placeholders are filled from `secrets` in memory.
+ * placeholders are filled from `secrets` in memory. Takes a KubeClient (shares its connection
+ * pool) or a loaded KubeConfig (a client is made and closed).
  */
-async function applyManifests(manifests, secrets, settings, client, logger) {
+async function applyManifests(manifests, secrets, settings, kube, logger) {
+    if (kube instanceof KubeClient)
+        return applyWith(manifests, secrets, settings, kube, logger);
+    const client = await KubeClient.create(kube, { maxSockets: Math.max(1, settings.concurrency) });
+    try {
+        return await applyWith(manifests, secrets, settings, client, logger);
+    }
+    finally {
+        client.close();
+    }
+}
+async function applyWith(manifests, secrets, settings, client, logger) {
     const s = { ...DEFAULT_APPLY_SETTINGS, ...settings };
     const manager = s.fieldManager ?? FIELD_MANAGER;
     const limit = (0,p_limit/* default */.A)(Math.max(1, s.concurrency));
@@ -594,7 +606,9 @@ async function applyManifests(manifests, secrets, settings, client, logger) {
         unreadable.add(p);
     });
     // 3. dry run everything (that could be read)
-    await Promise.all(plans.filter((p) => !unreadable.has(p)).map((p) => limit(async () => {
+    await Promise.all(plans
+        .filter((p) => !unreadable.has(p))
+        .map((p) => limit(async () => {
         try {
             p.dry = p.inNewNamespace
                 ? await dryRunCreateElsewhere(client, p, manager)
@@ -610,7 +624,19 @@ async function applyManifests(manifests, secrets, settings, client, logger) {
             ...failures.sort(),
         ]);
     }
-    // 4. compare
+    // 4. compare. A dry run keeps the live resourceVersion, so when the two differ a controller
+    // wrote the object between our read and the dry run: read again (and dry-run again if needed)
+    // so that the comparison is between the same version.
+    await Promise.all(plans
+        .filter((p) => p.live && p.dry && p.dry.metadata.resourceVersion !== p.live.metadata.resourceVersion)
+        .map((p) => limit(async () => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+            p.live = await client.getOrUndefined(KubeClient.objectPath(p.info, p.ref));
+            if (!p.live || p.live.metadata.resourceVersion === p.dry.metadata.resourceVersion)
+                return;
+            p.dry = await serverSideApply(client, p, manager, s.forceConflicts, true);
+        }
+    })));
     for (const p of plans) {
         if (!p.live)
             p.action = 'created';

@@ -338,7 +338,8 @@ async function ensureRepository(client, settings, logger) {
             warnings.push(encryptionWarning);
     }
     if (settings.lifecycle) {
-        const existing = await getLifecyclePolicyText(client, settings.name, repository.registryId);
+        // A repository made just now has no policy yet: no need to ask.
+        const existing = created ? undefined : await getLifecyclePolicyText(client, settings.name, repository.registryId);
         if (!samePolicy(existing, settings.lifecycle)) {
             await client.send(new dist_cjs/* PutLifecyclePolicyCommand */.Rcn({
                 repositoryName: settings.name,
@@ -468,9 +469,12 @@ async function pushToEcr(settings, ports) {
             return { tag, existing: existing?.digest, same };
         }));
     };
+    // Local tags cost nothing remotely; made now, they are ready when the push may start.
+    const tagLocally = () => Promise.all(settings.tags.map((tag) => (0,docker/* tagImage */.E$)(ports.exec, local.id, `${repositoryUri}:${tag}`)));
     const [repository, plan] = await Promise.all([
         ensureRepository(ports.ecr, settings.repository, logger),
         loginAndLook(),
+        tagLocally(),
     ]);
     if (settings.registryEndpoint === undefined && !repository.repositoryUri.startsWith(`${registry}/`)) {
         throw new Error(`ECR reports repository URI ${repository.repositoryUri}, not under the token's registry ${registry}`);
@@ -483,16 +487,10 @@ async function pushToEcr(settings, ports) {
     }
     for (const c of conflicts)
         logger.warning(`Tag '${c.tag}' held ${c.existing}; it will be moved (the repository's tags are MUTABLE)`);
-    // 4. Tag and push what is not there yet.
-    const tags = [];
-    for (const p of plan) {
-        const reference = `${repositoryUri}:${p.tag}`;
-        if (p.same && p.existing) {
-            logger.info(`${reference} already holds this image (${p.existing}); not pushed again`);
-            tags.push({ tag: p.tag, reference, action: 'unchanged', digest: p.existing });
-            continue;
-        }
-        await (0,docker/* tagImage */.E$)(ports.exec, local.id, reference);
+    // 4. Tag and push what is not there yet: the first tag uploads the layers; the others only add a
+    //    manifest, so they go side by side.
+    const pushOne = async (tag) => {
+        const reference = `${repositoryUri}:${tag}`;
         const digest = await (0,docker/* pushImage */.GH)(session, reference, {
             clock: ports.clock,
             logger,
@@ -500,17 +498,32 @@ async function pushToEcr(settings, ports) {
             ...(ports.random ? { random: ports.random } : {}),
         });
         logger.info(`Pushed ${reference} → ${digest}`);
-        tags.push({ tag: p.tag, reference, action: 'pushed', digest });
+        return { tag, reference, action: 'pushed', digest };
+    };
+    const results = new Map();
+    for (const p of plan) {
+        if (p.same && p.existing) {
+            const reference = `${repositoryUri}:${p.tag}`;
+            logger.info(`${reference} already holds this image (${p.existing}); not pushed again`);
+            results.set(p.tag, { tag: p.tag, reference, action: 'unchanged', digest: p.existing });
+        }
     }
+    const toPush = plan.filter((p) => !results.has(p.tag)).map((p) => p.tag);
+    if (toPush.length > 0) {
+        results.set(toPush[0], await pushOne(toPush[0]));
+        for (const r of await Promise.all(toPush.slice(1).map(pushOne)))
+            results.set(r.tag, r);
+    }
+    const tags = plan.map((p) => results.get(p.tag));
     // 5. Read every tag back: the registry must serve the digest the push reported.
-    for (const t of tags) {
+    await Promise.all(tags.map(async (t) => {
         const served = await headManifest(api, repository.name, t.tag);
         if (!served)
             throw new Error(`registry has no manifest for ${t.reference} right after the push`);
         if (served.digest !== t.digest) {
             throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
         }
-    }
+    }));
     const digest = (tags.find((t) => t.action === 'pushed') ?? tags[0]).digest;
     const stray = tags.filter((t) => t.digest !== digest);
     if (stray.length > 0) {

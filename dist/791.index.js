@@ -934,6 +934,18 @@ function renderManifests(s, logger) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.environment) || s.environment.length > 63) {
         throw errors/* ConfigurationError */.j1.forInput('environment', s.environment, 'a lowercase name such as production, staging or local (a valid label value)');
     }
+    const inputProblems = [];
+    for (const [k, v] of s.labels) {
+        if (!validate/* QUALIFIED_NAME */.pI.test(k) || v.length > 63 || !validate/* LABEL_VALUE */.JR.test(v)) {
+            inputProblems.push(errors/* ConfigurationError */.j1.forInput('labels', `${k}=${v}`, 'label key=value pairs (a value of at most 63 letters, digits, -, _ or .)').message);
+        }
+    }
+    for (const k of s.annotations.keys()) {
+        if (!validate/* QUALIFIED_NAME */.pI.test(k))
+            inputProblems.push(errors/* ConfigurationError */.j1.forInput('annotations', k, 'annotation keys such as example.com/name').message);
+    }
+    if (inputProblems.length)
+        throw new errors/* ConfigurationErrors */.yb(inputProblems);
     const roots = (0,load/* realRoots */.CB)([s.workspace]);
     if (roots.length === 0)
         throw errors/* ConfigurationError */.j1.forInput('workspace', s.workspace, 'an existing folder');
@@ -1214,10 +1226,12 @@ function fillSecret(object, values, where) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JR: () => (/* binding */ LABEL_VALUE),
 /* harmony export */   T1: () => (/* binding */ validateObjects),
 /* harmony export */   US: () => (/* binding */ identityKey),
 /* harmony export */   a0: () => (/* binding */ DNS1123_LABEL),
-/* harmony export */   ei: () => (/* binding */ DNS1123_SUBDOMAIN)
+/* harmony export */   ei: () => (/* binding */ DNS1123_SUBDOMAIN),
+/* harmony export */   pI: () => (/* binding */ QUALIFIED_NAME)
 /* harmony export */ });
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5709);
 /* harmony import */ var _load_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9296);

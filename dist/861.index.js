@@ -30,8 +30,8 @@ function parseRenderInputs(ctx, env) {
     // secrets first: masked before anything below can fail and print
     const inline = inputs.raw('secrets');
     const workspace = node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(inputs.string('workspace', env.GITHUB_WORKSPACE || process.cwd()));
-    const environment = inputs.required('environment', 'an environment name such as production, staging or local');
     const values = (0,_lib_manifests_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readSecretValues */ .xL)({ envFile: inputs.optional('env-file'), inline: inline || undefined, workspace }, (s) => ctx.setSecret(s));
+    const environment = inputs.required('environment', 'an environment name such as production, staging or local');
     const secretName = inputs.string('secret-name', 'phlo-secrets');
     const secretNamespace = inputs.string('secret-namespace', 'dagster');
     if (!_lib_manifests_validate_js__WEBPACK_IMPORTED_MODULE_4__/* .DNS1123_SUBDOMAIN */ .ei.test(secretName))

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034  # variables here are used by the component scripts that source this file
 # Shared helpers for the local stack's component scripts. Sourced, never run.
 # Every component script is `stack/components/<name>.sh {build|up|status|down}`:
 #   build  — make sure its binaries exist in the cache (idempotent, no-op when cached)

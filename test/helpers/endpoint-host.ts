@@ -12,10 +12,19 @@
  *   fail      → 500 {"status":"down"}
  *   seq:P     → the P pattern (e.g. "ssfssfsssss" = success, success, fail, ...); after it ends, ok
  * Control (from the host only, over the veth): POST /__control/mode/<mode>, GET /__control/stats.
+ *
+ * `expose(kc, namespace, service)` makes it the backend of a Service the API server will proxy to.
+ * The API server only proxies to an endpoint address that has a targetRef to a Pod whose status
+ * lists that IP (and never to loopback/link-local addresses), so expose creates: a Node of its own
+ * (`phlo-endpoint-host-<id>`, tainted NoSchedule, not managed by KWOK), a Pod bound to it whose
+ * status (podIP) is set to the server's address, a selector-less Service and Endpoints pointing at
+ * the Pod. `close()` also deletes that Node (the namespace's owner deletes the rest).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { collectionPath, kubeJson, kubeRequest, objectPath } from '../../src/lib/kube/watch.js';
 
 const run = promisify(execFile);
 
@@ -46,6 +55,8 @@ export interface EndpointHost {
   port: number;
   setMode(mode: string): Promise<void>;
   stats(): Promise<{ mode: string; served: number; probes: number }>;
+  /** Creates Service `service` (port `servicePort`) in `namespace` with this server as its endpoint. */
+  expose(kc: KubeConfig, namespace: string, service: string, servicePort?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,7 +70,10 @@ export async function startEndpointHost(port = 8080): Promise<EndpointHost> {
   const hostIp = `10.213.${third}.${fourth + 1}`;
   const ip = `10.213.${third}.${fourth + 2}`;
   let child: ChildProcess | undefined;
+  const nodeName = `phlo-endpoint-host-${id}`;
+  let nodeKc: KubeConfig | undefined;
   const cleanup = async (): Promise<void> => {
+    if (nodeKc) await kubeRequest(nodeKc, 'DELETE', `/api/v1/nodes/${nodeName}`).catch(() => undefined);
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => child!.once('exit', r));
@@ -105,6 +119,43 @@ export async function startEndpointHost(port = 8080): Promise<EndpointHost> {
       await control(`mode/${encodeURIComponent(mode)}`, 'POST');
     },
     stats: () => control('stats'),
+    expose: async (kc, namespace, service, servicePort = 80) => {
+      if (!nodeKc) {
+        await kubeJson(kc, 'POST', '/api/v1/nodes', {
+          body: {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name: nodeName, labels: { 'phlo.dev/endpoint-host': 'true' } },
+            spec: { taints: [{ key: 'phlo.dev/endpoint-host', effect: 'NoSchedule' }] },
+          },
+        });
+        nodeKc = kc;
+      }
+      const pod = `${service}-backend`;
+      await kubeJson(kc, 'POST', collectionPath('v1', 'pods', namespace), {
+        body: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: pod, labels: { 'phlo.dev/endpoint-host': id } },
+          spec: { nodeName, tolerations: [{ operator: 'Exists' }], containers: [{ name: 'app', image: 'phlo/endpoint-host:1' }] },
+        },
+      });
+      await kubeJson(kc, 'PATCH', `${objectPath('v1', 'pods', namespace, pod)}/status`, {
+        body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] } },
+        contentType: 'application/merge-patch+json',
+      });
+      await kubeJson(kc, 'POST', collectionPath('v1', 'services', namespace), {
+        body: { apiVersion: 'v1', kind: 'Service', metadata: { name: service }, spec: { ports: [{ port: servicePort, targetPort: port, protocol: 'TCP' }] } },
+      });
+      await kubeJson(kc, 'POST', collectionPath('v1', 'endpoints', namespace), {
+        body: {
+          apiVersion: 'v1',
+          kind: 'Endpoints',
+          metadata: { name: service },
+          subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', name: pod, namespace } }], ports: [{ port, protocol: 'TCP' }] }],
+        },
+      });
+    },
     close: cleanup,
   };
 }

@@ -141,6 +141,67 @@ export async function waitFor<T>(
   }
 }
 
+export interface PrivateStack {
+  /** Its runtime directory (PHLO_STACK_DIR), a fresh temporary directory. */
+  dir: string;
+  /** The env file it wrote (KUBECONFIG etc. point into `dir`). */
+  env: Record<string, string>;
+  /** Its admin KubeConfig. */
+  kubeConfig: KubeConfig;
+  /** Runs `bash stack/stack.sh <args…>` against this stack (e.g. `['status']`). */
+  run: (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Restarts its API server (stack/components/kube.sh restart-apiserver). */
+  restartApiserver: () => Promise<void>;
+  /** `stack down` for its components, then removes its directory. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * A throwaway control plane of your own (etcd + kube + kwok by default) in a temporary directory on
+ * ports shifted by `portOffset` (pick one no other test file uses: 1000 is the lifecycle test's), for
+ * tests that break things (restart or stop the API server) and must not disturb the shared stack.
+ * Needs the build cache the shared stack made; takes about 15 s.
+ */
+export async function startPrivateStack(
+  portOffset: number,
+  components: readonly string[] = ['etcd', 'kube', 'kwok'],
+): Promise<PrivateStack> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { execFile } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'phlo-st-'));
+  const env = { ...process.env, PHLO_STACK_DIR: dir, PHLO_PORT_OFFSET: String(portOffset) };
+  const exec = (file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolvePromise) => {
+      execFile(file, args, { env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+        resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+    });
+  const run = (args: string[]) => exec('bash', [join(repoRoot, 'stack', 'stack.sh'), ...args]);
+  const stop = async (): Promise<void> => {
+    await run(['down', ...components]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const up = await run(['up', ...components]);
+  if (up.code !== 0) {
+    await stop();
+    throw new Error(`starting a private stack failed (exit ${up.code}):\n${up.stderr.slice(-3000)}`);
+  }
+  const stackEnv = parseEnvFile(readFileSync(join(dir, 'env'), 'utf8'));
+  return {
+    dir,
+    env: stackEnv,
+    kubeConfig: loadKubeConfig({ kind: 'file', path: stackEnv.KUBECONFIG ?? join(dir, 'kubeconfig') }),
+    run,
+    restartApiserver: async () => {
+      const r = await exec('bash', [join(repoRoot, 'stack', 'components', 'kube.sh'), 'restart-apiserver']);
+      if (r.code !== 0) throw new Error(`restart-apiserver failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+    },
+    stop,
+  };
+}
+
 /** Sleeps for `ms` milliseconds (for a bounded "still not done after N s" check). */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -4,10 +4,20 @@
  * `stack up` built from stack/trivy/advisories and pushed to the stack's registry.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/actions/build-scan/run.js';
+import { detectBuilder } from '../../src/lib/image/build.js';
 import { spawnExec } from '../../src/lib/registry/exec.js';
 import { ConfigurationError, GateFailure } from '../../src/lib/runtime/errors.js';
 import { fromRecord, Inputs } from '../../src/lib/runtime/inputs.js';
@@ -149,9 +159,11 @@ describe('vulnerable image', () => {
     expect(c.outputs.blocking).toBe('1');
   });
 
-  test('the image was built by the classic builder with derived tags and OCI labels', async () => {
+  test('the image was built (classic builder on the stack) with derived tags and OCI labels', async () => {
     expect(c.outputs['image-id']).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(c.outputs.builder).toBe('classic'); // the stack's docker CLI has no buildx
+    // The stack's docker CLI has no buildx today: classic; should it gain the plugin, buildx.
+    expect(c.outputs.builder).toBe(await detectBuilder(spawnExec, env));
+    expect(['buildx', 'classic']).toContain(c.outputs.builder);
     expect(c.outputs.tags!.split('\n')).toEqual(['main', 'sha-c0ffee0', 'latest']);
     expect(c.outputs.references!.split('\n')).toEqual([`${image}:main`, `${image}:sha-c0ffee0`, `${image}:latest`]);
     const r = await spawnExec(
@@ -400,5 +412,42 @@ describe('the dist bundle, run the way a runner runs it', () => {
     expect(r.summary).toMatch(/\| HIGH \| \[?CVE-2099-10001\b.*\| phlo-fixture-vulnerable \| 1\.2\.3 \| 1\.2\.4 \|/);
     expect(r.stdout).toContain(`::add-mask::${stack.PHLO_REGISTRY_PASSWORD ?? '123456789012-auth-token'}`);
     expect(r.everything).not.toContain(stack.PHLO_REGISTRY_PASSWORD ?? '123456789012-auth-token');
+  });
+});
+
+function stackValue(key: string): string | undefined {
+  try {
+    return loadStackEnv()[key];
+  } catch {
+    return undefined;
+  }
+}
+
+describe('buildx builder', () => {
+  // The stack's docker CLI has no buildx. PHLO_DOCKER_BUILDX (a docker-buildx plugin binary, in the
+  // stack env file or the environment) turns this on: the plugin is put in a private DOCKER_CONFIG.
+  const binary = process.env.PHLO_DOCKER_BUILDX || stackValue('PHLO_DOCKER_BUILDX');
+  const maybe = binary ? test : test.skip;
+
+  maybe('builds with `docker buildx build --load` when the CLI has buildx, and scans the result', async () => {
+    const config = join(work, 'docker-config');
+    mkdirSync(join(config, 'cli-plugins'), { recursive: true });
+    copyFileSync(binary!, join(config, 'cli-plugins', 'docker-buildx'));
+    chmodSync(join(config, 'cli-plugins', 'docker-buildx'), 0o755);
+    const image = `phlo-test/${uniqueName('buildx')}`;
+    images.push(image);
+    const c = context(scanInputs(image));
+    let error: unknown;
+    try {
+      await run(c.ctx, { env: { ...env, DOCKER_CONFIG: config }, cwd: repoRoot });
+    } catch (e) {
+      error = e;
+    }
+    expect(c.outputs.builder).toBe('buildx');
+    expect(c.logger.text()).toContain('docker buildx build --load');
+    expect(error).toBeInstanceOf(GateFailure);
+    expect((error as Error).message).toContain('CVE-2099-10001');
+    const r = await spawnExec('docker', ['image', 'inspect', '--format', '{{.Id}}', `${image}:main`], { env });
+    expect(r.stdout.trim()).toBe(c.outputs['image-id']);
   });
 });

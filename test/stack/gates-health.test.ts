@@ -17,15 +17,6 @@ import { apply, deploymentManifest, get, recordBefore, waitDeploymentReady } fro
 
 const kc = kubeConfig();
 
-async function exposeHost(namespace: string, name: string, host: EndpointHost): Promise<void> {
-  await kubeJson(kc, 'POST', collectionPath('v1', 'services', namespace), {
-    body: { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80, targetPort: host.port, protocol: 'TCP' }] } },
-  });
-  await kubeJson(kc, 'POST', collectionPath('v1', 'endpoints', namespace), {
-    body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name }, subsets: [{ addresses: [{ ip: host.ip }], ports: [{ port: host.port, protocol: 'TCP' }] }] },
-  });
-}
-
 const policy = (over: Partial<HealthPolicy> = {}): HealthPolicy => ({
   expectedStatus: [200],
   consecutiveSuccesses: 3,
@@ -47,7 +38,7 @@ describe('health gate through the API server service proxy', () => {
   });
 
   it('probes a Service by namespace/name:port with the kubeconfig auth, checking the JSON body', async () => {
-    await exposeHost(ns.name, 'app', host);
+    await host.expose(kc, ns.name, 'app');
     await host.setMode('ok');
     const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/health?verbose=1');
     const result = await runHealthGate([target], policy({ expectJson: { status: 'ok', path: '/health' } }), { logger: new MemoryLogger(), clock: systemClock });
@@ -72,12 +63,14 @@ describe('health gate through the API server service proxy', () => {
 
   it('a Service without endpoints is unhealthy (the proxy answers 503)', async () => {
     await kubeJson(kc, 'POST', collectionPath('v1', 'services', ns.name), {
-      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty' }, spec: { ports: [{ port: 80, protocol: 'TCP' }] } },
+      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty' }, spec: { selector: { app: 'no-such-pods' }, ports: [{ port: 80, protocol: 'TCP' }] } },
     });
     const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/empty:80`), '/health');
-    const result = await runHealthGate([target], policy({ deadlineMs: 1_500 }), { logger: new MemoryLogger(), clock: systemClock });
+    // (The endpoints controller gives a selector Service an empty Endpoints object at once; the
+    // proxy then answers 503 "no endpoints available".)
+    const result = await runHealthGate([target], policy({ deadlineMs: 3_000 }), { logger: new MemoryLogger(), clock: systemClock });
     expect(result.healthy).toBe(false);
-    expect(result.targets[0]!.reason).toContain('status 503');
+    expect(result.targets[0]).toMatchObject({ lastStatus: 503, successes: 0 });
   });
 
   it('a health failure after a good rollout triggers the rollback', async () => {
@@ -95,12 +88,12 @@ describe('health gate through the API server service proxy', () => {
       clock: systemClock,
       health: async () => {
         const r = await runHealthGate([target], policy({ deadlineMs: 2_000 }), { logger, clock: systemClock });
-        return { healthy: r.healthy, reason: r.targets[0]?.reason };
+        return { healthy: r.healthy, reason: `${r.targets[0]?.reason} (last status ${r.targets[0]?.lastStatus})` };
       },
       rollback: { enabled: true, target: 'recorded', timeoutMs: 60_000 },
     });
     expect(out.gate.verdict).toBe('success');
-    expect(out.health).toMatchObject({ healthy: false, reason: expect.stringContaining('status 500') });
+    expect(out.health).toMatchObject({ healthy: false, reason: expect.stringContaining('(last status 500)') });
     expect(out.ok).toBe(false);
     expect(out.rollback!.outcomes[0]).toMatchObject({ outcome: 'rolled-back', fromRevision: 2, toRevision: 1 });
     expect(out.rollback!.healthy).toBe(true);

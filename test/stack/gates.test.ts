@@ -144,7 +144,7 @@ describe('rollout gate on a custom resource with a Ready condition', () => {
           group,
           scope: 'Namespaced',
           names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
         },
       },
     });
@@ -157,12 +157,14 @@ describe('rollout gate on a custom resource with a Ready condition', () => {
   it('waits for Ready=True, and fails a kind the API server does not serve', async () => {
     const n = ns.name;
     const path = `/apis/${group}/v1/namespaces/${n}/widgets`;
-    await kubeJson(kc, 'POST', path, {
-      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning' }] } },
+    await kubeJson(kc, 'POST', path, { body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } } });
+    await kubeJson(kc, 'PATCH', `${path}/w/status`, {
+      body: { status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning' }] } },
+      contentType: 'application/merge-patch+json',
     });
     const pending = gate([{ apiVersion: `${group}/v1`, kind: 'Widget', namespace: n, name: 'w' }], 60_000);
     await sleep(1_500);
-    await kubeJson(kc, 'PATCH', `${path}/w`, {
+    await kubeJson(kc, 'PATCH', `${path}/w/status`, {
       body: { status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned' }] } },
       contentType: 'application/merge-patch+json',
     });

@@ -364,6 +364,16 @@ describe('jobs and statefulsets', () => {
     expect(claim.status?.phase).toBe('Bound');
     expect(claim.spec?.storageClassName).toBe('standard');
     expect(claim.spec?.volumeName).toMatch(/^kwok-pv-\d+$/);
+
+    // Deleting the claim releases the volume; the pv-reuse stage makes it Available for the next one.
+    await apps.deleteNamespacedStatefulSet({ namespace: ns.name, name: 'pg' });
+    await core.deleteNamespacedPersistentVolumeClaim({ namespace: ns.name, name: 'data-pg-0' });
+    const volume = claim.spec!.volumeName!;
+    const pv = await waitFor(`volume ${volume} Available again`, async () => {
+      const pv = await core.readPersistentVolume({ name: volume });
+      return pv.status?.phase === 'Available' && pv;
+    }, { timeoutMs: 30_000 });
+    expect(pv.spec?.claimRef).toBeUndefined();
   });
 });
 

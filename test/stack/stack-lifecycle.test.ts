@@ -10,7 +10,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import { repoRoot } from '../helpers/stack.js';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { repoRoot, startPrivateStack, uniqueName, waitFor } from '../helpers/stack.js';
 
 const STACK = join(repoRoot, 'stack', 'stack.sh');
 const OFFSET = 1000;
@@ -147,4 +148,40 @@ describe('stack lifecycle (a throwaway second stack)', () => {
     const alive = sessions();
     expect(members.filter((pid) => alive.has(pid))).toEqual([]);
   }, 60_000);
+
+  test('a private stack (test/helpers/stack.ts startPrivateStack) survives restart-apiserver: controllers and kwok reconnect', async () => {
+    const stack = await startPrivateStack(1100);
+    try {
+      expect(stack.env.PHLO_KUBE_SERVER).toBe('https://127.0.0.1:17543');
+      const before = Number(readFileSync(join(stack.dir, 'pids', 'kube-apiserver.pid'), 'utf8'));
+      await stack.restartApiserver();
+      const after = Number(readFileSync(join(stack.dir, 'pids', 'kube-apiserver.pid'), 'utf8'));
+      expect(after).not.toBe(before);
+      expect(sessions().has(before)).toBe(false);
+
+      // A Deployment created right after the restart still rolls out: the controller-manager,
+      // scheduler and kwok found the new API server by themselves.
+      const kc = stack.kubeConfig;
+      const name = uniqueName('restart');
+      await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+      await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+        namespace: name,
+        body: {
+          metadata: { name: 'web' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'web' } },
+            template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] } },
+          },
+        },
+      });
+      await waitFor('web available on the restarted API server', async () => {
+        const d = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name: 'web' });
+        return d.status?.availableReplicas === 2;
+      }, { timeoutMs: 90_000, intervalMs: 500 });
+    } finally {
+      await stack.stop();
+    }
+    expect(existsSync(stack.dir)).toBe(false);
+  }, 240_000);
 });

@@ -6,6 +6,7 @@ import { applyManifests, type ApplySettings } from '../../lib/kube/apply.js';
 import { applySummary } from '../../lib/kube/apply-report.js';
 import { loadManifests, readSecretValues } from '../../lib/manifests/index.js';
 import { ConfigurationError } from '../../lib/runtime/errors.js';
+import { renderedDir } from '../render/run.js';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const { inputs } = ctx;
@@ -28,7 +29,8 @@ export async function run(ctx: ActionContext): Promise<void> {
     forceConflicts: inputs.boolean('force-conflicts', false),
     concurrency: inputs.int('concurrency', 8, { min: 1, max: 64 }),
   };
-  const roots = [workspace, ...(process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : [])];
+  // the workspace first (relative patterns resolve against it), then render's output folder
+  const roots = [workspace, renderedDir(process.env)];
   const manifests = loadManifests(inputs.list('manifests'), roots);
   if (manifests.length === 0)
     throw ConfigurationError.forInput('manifests', inputs.raw('manifests'), 'files with at least one object');

@@ -6,8 +6,12 @@ import { parseImagesInput, readSecretValues, renderManifests, type RenderSetting
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../../lib/manifests/validate.js';
 import { renderSummary } from '../../lib/kube/apply-report.js';
 
-export interface RenderInputs {
-  settings: RenderSettings;
+/**
+ * Where render writes by default, and the one folder outside the workspace that apply accepts
+ * manifests from: `$RUNNER_TEMP/phlo-deploy` (or the system temp folder outside a runner).
+ */
+export function renderedDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.RUNNER_TEMP || os.tmpdir(), 'phlo-deploy');
 }
 
 /** Parses the render inputs (env gives the GitHub defaults: workspace, commit, run URL, temp dir). */
@@ -38,9 +42,7 @@ export function parseRenderInputs(
   const commit = inputs.optional('commit') ?? env.GITHUB_SHA;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit))
     throw ConfigurationError.forInput('commit', commit, 'a git commit SHA (hex)');
-  const output =
-    inputs.optional('output') ??
-    path.join(env.RUNNER_TEMP || os.tmpdir(), 'phlo-deploy', `rendered-${environment}.yaml`);
+  const output = inputs.optional('output') ?? path.join(renderedDir(env), `rendered-${environment}.yaml`);
   return {
     workspace,
     manifests: inputs.list('manifests', ['k8s']),

@@ -127,9 +127,13 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
       }),
     );
   };
+  // Local tags cost nothing remotely; made now, they are ready when the push may start.
+  const tagLocally = () =>
+    Promise.all(settings.tags.map((tag) => tagImage(ports.exec, local.id, `${repositoryUri}:${tag}`)));
   const [repository, plan] = await Promise.all([
     ensureRepository(ports.ecr, settings.repository, logger),
     loginAndLook(),
+    tagLocally(),
   ]);
   if (settings.registryEndpoint === undefined && !repository.repositoryUri.startsWith(`${registry}/`)) {
     throw new Error(
@@ -152,7 +156,6 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   //    manifest, so they go side by side.
   const pushOne = async (tag: string): Promise<TagResult> => {
     const reference = `${repositoryUri}:${tag}`;
-    await tagImage(ports.exec, local.id, reference);
     const digest = await pushImage(session, reference, {
       clock: ports.clock,
       logger,

@@ -118,7 +118,8 @@ export async function ensureRepository(
   }
 
   if (settings.lifecycle) {
-    const existing = await getLifecyclePolicyText(client, settings.name, repository.registryId);
+    // A repository made just now has no policy yet: no need to ask.
+    const existing = created ? undefined : await getLifecyclePolicyText(client, settings.name, repository.registryId);
     if (!samePolicy(existing, settings.lifecycle)) {
       await client.send(
         new PutLifecyclePolicyCommand({

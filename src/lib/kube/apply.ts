@@ -233,7 +233,22 @@ async function applyWith(
     ]);
   }
 
-  // 4. compare
+  // 4. compare. A dry run keeps the live resourceVersion, so when the two differ a controller
+  // wrote the object between our read and the dry run: read again (and dry-run again if needed)
+  // so that the comparison is between the same version.
+  await Promise.all(
+    plans
+      .filter((p) => p.live && p.dry && p.dry.metadata.resourceVersion !== p.live.metadata.resourceVersion)
+      .map((p) =>
+        limit(async () => {
+          for (let attempt = 0; attempt < 3; attempt++) {
+            p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+            if (!p.live || p.live.metadata.resourceVersion === p.dry!.metadata.resourceVersion) return;
+            p.dry = await serverSideApply(client, p, manager, s.forceConflicts, true);
+          }
+        }),
+      ),
+  );
   for (const p of plans) {
     if (!p.live) p.action = 'created';
     else p.action = jsonEqual(stripServerFields(p.live), stripServerFields(p.dry)) ? 'unchanged' : 'changed';

@@ -1,0 +1,7 @@
+import type { ActionContext } from '../../runner/index.js';
+import { stagePost } from './stages.js';
+
+/** The root action's post step: the stages' own post steps (push-ecr's registry logout). */
+export async function run(ctx: ActionContext): Promise<void> {
+  await stagePost(ctx);
+}

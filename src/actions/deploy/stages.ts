@@ -1,0 +1,114 @@
+/**
+ * The pipeline's stage ports, made from the separate actions: each stage runs that action's own
+ * `run` through a sub-context whose inputs are the root action's (renamed per inputs.generated.ts)
+ * plus what earlier stages produced, and whose outputs and summary are collected for the pipeline.
+ */
+import { ConfigurationErrors } from '../../lib/runtime/errors.js';
+import { Inputs } from '../../lib/runtime/inputs.js';
+import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
+import { parseBuildScanSettings } from '../../lib/image/settings.js';
+import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
+import { parseGateInputs, parseRollbackInputs } from '../../lib/gates/settings.js';
+import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
+import type { ActionContext } from '../../runner/index.js';
+import { run as buildScan } from '../build-scan/run.js';
+import { run as pushEcr } from '../push-ecr/run.js';
+import { parseRenderInputs, run as render } from '../render/run.js';
+import { parseApplyInputs, run as apply } from '../apply/run.js';
+import { run as rolloutGate } from '../rollout-gate/run.js';
+import { run as healthGate } from '../health-gate/run.js';
+import { run as rollback } from '../rollback/run.js';
+import { STAGE_INPUTS } from './inputs.generated.js';
+
+type Run = (ctx: ActionContext) => Promise<void>;
+
+const RUNS: Record<StageName, Run> = {
+  'build-scan': buildScan,
+  'push-ecr': pushEcr,
+  render,
+  apply,
+  'rollout-gate': rolloutGate,
+  'health-gate': healthGate,
+  rollback,
+};
+
+/** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
+const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
+  'build-scan': (ctx) => void parseBuildScanSettings(ctx.inputs, process.env),
+  'push-ecr': (ctx) => void parsePushEcrSettings(ctx.inputs, process.env),
+  render: (ctx) => void parseRenderInputs(ctx, process.env),
+  apply: (ctx) => void parseApplyInputs(ctx, process.env, { loadFiles: false }),
+  'rollout-gate': (ctx) => void parseGateInputs(ctx.inputs),
+  'health-gate': (ctx) => {
+    parseHeaders(ctx.inputs.raw('headers'));
+    parseUrlSettings(ctx.inputs);
+    parsePolicy(ctx.inputs);
+  },
+  rollback: (ctx) => void parseRollbackInputs(ctx.inputs),
+};
+
+/** The sub-context a stage runs in. State keys are prefixed by the stage, so post steps find theirs. */
+export function stageContext(parent: ActionContext, stage: StageName, wired: Wired, into: StageRun): ActionContext {
+  const names = STAGE_INPUTS[stage] ?? {};
+  return {
+    inputs: new Inputs((name) => (name in wired ? wired[name]! : names[name] ? parent.inputs.raw(names[name]!) : '')),
+    logger: parent.logger,
+    setOutput: (name, value) => {
+      into.outputs[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    },
+    setSecret: (value) => parent.setSecret(value),
+    summary: (md) => into.summaries.push(md),
+    saveState: (name, value) => parent.saveState(`${stage}.${name}`, value),
+    getState: (name) => parent.getState(`${stage}.${name}`),
+  };
+}
+
+export function stagePorts(parent: ActionContext): Record<StageName, StagePort> {
+  const port = (stage: StageName): StagePort => ({
+    validate: (wired) => {
+      const scratch: StageRun = { outputs: {}, summaries: [] };
+      try {
+        VALIDATE[stage](stageContext(parent, stage, wired, scratch));
+      } catch (error) {
+        // Report the root action's input names, which is what the user wrote.
+        throw renameInputs(error, stage);
+      }
+    },
+    run: async (wired) => {
+      const result: StageRun = { outputs: {}, summaries: [] };
+      try {
+        await RUNS[stage](stageContext(parent, stage, wired, result));
+      } catch (error) {
+        result.error = renameInputs(error, stage);
+      }
+      return result;
+    },
+  });
+  return Object.fromEntries(
+    (Object.keys(RUNS) as StageName[]).map((s) => [s, port(s)]),
+  ) as Record<StageName, StagePort>;
+}
+
+/** `Input 'timeout'` in a stage's message becomes `Input 'rollout-timeout'`, the root's name. */
+export function renameInputs(error: unknown, stage: StageName): unknown {
+  if (!(error instanceof Error)) return error;
+  const names = STAGE_INPUTS[stage] ?? {};
+  const rename = (text: string): string =>
+    text.replace(/'([a-z0-9-]+)'/g, (whole, name: string) => (names[name] && names[name] !== name ? `'${names[name]}'` : whole));
+  if (error instanceof ConfigurationErrors) {
+    return new ConfigurationErrors(error.problems.map(rename));
+  }
+  const renamed = rename(error.message);
+  if (renamed === error.message) return error;
+  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+  Object.assign(copy, error);
+  Object.defineProperty(copy, 'message', { value: renamed, enumerable: false, writable: true });
+  copy.stack = error.stack;
+  return copy;
+}
+
+/** The push-ecr post step (logout, delete the docker config) with the stage's prefixed state. */
+export async function stagePost(parent: ActionContext): Promise<void> {
+  const { run } = await import('../push-ecr/post-run.js');
+  await run(stageContext(parent, 'push-ecr', {}, { outputs: {}, summaries: [] }));
+}

@@ -1,0 +1,189 @@
+/**
+ * The deploy pipeline: build-scan → push-ecr → render → apply → rollout-gate → health-gate, with a
+ * rollback when a gate fails. Each stage is a port — in the root action and the CLI it is the very
+ * `run` of the separate action, fed through a sub-context — so there is one implementation of every
+ * step. Everything the user gave is validated (every stage's settings) before the first write.
+ */
+import type { DeployNotice, NotifySettings } from '../notify/notify.js';
+import { ConfigurationError, ConfigurationErrors, GateFailure, describeError } from '../runtime/errors.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import { pipelineSummary, type PipelineReport, type PipelineVerdict, type StageReport } from './summary.js';
+
+export const STAGES = ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate', 'rollback'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** Inputs a stage gets from earlier stages (its other inputs come from the user's). */
+export type Wired = Record<string, string>;
+
+export interface StageRun {
+  outputs: Record<string, string>;
+  summaries: string[];
+  /** Set when the stage failed; its outputs and summaries so far are still there. */
+  error?: unknown;
+}
+
+export interface StagePort {
+  /** Parses the stage's settings without side effects; throws ConfigurationError. */
+  validate(wired: Wired): void;
+  /** Runs the stage; never throws (a failure is `error` in the result). */
+  run(wired: Wired): Promise<StageRun>;
+}
+
+export interface PipelineSettings {
+  environment: string;
+  /** The image name in the manifests that the pushed digest replaces. */
+  manifestImage: string;
+  /** The local image name the build tags (the ECR repository name). */
+  repository: string;
+  rollback: boolean;
+  /** Health gate runs when set (URL or service target given). */
+  health: boolean;
+  environmentUrl?: string;
+  notify: NotifySettings;
+  repositoryLabel: string;
+  runUrl?: string;
+}
+
+export interface PipelinePorts {
+  stages: Record<StageName, StagePort>;
+  logger: Logger;
+  clock: Clock;
+  /** GitHub deployment, when configured. */
+  deployment?: { start(image?: string): Promise<void>; finish(success: boolean, description: string, url?: string): Promise<void> };
+  notify(notice: DeployNotice): Promise<unknown>;
+}
+
+export interface PipelineResult extends PipelineReport {
+  outputs: Record<string, string>;
+  summary: string;
+  /** The error that decided the verdict (undefined on success). */
+  failure?: unknown;
+}
+
+/** Placeholder values for wired inputs while validating, before the real ones exist. */
+const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+export async function runPipeline(settings: PipelineSettings, ports: PipelinePorts): Promise<PipelineResult> {
+  const { stages, logger, clock } = ports;
+  const reports: StageReport[] = STAGES.map((stage) => ({ stage, status: 'not run' }));
+  const report = (stage: StageName): StageReport => reports.find((r) => r.stage === stage)!;
+  const stageSummaries: string[] = [];
+  const outputs: Record<string, string> = {};
+
+  // 1. Validate every stage before anything is built, pushed or applied.
+  const placeholderImage = `${settings.repository}@${PLACEHOLDER_DIGEST}`;
+  const validation: Array<[StageName, Wired]> = [
+    ['build-scan', { image: settings.repository }],
+    ['push-ecr', { image: settings.repository, tags: 'validate' }],
+    ['render', { images: `${settings.manifestImage}=${placeholderImage}` }],
+    ['apply', {}],
+    ['rollout-gate', { workloads: 'Deployment/default/validate', 'rollback-on-failure': 'false' }],
+    ...(settings.health ? ([['health-gate', {}]] as Array<[StageName, Wired]>) : []),
+    ...(settings.rollback ? ([['rollback', { workloads: 'Deployment/default/validate', revision: 'previous' }]] as Array<[StageName, Wired]>) : []),
+  ];
+  const problems: string[] = [];
+  for (const [stage, wired] of validation) {
+    try {
+      stages[stage].validate(wired);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      const list = error instanceof ConfigurationErrors ? error.problems : [error.message];
+      problems.push(...list.map((p) => `${stage}: ${p}`));
+    }
+  }
+  if (problems.length) throw new ConfigurationErrors(problems);
+
+  // 2. Run the stages in order.
+  const runStage = async (stage: StageName, wired: Wired): Promise<StageRun> => {
+    const r = report(stage);
+    const started = clock.now();
+    const result = await logger.group(stage, () => stages[stage].run(wired));
+    r.durationMs = clock.now() - started;
+    stageSummaries.push(...result.summaries);
+    if (result.error !== undefined) {
+      r.status = 'failed';
+      r.note = messageOf(result.error);
+      throw result.error;
+    }
+    r.status = 'passed';
+    return result;
+  };
+
+  let verdict: PipelineVerdict = 'success';
+  let failure: unknown;
+  let image: string | undefined;
+  let digest: string | undefined;
+  let applyResult: string | undefined;
+  let headline = '';
+
+  await ports.deployment?.start();
+  try {
+    const built = await runStage('build-scan', { image: settings.repository });
+    outputs['scan-counts'] = built.outputs.counts ?? '';
+    const pushed = await runStage('push-ecr', { image: built.outputs['image-id'] ?? settings.repository, tags: built.outputs.tags ?? '' });
+    image = pushed.outputs.image;
+    digest = pushed.outputs.digest;
+    const rendered = await runStage('render', { images: `${settings.manifestImage}=${image}` });
+    const applied = await runStage('apply', { manifests: rendered.outputs.path ?? '' });
+    applyResult = applied.outputs.result;
+  } catch (error) {
+    failure = error;
+    verdict = error instanceof GateFailure && !applyResult ? 'blocked' : 'failure';
+    headline = `${verdict === 'blocked' ? 'blocked' : 'failed'} before the rollout: ${messageOf(error)}`;
+  }
+
+  if (!failure && applyResult) {
+    try {
+      await runStage('rollout-gate', { workloads: applyResult, 'rollback-on-failure': 'false' });
+      if (settings.health) await runStage('health-gate', {});
+      else report('health-gate').status = 'skipped';
+      headline = `deployed ${image ?? ''}`.trim();
+    } catch (error) {
+      failure = error;
+      verdict = 'failure';
+      headline = `gate failed: ${messageOf(error)}`;
+      if (settings.rollback && error instanceof GateFailure) {
+        try {
+          await runStage('rollback', { workloads: applyResult, revision: 'recorded' });
+          verdict = 'rolled-back';
+          headline += '; rolled back and healthy again';
+        } catch (rollbackError) {
+          headline += `; the rollback did not become healthy: ${messageOf(rollbackError)}`;
+        }
+        await ports.notify(notice(settings, 'rollback', headline, image));
+      }
+    }
+  }
+  for (const r of reports) if (r.status === 'not run' && r.stage === 'rollback' && !failure) r.status = 'skipped';
+
+  if (verdict !== 'rolled-back' && failure) await ports.notify(notice(settings, 'failure', headline, image));
+  if (!failure) await ports.notify(notice(settings, 'success', headline, image));
+  await ports.deployment?.finish(!failure, headline, settings.environmentUrl);
+
+  Object.assign(outputs, {
+    digest: digest ?? '',
+    image: image ?? '',
+    verdict,
+    'environment-url': settings.environmentUrl ?? '',
+    'apply-result': applyResult ?? '',
+  });
+  const head: PipelineReport = { environment: settings.environment, verdict, image, digest, environmentUrl: settings.environmentUrl, stages: reports, headline };
+  return { ...head, outputs, summary: [pipelineSummary(head), ...stageSummaries].join('\n\n'), failure };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof ConfigurationError || error instanceof GateFailure ? error.message : describeError(error);
+}
+
+function notice(s: PipelineSettings, event: DeployNotice['event'], headline: string, image?: string): DeployNotice {
+  return {
+    event,
+    environment: s.environment,
+    repository: s.repositoryLabel,
+    headline,
+    ...(image ? { image } : {}),
+    ...(s.runUrl ? { runUrl: s.runUrl } : {}),
+    ...(s.environmentUrl ? { environmentUrl: s.environmentUrl } : {}),
+  };
+}
