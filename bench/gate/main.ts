@@ -61,13 +61,19 @@ function complete(d: KubeObject): boolean {
   return (s.updatedReplicas ?? 0) >= want && (s.replicas ?? 0) === (s.updatedReplicas ?? 0) && (s.availableReplicas ?? 0) >= (s.updatedReplicas ?? 0);
 }
 
-function runChild(cmd: string, args: string[]): { exited: Promise<{ code: number | null; at: number; out: string }>; ready: Promise<void> } {
+function runChild(cmd: string, args: string[]): { exited: Promise<{ code: number | null; at: number; out: string; printedAt: number }>; ready: Promise<void> } {
   const child = spawn(cmd, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
+  let printedAt = 0;
+  child.stdout.on('data', (d) => {
+    printedAt ||= performance.now();
+    out += d;
+  });
   child.stderr.on('data', (d) => (out += d));
   const ready = new Promise<void>((r) => child.once('spawn', () => r()));
-  const exited = new Promise<{ code: number | null; at: number; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, at: performance.now(), out })));
+  const exited = new Promise<{ code: number | null; at: number; out: string; printedAt: number }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, at: performance.now(), out, printedAt })),
+  );
   return { exited, ready };
 }
 
@@ -119,10 +125,17 @@ async function main(): Promise<void> {
       if (g.code !== 0) throw new Error(`gate failed in round ${r}: ${g.out}`);
       if (k.code !== 0) throw new Error(`kubectl failed in round ${r}: ${k.out}`);
       const gl = g.at - lastComplete;
+      if (process.env.BENCH_TRACE) {
+        const j = JSON.parse(g.out.trim().split('\n').pop()!) as { decidedAt: number; returnedAt: number };
+        const abs = performance.timeOrigin + lastComplete;
+        console.log(`  trace: gate decided at ${(j.decidedAt - abs).toFixed(1)} ms, returned at ${(j.returnedAt - abs).toFixed(1)} ms`);
+      }
       const kl = k.at - lastComplete;
       gateLat.push(gl);
       kubectlLat.push(kl);
-      console.log(`round ${r}: gate ${gl.toFixed(1)} ms, kubectl rollout status ${kl.toFixed(1)} ms after the last Deployment completed`);
+      console.log(
+        `round ${r}: gate ${gl.toFixed(1)} ms (verdict printed at ${(g.printedAt - lastComplete).toFixed(1)} ms), kubectl rollout status ${kl.toFixed(1)} ms (printed at ${(k.printedAt - lastComplete).toFixed(1)} ms) after the last Deployment completed`,
+      );
     }
   } finally {
     await kubeJson(kc, 'DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);

@@ -37,7 +37,7 @@ build() {
   local out="$PHLO_CACHE/kubernetes-$KUBE_VERSION" targets=()
   for pkg in "${COMMANDS[@]}"; do targets+=("k8s.io/kubernetes/cmd/$pkg"); done
   rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
-  log "kube: building ${COMMANDS[*]} $KUBE_VERSION with $(go version | cut -d' ' -f3) (cold: about 25 minutes on 2 cores; log $out/build.log)"
+  log "kube: building ${COMMANDS[*]} $KUBE_VERSION with $(go version | cut -d' ' -f3) (cold: 15–25 minutes on 2 cores; log $out/build.log)"
   local t=$SECONDS
   if ! (cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
         go build -ldflags="$ldflags" -o "$out/bin.tmp/" "${targets[@]}") >"$out/build.log" 2>&1; then

@@ -4,7 +4,7 @@
  * it looked.
  */
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ConfigurationError } from '../runtime/errors.js';
 
 export type KubeconfigSource =
