@@ -7,6 +7,8 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform,
   testEnvironment: 'node',
+  // Never crawl the stack's runtime folder (etcd keeps *.snap files that jest would take for snapshots).
+  roots: ['<rootDir>/test', '<rootDir>/src'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-env.ts'],
 };
 

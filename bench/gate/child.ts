@@ -11,11 +11,12 @@ import { runRolloutGate } from '../../src/lib/gates/gate.js';
 const [namespace, ...names] = process.argv.slice(2);
 let decidedAt = 0;
 const kc = loadKubeConfig({ kind: 'file', path: process.env.KUBECONFIG! });
-const result = await runRolloutGate(
+void runRolloutGate(
   kc,
   names.map((name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name })),
   { timeoutMs: 120_000, logger: new MemoryLogger(), clock: systemClock, onChange: (s) => { if (s.state === 'ready') decidedAt = performance.timeOrigin + performance.now(); } },
-);
-const returnedAt = performance.timeOrigin + performance.now();
-process.stdout.write(`${JSON.stringify({ verdict: result.verdict, durationMs: result.durationMs, decidedAt, returnedAt })}\n`);
-if (result.verdict !== 'success') process.exitCode = 1;
+).then((result) => {
+  const returnedAt = performance.timeOrigin + performance.now();
+  process.stdout.write(`${JSON.stringify({ verdict: result.verdict, durationMs: result.durationMs, decidedAt, returnedAt })}\n`);
+  if (result.verdict !== 'success') process.exitCode = 1;
+});

@@ -126,8 +126,10 @@ async function main(): Promise<void> {
       if (k.code !== 0) throw new Error(`kubectl failed in round ${r}: ${k.out}`);
       const gl = g.at - lastComplete;
       if (process.env.BENCH_TRACE) {
-        const j = JSON.parse(g.out.trim().split('\n').pop()!) as { decidedAt: number; returnedAt: number };
+        const j = JSON.parse(g.out.trim().split('\n').find((l) => l.startsWith('{'))!) as { decidedAt: number; returnedAt: number };
         const abs = performance.timeOrigin + lastComplete;
+        for (const m of g.out.matchAll(/T watchabort (.*)/g)) console.log(`  ${m[0]}`);
+        for (const m of g.out.matchAll(/T (\w+) ([\d.]+)\n/g)) console.log(`  T ${m[1]} ${(Number(m[2]) - abs).toFixed(1)}`);
         console.log(`  trace: gate decided at ${(j.decidedAt - abs).toFixed(1)} ms, returned at ${(j.returnedAt - abs).toFixed(1)} ms`);
       }
       const kl = k.at - lastComplete;
@@ -148,4 +150,7 @@ async function main(): Promise<void> {
   console.log(`ratio: ${(gm / km).toFixed(2)} (goal ≤ 1.0)`);
 }
 
-await main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -5,5 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/build/bench-gate"
 rm -rf "$out"; mkdir -p "$out"
-(cd "$root" && npx ncc build bench/gate/main.ts -o "$out/main" -q && npx ncc build bench/gate/child.ts -o "$out/child" -q)
+(cd "$root" && npx ncc build bench/gate/main.ts -o "$out/main" -q --transpile-only && npx ncc build bench/gate/child.ts -o "$out/child" -q --transpile-only)
 cd "$root" && BENCH_DIR="$out" node "$out/main/index.js"

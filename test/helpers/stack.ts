@@ -71,7 +71,12 @@ export function restrictedKubeConfig(): KubeConfig {
 
 /** A DNS-1123 name `<prefix>-<random>` (prefix cut to fit), for namespaces and other objects. */
 export function uniqueName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'test';
   return `${clean}-${randomBytes(4).toString('hex')}`;
 }
 
@@ -174,7 +179,11 @@ export async function startPrivateStack(
   const exec = (file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolvePromise) => {
       execFile(file, args, { env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : -1
+          : 0;
         resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
       });
     });

@@ -23,7 +23,13 @@ const batch = kc.makeApiClient(BatchV1Api);
 
 function deployment(
   name: string,
-  opts: { replicas?: number; image?: string; podLabels?: Record<string, string>; maxSurge?: number; maxUnavailable?: number } = {},
+  opts: {
+    replicas?: number;
+    image?: string;
+    podLabels?: Record<string, string>;
+    maxSurge?: number;
+    maxUnavailable?: number;
+  } = {},
 ): V1Deployment {
   return {
     metadata: { name },
@@ -38,7 +44,13 @@ function deployment(
         metadata: { labels: { app: name, ...opts.podLabels } },
         spec: {
           nodeSelector: { workload: 'compute' },
-          containers: [{ name: 'app', image: opts.image ?? 'registry.local/phlo/app:1', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+          containers: [
+            {
+              name: 'app',
+              image: opts.image ?? 'registry.local/phlo/app:1',
+              resources: { requests: { cpu: '100m', memory: '64Mi' } },
+            },
+          ],
         },
       },
     },
@@ -92,7 +104,8 @@ async function podsOf(namespace: string, app: string): Promise<V1Pod[]> {
   return (await core.listNamespacedPod({ namespace, labelSelector: `app=${app}` })).items;
 }
 
-const isReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const isReady = (p: V1Pod): boolean =>
+  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('the control plane', () => {
   test('is the pinned Kubernetes release with at least 3 Ready KWOK nodes labelled workload=compute', async () => {
@@ -114,10 +127,14 @@ describe('deployments on KWOK nodes', () => {
 
   test('a 3-replica Deployment becomes Available, its pods scheduled on KWOK nodes and Ready', async () => {
     await apps.createNamespacedDeployment({ namespace: ns.name, body: deployment('web') });
-    const d = await waitFor('deployment web available', async () => {
-      const d = await readDeployment(ns.name, 'web');
-      return rolloutComplete(d) && d;
-    }, { describe: async () => summary(await readDeployment(ns.name, 'web')) });
+    const d = await waitFor(
+      'deployment web available',
+      async () => {
+        const d = await readDeployment(ns.name, 'web');
+        return rolloutComplete(d) && d;
+      },
+      { describe: async () => summary(await readDeployment(ns.name, 'web')) },
+    );
     expect(d.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
     const pods = await podsOf(ns.name, 'web');
     expect(pods).toHaveLength(3);
@@ -139,11 +156,15 @@ describe('deployments on KWOK nodes', () => {
     });
     // Sample the rollout as it goes: never more than 3+1 pods, never fewer than 3 available.
     const samples: Array<{ replicas: number; available: number }> = [];
-    await waitFor('rolling update of web to app:2', async () => {
-      const d = await readDeployment(ns.name, 'web');
-      samples.push({ replicas: d.status?.replicas ?? 0, available: d.status?.availableReplicas ?? 0 });
-      return rolloutComplete(d) && d.status?.observedGeneration === 2;
-    }, { intervalMs: 100, describe: async () => summary(await readDeployment(ns.name, 'web')) });
+    await waitFor(
+      'rolling update of web to app:2',
+      async () => {
+        const d = await readDeployment(ns.name, 'web');
+        samples.push({ replicas: d.status?.replicas ?? 0, available: d.status?.availableReplicas ?? 0 });
+        return rolloutComplete(d) && d.status?.observedGeneration === 2;
+      },
+      { intervalMs: 100, describe: async () => summary(await readDeployment(ns.name, 'web')) },
+    );
     expect(samples.length).toBeGreaterThan(1);
     for (const s of samples) {
       expect(s.replicas).toBeLessThanOrEqual(4);
@@ -174,7 +195,9 @@ describe('deployments on KWOK nodes', () => {
     // Wait until the new pod exists and is Running (KWOK has acted on it), then give it more time.
     const stuck = await waitFor('the never-ready pod to be Running', async () => {
       const pods = await podsOf(ns.name, 'web');
-      return pods.find((p) => p.metadata?.labels?.['phlo.dev/fault'] === 'never-ready' && p.status?.phase === 'Running');
+      return pods.find(
+        (p) => p.metadata?.labels?.['phlo.dev/fault'] === 'never-ready' && p.status?.phase === 'Running',
+      );
     });
     await sleep(8_000);
     const d = await readDeployment(ns.name, 'web');
@@ -206,11 +229,15 @@ describe('failure knobs', () => {
     });
     expect(first.state?.waiting?.reason).toBe('CrashLoopBackOff');
     expect(first.lastState?.terminated?.exitCode).toBe(1);
-    const later = await waitFor('the restart count to grow', async () => {
-      const [pod] = await podsOf(ns.name, 'crashy');
-      const cs = pod?.status?.containerStatuses?.[0];
-      return cs && (cs.restartCount ?? 0) > first.restartCount! + 1 && cs;
-    }, { timeoutMs: 30_000 });
+    const later = await waitFor(
+      'the restart count to grow',
+      async () => {
+        const [pod] = await podsOf(ns.name, 'crashy');
+        const cs = pod?.status?.containerStatuses?.[0];
+        return cs && (cs.restartCount ?? 0) > first.restartCount! + 1 && cs;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(later.state?.waiting?.reason).toBe('CrashLoopBackOff');
     const d = await readDeployment(ns.name, 'crashy');
     expect(d.status?.availableReplicas ?? 0).toBe(0);
@@ -222,12 +249,16 @@ describe('failure knobs', () => {
       body: deployment('nopull', { replicas: 1, podLabels: { 'phlo.dev/fault': 'image-pull' } }),
     });
     const reasons = new Set<string>();
-    const pod = await waitFor('ImagePullBackOff', async () => {
-      const [pod] = await podsOf(ns.name, 'nopull');
-      const reason = pod?.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-      if (reason) reasons.add(reason);
-      return reason === 'ImagePullBackOff' && pod;
-    }, { intervalMs: 100 });
+    const pod = await waitFor(
+      'ImagePullBackOff',
+      async () => {
+        const [pod] = await podsOf(ns.name, 'nopull');
+        const reason = pod?.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+        if (reason) reasons.add(reason);
+        return reason === 'ImagePullBackOff' && pod;
+      },
+      { intervalMs: 100 },
+    );
     expect(pod.status?.phase).toBe('Pending');
     expect(isReady(pod)).toBe(false);
     expect([...reasons].every((r) => r === 'ErrImagePull' || r === 'ImagePullBackOff')).toBe(true);
@@ -254,11 +285,15 @@ describe('failure knobs', () => {
     const body = deployment('deadline', { replicas: 1, podLabels: { 'phlo.dev/fault': 'never-ready' } });
     body.spec!.progressDeadlineSeconds = 5;
     await apps.createNamespacedDeployment({ namespace: ns.name, body });
-    const d = await waitFor('Progressing=False/ProgressDeadlineExceeded', async () => {
-      const d = await readDeployment(ns.name, 'deadline');
-      const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-      return progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' && d;
-    }, { timeoutMs: 60_000, describe: async () => summary(await readDeployment(ns.name, 'deadline')) });
+    const d = await waitFor(
+      'Progressing=False/ProgressDeadlineExceeded',
+      async () => {
+        const d = await readDeployment(ns.name, 'deadline');
+        const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+        return progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' && d;
+      },
+      { timeoutMs: 60_000, describe: async () => summary(await readDeployment(ns.name, 'deadline')) },
+    );
     expect(d.status?.availableReplicas ?? 0).toBe(0);
     expect(d.status?.unavailableReplicas).toBe(1);
   });
@@ -301,7 +336,9 @@ describe('jobs and statefulsets', () => {
           completions: 2,
           parallelism: 1,
           backoffLimit: 0,
-          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.local/phlo/migrate:1' }] } },
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.local/phlo/migrate:1' }] },
+          },
         },
       },
     });
@@ -324,7 +361,10 @@ describe('jobs and statefulsets', () => {
           replicas: 2,
           serviceName: 'db',
           selector: { matchLabels: { app: 'db' } },
-          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'registry.local/phlo/postgres:16' }] } },
+          template: {
+            metadata: { labels: { app: 'db' } },
+            spec: { containers: [{ name: 'db', image: 'registry.local/phlo/postgres:16' }] },
+          },
         },
       },
     });
@@ -348,18 +388,38 @@ describe('jobs and statefulsets', () => {
           selector: { matchLabels: { app: 'pg' } },
           template: {
             metadata: { labels: { app: 'pg' } },
-            spec: { containers: [{ name: 'pg', image: 'registry.local/phlo/postgres:16', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] },
+            spec: {
+              containers: [
+                {
+                  name: 'pg',
+                  image: 'registry.local/phlo/postgres:16',
+                  volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                },
+              ],
+            },
           },
           volumeClaimTemplates: [
-            { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
+            {
+              metadata: { name: 'data' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+            },
           ],
         },
       },
     });
-    await waitFor('statefulset pg ready', async () => {
-      const s = await apps.readNamespacedStatefulSet({ namespace: ns.name, name: 'pg' });
-      return s.status?.readyReplicas === 1;
-    }, { describe: async () => JSON.stringify((await core.listNamespacedPersistentVolumeClaim({ namespace: ns.name })).items.map((c) => c.status)) });
+    await waitFor(
+      'statefulset pg ready',
+      async () => {
+        const s = await apps.readNamespacedStatefulSet({ namespace: ns.name, name: 'pg' });
+        return s.status?.readyReplicas === 1;
+      },
+      {
+        describe: async () =>
+          JSON.stringify(
+            (await core.listNamespacedPersistentVolumeClaim({ namespace: ns.name })).items.map((c) => c.status),
+          ),
+      },
+    );
     const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: ns.name, name: 'data-pg-0' });
     expect(claim.status?.phase).toBe('Bound');
     expect(claim.spec?.storageClassName).toBe('standard');
@@ -369,10 +429,14 @@ describe('jobs and statefulsets', () => {
     await apps.deleteNamespacedStatefulSet({ namespace: ns.name, name: 'pg' });
     await core.deleteNamespacedPersistentVolumeClaim({ namespace: ns.name, name: 'data-pg-0' });
     const volume = claim.spec!.volumeName!;
-    const pv = await waitFor(`volume ${volume} Available again`, async () => {
-      const pv = await core.readPersistentVolume({ name: volume });
-      return pv.status?.phase === 'Available' && pv;
-    }, { timeoutMs: 30_000 });
+    const pv = await waitFor(
+      `volume ${volume} Available again`,
+      async () => {
+        const pv = await core.readPersistentVolume({ name: volume });
+        return pv.status?.phase === 'Available' && pv;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(pv.spec?.claimRef).toBeUndefined();
   });
 });

@@ -69,8 +69,12 @@ export async function buildTestImage(env: StackEnv, label: string): Promise<{ id
   }
 }
 
+/** Removes a test image with every tag it got (the push adds `<registry>/<repo>:<tag>` ones). */
 export async function removeTestImage(env: StackEnv, tag: string): Promise<void> {
-  await stackExec(env)('docker', ['image', 'rm', '--force', tag]);
+  const exec = stackExec(env);
+  const inspected = await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]);
+  if (inspected.exitCode !== 0) return;
+  await exec('docker', ['image', 'rm', '--force', inspected.stdout.trim()]);
 }
 
 function registryAuth(env: StackEnv): string {

@@ -17,11 +17,19 @@ const STACK = join(repoRoot, 'stack', 'stack.sh');
 const OFFSET = 1000;
 const PORTS = [23790, 23800, 16443, 16447, 16457, 16459].map((p) => p + OFFSET);
 
-interface Ran { code: number; stdout: string; stderr: string }
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+      const code = error
+        ? typeof (error as { code?: unknown }).code === 'number'
+          ? (error as { code: number }).code
+          : -1
+        : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -83,7 +91,13 @@ describe('stack lifecycle (a throwaway second stack)', () => {
     if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stderr.slice(-3000)}`);
 
     const pids = recordedPids(dir);
-    expect([...pids.keys()].sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']);
+    expect([...pids.keys()].sort()).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok',
+    ]);
     const before = sessions();
     for (const [name, pid] of pids) {
       // start_bg uses setsid: the recorded pid leads its own session, which `down` kills as a whole.
@@ -171,14 +185,21 @@ describe('stack lifecycle (a throwaway second stack)', () => {
           spec: {
             replicas: 2,
             selector: { matchLabels: { app: 'web' } },
-            template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] } },
+            template: {
+              metadata: { labels: { app: 'web' } },
+              spec: { containers: [{ name: 'web', image: 'registry.local/web:1' }] },
+            },
           },
         },
       });
-      await waitFor('web available on the restarted API server', async () => {
-        const d = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name: 'web' });
-        return d.status?.availableReplicas === 2;
-      }, { timeoutMs: 90_000, intervalMs: 500 });
+      await waitFor(
+        'web available on the restarted API server',
+        async () => {
+          const d = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: name, name: 'web' });
+          return d.status?.availableReplicas === 2;
+        },
+        { timeoutMs: 90_000, intervalMs: 500 },
+      );
     } finally {
       await stack.stop();
     }

@@ -18,7 +18,7 @@ import { parseApplyInputs, run as apply } from '../apply/run.js';
 import { run as rolloutGate } from '../rollout-gate/run.js';
 import { run as healthGate } from '../health-gate/run.js';
 import { run as rollback } from '../rollback/run.js';
-import { STAGE_INPUTS } from './inputs.generated.js';
+import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 
 type Run = (ctx: ActionContext) => Promise<void>;
 
@@ -51,7 +51,12 @@ const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
 export function stageContext(parent: ActionContext, stage: StageName, wired: Wired, into: StageRun): ActionContext {
   const names = STAGE_INPUTS[stage] ?? {};
   return {
-    inputs: new Inputs((name) => (name in wired ? wired[name]! : names[name] ? parent.inputs.raw(names[name]!) : '')),
+    inputs: new Inputs((name) => {
+      if (name in wired) return wired[name]!;
+      const rootName = names[name];
+      if (!rootName) return '';
+      return parent.inputs.raw(rootName) || ROOT_DEFAULTS[rootName] || '';
+    }),
     logger: parent.logger,
     setOutput: (name, value) => {
       into.outputs[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);

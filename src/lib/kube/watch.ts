@@ -254,7 +254,7 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
     }
     // Watch from resourceVersion until the server closes, the connection drops, or 410.
     const watchAbort = new AbortController();
-    const onAbort = (): void => watchAbort.abort();
+    const onAbort = (): void => { const t = performance.now(); watchAbort.abort(); process.stderr.write(`T watchabort ${options.path.split('/').pop()} ${(performance.now() - t).toFixed(1)}ms\n`); };
     signal.addEventListener('abort', onAbort, { once: true });
     const watchdog = setTimeout(() => watchAbort.abort(), (timeoutSeconds + 15) * 1000);
     watchdog.unref?.();

@@ -1,0 +1,258 @@
+// The whole pipeline through the built bundle (dist/deploy/main.js), run as a runner runs it, on the
+// local stack: success; a scan-gate failure deploys nothing; a rollout failure rolls back; a health
+// failure rolls back. GitHub's REST API, Slack and PagerDuty are local recorders.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { errorLines, repoRoot, runStep, type StepResult } from '../helpers/action-runner.js';
+import { Recorder, type Recorded } from '../helpers/recorder.js';
+import { kubeConfig, loadStackEnv, uniqueName } from '../helpers/stack.js';
+import { registryTags, servedManifest, type StackEnv } from '../stack/push-ecr.fixtures.js';
+
+const BUNDLE = 'dist/deploy/main.js';
+const SLACK_SECRET = 'T0001/B0001/e2eSlackWebhookSecretPart';
+const ROUTING_KEY = 'e2ePagerDutyRoutingKey0123456789ab';
+const GH_TOKEN = 'ghs_e2eTokenValue0000000000000000000000';
+
+let stack: StackEnv;
+let work: string;
+let github: Recorder;
+let slack: Recorder;
+let pagerduty: Recorder;
+let health: Server;
+let healthUrl: string;
+let healthStatus = 200;
+
+beforeAll(async () => {
+  stack = loadStackEnv(['KUBECONFIG', 'DOCKER_HOST', 'PHLO_REGISTRY', 'PHLO_TRIVY', 'PHLO_TRIVY_DB_REPOSITORY', 'AWS_ENDPOINT_URL']) as StackEnv;
+  work = mkdtempSync(join(tmpdir(), 'phlo-e2e-'));
+  // The example app's static binary, which its Dockerfile copies.
+  execFileSync('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', 'bin/phlo-example', '.'], {
+    cwd: join(repoRoot, 'examples', 'app'),
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  let deploymentId = 100;
+  github = await new Recorder((req: Recorded) => {
+    if (req.method === 'POST' && /\/deployments$/.test(req.path)) return { status: 201, body: { id: ++deploymentId } };
+    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path)) return { status: 201, body: { id: 1 } };
+    return undefined;
+  }).start();
+  slack = await new Recorder(() => ({ status: 200, body: 'ok' })).start();
+  pagerduty = await new Recorder(() => ({ status: 202, body: { status: 'success' } })).start();
+  health = createServer((req, res) => {
+    res.writeHead(healthStatus, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: healthStatus === 200 ? 'ok' : 'failing', path: req.url }));
+  });
+  await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
+  healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await Promise.all([github?.stop(), slack?.stop(), pagerduty?.stop()]);
+  health?.closeAllConnections();
+  await new Promise((r) => health?.close(r));
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  healthStatus = 200;
+  github.requests.length = 0;
+  slack.requests.length = 0;
+  pagerduty.requests.length = 0;
+});
+
+/** A copy of examples/k8s whose namespace is unique to one test, so tests never share objects. */
+function workspaceFor(namespace: string): string {
+  const dir = join(work, namespace);
+  cpSync(join(repoRoot, 'examples', 'k8s'), join(dir, 'k8s'), { recursive: true });
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  for (const file of walk(join(dir, 'k8s'))) {
+    const text = readFileSync(file, 'utf8')
+      .replace('kind: Namespace\nmetadata:\n  name: phlo-example', `kind: Namespace\nmetadata:\n  name: ${namespace}`)
+      .replace(/namespace: phlo-example/g, `namespace: ${namespace}`);
+    writeFileSync(file, text);
+  }
+  return dir;
+}
+
+function deployInputs(namespace: string, repository: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    environment: 'local',
+    repository,
+    'manifest-image': 'phlo-example',
+    context: join(repoRoot, 'examples', 'app'),
+    'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}`,
+    'default-branch': 'main',
+    'trivy-path': stack.PHLO_TRIVY!,
+    'trivy-db-repository': stack.PHLO_TRIVY_DB_REPOSITORY!,
+    'trivy-db-username': stack.PHLO_REGISTRY_USER,
+    'trivy-db-password': stack.PHLO_REGISTRY_PASSWORD,
+    'trivy-cache-dir': join(work, 'trivy-cache'),
+    'report-dir': join(work, namespace, 'reports'),
+    'ecr-endpoint': stack.AWS_ENDPOINT_URL,
+    'registry-endpoint': `http://${stack.PHLO_REGISTRY}`,
+    region: 'us-east-1',
+    workspace: workspaceFor(namespace),
+    manifests: 'k8s',
+    kubeconfig: stack.KUBECONFIG!,
+    'rollout-timeout': '90s',
+    'rollback-timeout': '90s',
+    'health-url': healthUrl,
+    'health-interval': '100ms',
+    'health-timeout': '5s',
+    'github-token': GH_TOKEN,
+    'slack-webhook-url': `${slack.url}/services/${SLACK_SECRET}`,
+    'pagerduty-routing-key': ROUTING_KEY,
+    'pagerduty-events-url': `${pagerduty.url}/v2/enqueue`,
+    ...extra,
+  };
+}
+
+async function deploy(inputs: Record<string, string>, sha = 'a'.repeat(40)): Promise<StepResult> {
+  return runStep(BUNDLE, {
+    inputs,
+    timeoutMs: 300_000,
+    env: {
+      DOCKER_HOST: stack.DOCKER_HOST,
+      DOCKER_BUILDKIT: stack.DOCKER_BUILDKIT,
+      AWS_ACCESS_KEY_ID: stack.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: stack.AWS_SECRET_ACCESS_KEY,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: stack.AWS_ENDPOINT_URL,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'org/phlo',
+      GITHUB_SHA: sha,
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_WORKSPACE: repoRoot,
+    },
+  });
+}
+
+function noSecrets(r: StepResult): void {
+  for (const secret of [SLACK_SECRET, ROUTING_KEY, GH_TOKEN, stack.PHLO_REGISTRY_PASSWORD!]) expect(r.everything).not.toContain(secret);
+  for (const rec of [...slack.requests, ...pagerduty.requests]) {
+    expect(rec.body).not.toContain(GH_TOKEN);
+    expect(rec.body).not.toContain(stack.PHLO_REGISTRY_PASSWORD);
+  }
+}
+
+async function deploymentImage(namespace: string): Promise<string | undefined> {
+  const apps = kubeConfig().makeApiClient(AppsV1Api);
+  const d = await apps.readNamespacedDeployment({ name: 'phlo-example', namespace });
+  return d.spec?.template.spec?.containers[0]?.image;
+}
+
+test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub deployment and PagerDuty resolve', async () => {
+  const ns = uniqueName('e2e-ok');
+  const repository = `e2e/${ns}`;
+  const r = await deploy(deployInputs(ns, repository));
+  if (r.code !== 0) console.log(r.stdout.slice(-4000), r.stderr.slice(-2000));
+  expect(r.code).toBe(0);
+  expect(r.outputs.verdict).toBe('success');
+  const digest = r.outputs.digest!;
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  // The digest the registry serves for the pushed tag is the one deployed.
+  const tags = await registryTags(stack, repository);
+  expect(tags.length).toBeGreaterThan(0);
+  expect((await servedManifest(stack, repository, tags[0]!))?.digest).toBe(digest);
+  expect(await deploymentImage(ns)).toBe(`${stack.PHLO_REGISTRY}/${repository}@${digest}`);
+  expect(r.outputs.image).toBe(`${stack.PHLO_REGISTRY}/${repository}@${digest}`);
+  const applied = JSON.parse(r.outputs['apply-result']!);
+  expect(applied.counts.created).toBe(3);
+
+  // One summary for the whole run: head table, scan counts, apply, rollout and health sections.
+  expect(r.summary).toMatch(/phlo-deploy → local: ✅ deployed/);
+  for (const stage of ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate']) expect(r.summary).toContain(`| ${stage} | ✅ passed`);
+  expect(r.summary).toContain('Health gate: healthy');
+
+  expect(github.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+    'POST /repos/org/phlo/deployments',
+    expect.stringMatching(/^POST \/repos\/org\/phlo\/deployments\/\d+\/statuses$/),
+    expect.stringMatching(/^POST \/repos\/org\/phlo\/deployments\/\d+\/statuses$/),
+  ]);
+  expect(github.requests[0]!.json).toMatchObject({ environment: 'local', ref: 'a'.repeat(40), production_environment: false });
+  expect(github.requests[1]!.json).toMatchObject({ state: 'in_progress', log_url: 'https://github.com/org/phlo/actions/runs/4242' });
+  expect(github.requests[2]!.json).toMatchObject({ state: "success", environment_url: healthUrl });
+  expect(slack.requests).toHaveLength(0); // notify-on defaults to failure and rollback
+  expect(pagerduty.requests.map((q) => (q.json as { event_action: string }).event_action)).toEqual(['resolve']);
+  noSecrets(r);
+});
+
+test('a scan-gate failure deploys nothing: no push, no namespace, GitHub failure, Slack and PagerDuty told', async () => {
+  const ns = uniqueName('e2e-vuln');
+  const repository = `e2e/${ns}`;
+  const r = await deploy(deployInputs(ns, repository, { context: join(repoRoot, 'test', 'fixtures', 'images', 'vulnerable'), 'build-args': '' }));
+  expect(r.code).toBe(1);
+  expect(r.outputs.verdict).toBe('blocked');
+  expect(errorLines(r).join('\n')).toContain('CVE-2099-10001');
+  expect(await registryTags(stack, repository)).toEqual([]);
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  await expect(core.readNamespace({ name: ns })).rejects.toMatchObject({ code: 404 });
+  expect(r.summary).toContain('| push-ecr | ▫️ not run');
+  expect(github.requests.at(-1)!.json).toMatchObject({ state: 'failure' });
+  expect((slack.requests[0]!.json as { text: string }).text).toContain('blocked before the rollout');
+  expect((pagerduty.requests[0]!.json as { event_action: string }).event_action).toBe('trigger');
+  noSecrets(r);
+});
+
+test('a rollout failure (pods never ready) rolls back to the recorded revision, which turns healthy', async () => {
+  const ns = uniqueName('e2e-roll');
+  const repository = `e2e/${ns}`;
+  const first = await deploy(deployInputs(ns, repository));
+  expect(first.code).toBe(0);
+  const goodImage = await deploymentImage(ns);
+
+  // The same app, but its pods carry the stack's never-ready fault knob (a new build arg gives a new digest).
+  const second = await deploy(
+    deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=2`, 'render-labels': 'phlo.dev/fault=never-ready', 'rollout-timeout': '20s' }),
+    'b'.repeat(40),
+  );
+  expect(second.code).toBe(1);
+  expect(second.outputs.verdict).toBe('rolled-back');
+  expect(second.summary).toContain('| rollout-gate | ❌ failed');
+  expect(second.summary).toContain('| rollback | ✅ passed');
+  expect(await deploymentImage(ns)).toBe(goodImage);
+  expect((slack.requests.at(-1)!.json as { text: string }).text).toMatch(/rolled back/);
+  expect(github.requests.at(-1)!.json).toMatchObject({ state: 'failure' });
+  noSecrets(second);
+});
+
+test('a health failure after a good rollout rolls back', async () => {
+  const ns = uniqueName('e2e-health');
+  const repository = `e2e/${ns}`;
+  const first = await deploy(deployInputs(ns, repository));
+  expect(first.code).toBe(0);
+  const goodImage = await deploymentImage(ns);
+
+  healthStatus = 503;
+  const second = await deploy(deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=3`, 'health-timeout': '2s' }), 'c'.repeat(40));
+  expect(second.code).toBe(1);
+  expect(second.outputs.verdict).toBe('rolled-back');
+  expect(second.summary).toContain('| rollout-gate | ✅ passed');
+  expect(second.summary).toContain('| health-gate | ❌ failed');
+  expect(second.summary).toContain('| rollback | ✅ passed');
+  expect(errorLines(second).join('\n')).toMatch(/status 503/);
+  expect(await deploymentImage(ns)).toBe(goodImage);
+  noSecrets(second);
+});
+
+test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
+  const ns = uniqueName('e2e-bad');
+  const repository = `e2e/${ns}`;
+  const r = await deploy(deployInputs(ns, repository, { tags: '$(touch /tmp/x)', 'rollout-timeout': 'soon', 'health-expected-status': 'ok' }));
+  expect(r.code).toBe(1);
+  const errors = errorLines(r).join('\n');
+  expect(errors).toMatch(/3 problems/);
+  expect(errors).toContain("'tags'");
+  expect(errors).toContain("'rollout-timeout'");
+  expect(errors).toContain("'health-expected-status'");
+  expect(await registryTags(stack, repository)).toEqual([]);
+  expect(github.requests).toHaveLength(0);
+});
