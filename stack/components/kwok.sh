@@ -105,6 +105,17 @@ nodes_ready() {
 
 healthy() { curl --silent --fail --max-time 2 "http://127.0.0.1:$KWOK_PORT/healthz" >/dev/null; }
 
+# KWOK's pods and nodes have made-up addresses (pod CIDRs 10.240.0.0/16 and 10.244.0.0/16, node IP
+# 10.200.0.1). Nothing answers there, and nothing must leave this machine for them: when the API
+# server is asked to reach a pod or a node (a service proxy, `kubectl logs`), a blackhole route
+# makes it fail at once instead of sending packets to the default gateway.
+FAKE_RANGES=(10.240.0.0/16 10.244.0.0/16 10.200.0.0/16)
+blackhole_fake_ranges() {
+  command -v ip >/dev/null || { log "kwok: no 'ip' command; cannot blackhole ${FAKE_RANGES[*]}"; return 0; }
+  local r
+  for r in "${FAKE_RANGES[@]}"; do ip route replace blackhole "$r" 2>/dev/null || log "kwok: could not add a blackhole route for $r"; done
+}
+
 up() {
   [[ -x "$KWOK_BIN/kwok" ]] || die "kwok: binary missing in $KWOK_BIN (run: stack/stack.sh build kwok)"
   [[ -s "$STACK_RUN/kubeconfig-kwok" ]] || die "kwok: $STACK_RUN/kubeconfig-kwok is missing (run: stack/stack.sh up kube)"
@@ -120,6 +131,7 @@ up() {
       --node-ip=10.200.0.1
   fi
   wait_for_alive kwok "kwok /healthz on 127.0.0.1:$KWOK_PORT" 30 healthy
+  blackhole_fake_ranges
   create_nodes
   create_storage
   wait_for_alive kwok "$KWOK_NODES KWOK nodes Ready" 60 nodes_ready

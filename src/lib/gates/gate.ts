@@ -10,7 +10,7 @@ import type { Logger } from '../runtime/logger.js';
 import { formatDuration } from '../runtime/inputs.js';
 import { describeError } from '../runtime/errors.js';
 import { refKey, type ObjectRef } from '../kube/types.js';
-import { collectionPath, listWatch, ObjectStore, resolvePlural, type KubeObject } from '../kube/watch.js';
+import { collectionPath, listWatch, ObjectStore, resolvePlural, STOPPED, type KubeObject } from '../kube/watch.js';
 import { newReplicaSet, newRevisionPods, podDoom, workloadRule, type RuleVerdict } from './rules.js';
 import { explainWorkload, type WorkloadExplanation } from './explain.js';
 
@@ -88,7 +88,7 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
   }
 
   const abort = new AbortController();
-  const onOuterAbort = (): void => abort.abort();
+  const onOuterAbort = (): void => abort.abort(options.signal?.reason ?? STOPPED);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   // Group by namespace; one store per (namespace, apiVersion, kind).
@@ -249,7 +249,7 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
     // Stop the watches but do not wait for their connections to unwind (tens of ms): the verdict
     // is known now. Each loop ends by itself on the abort and never rejects (caught above).
     process.stderr.write(`T preabort ${performance.timeOrigin + performance.now()}\n`);
-    abort.abort();
+    abort.abort(STOPPED);
     process.stderr.write(`T aborted ${performance.timeOrigin + performance.now()}\n`);
     options.signal?.removeEventListener('abort', onOuterAbort);
     void Promise.allSettled([...loops, timer]);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's main job: from a fresh clone, install what is needed, bring the local stack up, and
+# deploy the Phlo stack (k8s/, environment `local`) with the example app (examples/app) as its
+# Dagster image — build, scan, push, render, apply, rollout gate, health gate — then print the
+# summary. Run it again: it is idempotent (a second deploy changes only what changed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PHLO_CACHE="${PHLO_CACHE:-$HOME/.cache/phlo-deploy}"
+say() { printf '\n=== %s\n' "$*"; }
+
+say "npm dependencies"
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "local stack (Kubernetes built from source + KWOK nodes, dockerd, registry, moto, MinIO, Postgres, Trivy)"
+bash stack/stack.sh up
+set -a
+# shellcheck disable=SC1091
+source .stack/env
+set +a
+
+say "example app binary (static Go, copied into an image FROM the stack's base image)"
+(cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
+
+# KWOK's nodes run no containers, so the demo serves the same binary on loopback as the stand-in
+# for the LoadBalancer the health gate probes. It stops when the demo ends.
+HEALTH_PORT="${PHLO_DEMO_PORT:-18080}"
+LISTEN="127.0.0.1:$HEALTH_PORT" examples/app/bin/phlo-example >/dev/null 2>&1 &
+app_pid=$!
+trap 'kill "$app_pid" 2>/dev/null || true' EXIT
+
+say "deploy (phlo-deploy deploy --env local)"
+node dist/cli.js deploy \
+  --env local \
+  --repository phlo/dagster \
+  --manifest-image phlo-dagster \
+  --manifests k8s \
+  --env-file examples/local.env \
+  --context examples/app \
+  --build-args "BASE_IMAGE=$PHLO_BASE_IMAGE" \
+  --trivy-path "$PHLO_TRIVY" \
+  --trivy-db-repository "$PHLO_TRIVY_DB_REPOSITORY" \
+  --trivy-db-username "$PHLO_REGISTRY_USER" \
+  --trivy-db-password "$PHLO_REGISTRY_PASSWORD" \
+  --report-dir .stack/reports \
+  --registry-endpoint "http://$PHLO_REGISTRY" \
+  --ecr-endpoint "$AWS_ENDPOINT_URL" \
+  --region "$AWS_REGION" \
+  --kubeconfig "$KUBECONFIG" \
+  --rollout-timeout 3m \
+  --health-url "http://127.0.0.1:$HEALTH_PORT" \
+  --github-deployment false
