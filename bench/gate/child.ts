@@ -10,6 +10,7 @@ import { runRolloutGate } from '../../src/lib/gates/gate.js';
 
 const [namespace, ...names] = process.argv.slice(2);
 let decidedAt = 0;
+if (process.env.BENCH_TRACE) process.on('exit', () => process.stderr.write(`T exitevent ${performance.timeOrigin + performance.now()}\n`));
 const kc = loadKubeConfig({ kind: 'file', path: process.env.KUBECONFIG! });
 void runRolloutGate(
   kc,

@@ -33,8 +33,9 @@ const ours = listWatch(
   kc,
 );
 await new Promise((r) => setTimeout(r, holdMs));
+const endedOnItsOwn = clientNodeDone;
 controller.abort();
 abort.abort();
 const stats = await ours;
-console.log(`client-node Watch after ${holdMs / 1000} s idle: ${clientNodeDone ? `ENDED at ${clientNodeDone}` : 'still open (not aborted)'}`);
+console.log(`client-node Watch after ${holdMs / 1000} s idle: ${endedOnItsOwn ? `ENDED by itself at ${endedOnItsOwn}` : 'still open (not aborted); closed by us afterwards'}`);
 console.log(`our listWatch: ${stats.watches} watch request(s), ${lost} connection loss(es), ${stats.lists} list(s)`);

@@ -5,6 +5,13 @@
  * proxy to loopback and KWOK pods run nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error @vercel/ncc ships no type declarations
+import ncc from '@vercel/ncc';
+import { errorLines, repoRoot, runStep } from '../helpers/action-runner.js';
+import { loadStackEnv } from '../helpers/stack.js';
 import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { startEndpointHost, type EndpointHost } from '../helpers/endpoint-host.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
@@ -100,4 +107,41 @@ describe('health gate through the API server service proxy', () => {
     expect((await get(kc, n, 'Deployment', 'web')).spec.template.spec.containers[0].image).toBe('phlo/web:1');
     expect(renderRollbackSummary(out.rollback!)).toContain('healthy again');
   });
+
+  it('the health-gate action probes `service: ns/name:port` targets (kubeconfig content masked)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phlo-health-bundle-'));
+    try {
+      const { code } = (await (ncc as (entry: string, opts: object) => Promise<{ code: string }>)(join(repoRoot, 'src', 'actions', 'health-gate', 'main.ts'), {
+        quiet: true,
+        sourceMap: false,
+        target: 'es2022',
+      }));
+      writeFileSync(join(dir, 'index.js'), code);
+      writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+      await host.setMode('ok');
+      const kubeconfigText = readFileSync(loadStackEnv(['KUBECONFIG']).KUBECONFIG!, 'utf8');
+      const clientKey = /client-key-data: (\S+)/.exec(kubeconfigText)![1]!;
+      const r = await runStep(join(dir, 'index.js'), {
+        inputs: { service: `${ns.name}/app:80`, paths: '/health, /ready', 'consecutive-successes': '2', interval: '100ms', timeout: '30s', 'kubeconfig-content': kubeconfigText, 'expect-json': 'status=ok' },
+        env: { KUBECONFIG: undefined },
+      });
+      expect(errorLines(r)).toEqual([]);
+      expect(r.code).toBe(0);
+      expect(r.outputs.healthy).toBe('true');
+      expect(JSON.parse(r.outputs.results!).map((t: { label: string; healthy: boolean }) => [t.label, t.healthy])).toEqual([
+        [`service ${ns.name}/app:80/health`, true],
+        [`service ${ns.name}/app:80/ready`, true],
+      ]);
+      expect(r.everything).not.toContain(clientKey);
+
+      const bad = await runStep(join(dir, 'index.js'), { inputs: { service: 'not a service\nns/x:99999' }, env: { KUBECONFIG: '/nonexistent' } });
+      expect(bad.code).toBe(1);
+      const errors = errorLines(bad).join('\n');
+      expect(errors).toContain("Input 'service' is 'not a service'");
+      expect(errors).toContain("Input 'service' is 'ns/x:99999'");
+      expect(bad.everything).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -94,6 +94,10 @@ export const STAGE_INPUTS: Record<string, Record<string, string>> = {
   },
   "health-gate": {
     "url": "health-url",
+    "service": "health-service",
+    "kubeconfig": "health-kubeconfig",
+    "kubeconfig-content": "health-kubeconfig-content",
+    "context": "health-context",
     "paths": "health-paths",
     "expected-status": "health-expected-status",
     "consecutive-successes": "health-consecutive-successes",

@@ -1,4 +1,7 @@
-import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, GateFailure } from '../../lib/runtime/errors.js';
+import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { parseServiceRef, serviceProxyTarget, type ServiceRef } from '../../lib/health/service-proxy.js';
+import { parseKubeSettings } from '../../lib/gates/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { httpTarget, joinUrl } from '../../lib/health/http.js';
 import { runHealthGate, type ProbeTarget } from '../../lib/health/probe.js';
@@ -10,13 +13,32 @@ export async function run(ctx: ActionContext): Promise<void> {
   // Mask header values before anything else can print them.
   const headers = parseHeaders(ctx.inputs.raw('headers'));
   for (const value of Object.values(headers)) ctx.setSecret(value);
+  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
 
   const { urls, paths } = parseUrlSettings(ctx.inputs);
   const policy = parsePolicy(ctx.inputs);
-  if (urls.length === 0) {
-    throw new ConfigurationError("Input 'url' is required: give one or more base URLs, e.g. https://app.example.com");
+  const problems: string[] = [];
+  const services: ServiceRef[] = [];
+  for (const item of ctx.inputs.list('service')) {
+    try {
+      services.push(parseServiceRef('service', item));
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationErrors(problems);
+  if (urls.length === 0 && services.length === 0) {
+    throw new ConfigurationError(
+      "Input 'url' (or 'service') is required: give one or more base URLs, e.g. https://app.example.com, or services as namespace/name:port",
+    );
   }
   const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
+  if (services.length > 0) {
+    // Through the API server's service proxy, authenticated with the kubeconfig.
+    const kc = loadKubeConfig(resolveKubeconfigSource(parseKubeSettings(ctx.inputs)));
+    for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(kc, svc, p, headers));
+  }
 
   ctx.logger.info(`Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`);
   const result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });

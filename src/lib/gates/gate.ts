@@ -151,7 +151,6 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
     const all = [...namespaces.values()].flatMap((n) => n.tracked);
     if (all.some((t) => t.status.state === 'failed') || all.every((t) => t.status.state === 'ready')) {
       settled = true;
-      process.stderr.write(`T settle ${performance.timeOrigin + performance.now()}\n`);
       resolveDone();
     }
   };
@@ -244,18 +243,13 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
       if (nw.revisions) watchCollection(nw, collectionPath('apps/v1', 'controllerrevisions', ns), nw.revisions);
     }
     await done;
-    process.stderr.write(`T awaited ${performance.timeOrigin + performance.now()}\n`);
   } finally {
     // Stop the watches but do not wait for their connections to unwind (tens of ms): the verdict
     // is known now. Each loop ends by itself on the abort and never rejects (caught above).
-    process.stderr.write(`T preabort ${performance.timeOrigin + performance.now()}\n`);
     abort.abort(STOPPED);
-    process.stderr.write(`T aborted ${performance.timeOrigin + performance.now()}\n`);
     options.signal?.removeEventListener('abort', onOuterAbort);
     void Promise.allSettled([...loops, timer]);
   }
-
-  process.stderr.write(`T finally ${performance.timeOrigin + performance.now()}\n`);
   const durationMs = clock.now() - start;
   const all = [...namespaces.values()].flatMap((n) => n.tracked);
   const failed = all.some((t) => t.status.state === 'failed');

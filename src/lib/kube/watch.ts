@@ -88,7 +88,7 @@ async function openRequest(
   kc: KubeConfig,
   method: string,
   path: string,
-  options: KubeRequestOptions,
+  options: KubeRequestOptions & { onRequest?: (req: http.ClientRequest) => void },
 ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
   const url = buildUrl(kc, path, options.query);
   const opts: https.RequestOptions = {};
@@ -105,6 +105,7 @@ async function openRequest(
   return new Promise((resolve, reject) => {
     const req = request(url, { ...opts, method, headers, signal: options.signal }, (res) => resolve({ req, res }));
     req.on('error', reject);
+    options.onRequest?.(req);
     if (payload !== undefined) req.write(payload);
     req.end();
   });
@@ -256,12 +257,18 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
       }
     }
     // Watch from resourceVersion until the server closes, the connection drops, or 410.
-    const watchAbort = new AbortController();
-    // An explicit reason: the default one is a DOMException, whose first construction costs
-    // tens of milliseconds in Node 20 (lazy init) — right when a gate has its verdict.
-    const onAbort = (): void => watchAbort.abort(STOPPED);
+    // Stopping destroys the request directly rather than through an AbortSignal: Node's abort path
+    // costs 15-30 ms the first time it runs (lazy initialisation), and that was right when a gate
+    // had its verdict (measured by bench/gate).
+    let current: http.ClientRequest | undefined;
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+      current?.destroy();
+    };
+    const onAbort = stop;
     signal.addEventListener('abort', onAbort, { once: true });
-    const watchdog = setTimeout(() => watchAbort.abort(new Error('watch outlived its timeout')), (timeoutSeconds + 15) * 1000);
+    const watchdog = setTimeout(() => current?.destroy(new Error('watch outlived its timeout')), (timeoutSeconds + 15) * 1000);
     watchdog.unref?.();
     try {
       const { res } = await openRequest(kc, 'GET', options.path, {
@@ -273,7 +280,10 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
           labelSelector: options.labelSelector,
           fieldSelector: options.fieldSelector,
         },
-        signal: watchAbort.signal,
+        onRequest: (req) => {
+          current = req;
+          if (stopped) req.destroy();
+        },
       });
       stats.watches += 1;
       if (res.statusCode === 410) {
