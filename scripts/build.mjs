@@ -3,7 +3,16 @@
 // two-line stub per action step. Entries are found by a naming rule — src/actions/<name>/main.ts and
 // src/actions/<name>/post.ts — so adding an action needs no change here. `--check` builds into a
 // temporary folder and fails when it differs from the committed dist/.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +53,12 @@ async function bundle(entry, outDir) {
 // ncc minifies only the entry, not the chunks; terser shrinks every file (the Kubernetes client's
 // generated models dominate the size). Names are kept so stack traces under debug stay readable.
 async function shrink(code) {
-  const result = await minify(code, { module: true, compress: { passes: 1 }, mangle: false, format: { comments: false } });
+  const result = await minify(code, {
+    module: true,
+    compress: { passes: 1 },
+    mangle: false,
+    format: { comments: false },
+  });
   return result.code;
 }
 
@@ -83,7 +97,9 @@ if (check) {
   );
   rmSync(out, { recursive: true, force: true });
   if (differ.length) {
-    console.error(`dist/ is out of date with the sources (${differ.length} file(s) differ: ${differ.slice(0, 10).join(', ')}).`);
+    console.error(
+      `dist/ is out of date with the sources (${differ.length} file(s) differ: ${differ.slice(0, 10).join(', ')}).`,
+    );
     console.error('Run `npm run build` and commit dist/.');
     process.exit(1);
   }

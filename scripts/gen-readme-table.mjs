@@ -10,7 +10,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const START = '<!-- actions:start -->';
 const END = '<!-- actions:end -->';
 
-const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
 export function actionFiles() {
   const files = [];
@@ -29,7 +33,9 @@ export function renderTable() {
     try {
       doc = yaml.load(readFileSync(join(root, file), 'utf8'));
     } catch (error) {
-      throw new Error(`${file} is not valid YAML: ${error.reason ?? error.message} (line ${(error.mark?.line ?? 0) + 1})`);
+      throw new Error(
+        `${file} is not valid YAML: ${error.reason ?? error.message} (line ${(error.mark?.line ?? 0) + 1})`,
+      );
     }
     parts.push(`#### \`${uses}\`\n\n${cell(doc.description)}\n`);
     const inputs = Object.entries(doc.inputs ?? {});

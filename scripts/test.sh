@@ -20,7 +20,8 @@ npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 step "dist/ matches the sources"
 node scripts/build.mjs --check
 
-step "README's table of actions is current"
+step "generated files are current (root action.yml, README's table of actions)"
+node scripts/gen-root-action.mjs --check
 node scripts/gen-readme-table.mjs --check
 
 step "workflows and action.yml files (actionlint, zizmor)"

@@ -10,14 +10,24 @@ import { runRolloutGate } from '../../src/lib/gates/gate.js';
 
 const [namespace, ...names] = process.argv.slice(2);
 let decidedAt = 0;
-if (process.env.BENCH_TRACE) process.on('exit', () => process.stderr.write(`T exitevent ${performance.timeOrigin + performance.now()}\n`));
+if (process.env.BENCH_TRACE)
+  process.on('exit', () => process.stderr.write(`T exitevent ${performance.timeOrigin + performance.now()}\n`));
 const kc = loadKubeConfig({ kind: 'file', path: process.env.KUBECONFIG! });
 void runRolloutGate(
   kc,
   names.map((name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name })),
-  { timeoutMs: 120_000, logger: new MemoryLogger(), clock: systemClock, onChange: (s) => { if (s.state === 'ready') decidedAt = performance.timeOrigin + performance.now(); } },
+  {
+    timeoutMs: 120_000,
+    logger: new MemoryLogger(),
+    clock: systemClock,
+    onChange: (s) => {
+      if (s.state === 'ready') decidedAt = performance.timeOrigin + performance.now();
+    },
+  },
 ).then((result) => {
   const returnedAt = performance.timeOrigin + performance.now();
-  process.stdout.write(`${JSON.stringify({ verdict: result.verdict, durationMs: result.durationMs, decidedAt, returnedAt })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ verdict: result.verdict, durationMs: result.durationMs, decidedAt, returnedAt })}\n`,
+  );
   if (result.verdict !== 'success') process.exitCode = 1;
 });

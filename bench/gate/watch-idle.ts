@@ -22,14 +22,31 @@ const holdMs = Number(process.env.HOLD_MS ?? 45_000);
 const t0 = performance.now();
 
 let clientNodeDone: string | undefined;
-const controller = await new Watch(kc).watch(path, { fieldSelector }, () => undefined, (err) => {
-  clientNodeDone = `${((performance.now() - t0) / 1000).toFixed(1)} s: ${err ? String(err) : 'closed without error'}`;
-});
+const controller = await new Watch(kc).watch(
+  path,
+  { fieldSelector },
+  () => undefined,
+  (err) => {
+    clientNodeDone = `${((performance.now() - t0) / 1000).toFixed(1)} s: ${err ? String(err) : 'closed without error'}`;
+  },
+);
 
 const abort = new AbortController();
 let lost = 0;
 const ours = listWatch(
-  { path, fieldSelector, timeoutSeconds: 300, signal: abort.signal, clock: systemClock, logger: new MemoryLogger(), onSync: () => undefined, onEvent: () => undefined, onConnection: (s) => { if (s === 'lost') lost++; } },
+  {
+    path,
+    fieldSelector,
+    timeoutSeconds: 300,
+    signal: abort.signal,
+    clock: systemClock,
+    logger: new MemoryLogger(),
+    onSync: () => undefined,
+    onEvent: () => undefined,
+    onConnection: (s) => {
+      if (s === 'lost') lost++;
+    },
+  },
   kc,
 );
 await new Promise((r) => setTimeout(r, holdMs));
@@ -37,5 +54,7 @@ const endedOnItsOwn = clientNodeDone;
 controller.abort();
 abort.abort();
 const stats = await ours;
-console.log(`client-node Watch after ${holdMs / 1000} s idle: ${endedOnItsOwn ? `ENDED by itself at ${endedOnItsOwn}` : 'still open (not aborted); closed by us afterwards'}`);
+console.log(
+  `client-node Watch after ${holdMs / 1000} s idle: ${endedOnItsOwn ? `ENDED by itself at ${endedOnItsOwn}` : 'still open (not aborted); closed by us afterwards'}`,
+);
 console.log(`our listWatch: ${stats.watches} watch request(s), ${lost} connection loss(es), ${stats.lists} list(s)`);

@@ -102,12 +102,18 @@ function report() {
     const parts = rows.filter((r) => r.kind === 'part' && r.tool === tool);
     const names = [...new Set(parts.map((r) => r.name))];
     if (names.length === 0) continue;
-    out.push(`${tool} by stage (median s): ${names.map((n) => `${n} ${median(parts.filter((r) => r.name === n).map((r) => r.s)).toFixed(2)}`).join(', ')}`);
+    out.push(
+      `${tool} by stage (median s): ${names.map((n) => `${n} ${median(parts.filter((r) => r.name === n).map((r) => r.s)).toFixed(2)}`).join(', ')}`,
+    );
   }
   const mo = median(ours);
   const mm = median(manual);
-  out.push(`median ours:   ${mo.toFixed(2)} s  (n=${ours.length}, min ${Math.min(...ours).toFixed(2)}, max ${Math.max(...ours).toFixed(2)})`);
-  out.push(`median manual: ${mm.toFixed(2)} s  (n=${manual.length}, min ${Math.min(...manual).toFixed(2)}, max ${Math.max(...manual).toFixed(2)})`);
+  out.push(
+    `median ours:   ${mo.toFixed(2)} s  (n=${ours.length}, min ${Math.min(...ours).toFixed(2)}, max ${Math.max(...ours).toFixed(2)})`,
+  );
+  out.push(
+    `median manual: ${mm.toFixed(2)} s  (n=${manual.length}, min ${Math.min(...manual).toFixed(2)}, max ${Math.max(...manual).toFixed(2)})`,
+  );
   out.push(`ratio: ${(mo / mm).toFixed(2)} (goal ≤ 1.0)`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

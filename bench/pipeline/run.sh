@@ -4,7 +4,12 @@
 # CLIs (docker login/build/tag/push, sed, kubectl apply --server-side, kubectl rollout status, a curl
 # loop), on the local stack, with the example app (examples/app, examples/k8s).
 #
-#   bash bench/pipeline/run.sh   (env: ROUNDS=5, MANUAL_HEALTH_PAUSE=0, BENCH_RUN_TIMEOUT=600, KEEP_WORK=0)
+#   bash bench/pipeline/run.sh   (env: ROUNDS=5, MANUAL_HEALTH_PAUSE=0.5, BENCH_RUN_TIMEOUT=600, KEEP_WORK=0,
+#                                      OURS_HEALTH_INTERVAL=500ms)
+#
+# Both sides do the same health work: 3 answers of 200 in a row on /health and /ready, 0.5 s apart
+# (the action's default interval is 2s, which alone costs 4 s per deploy; MANUAL_HEALTH_PAUSE and
+# OURS_HEALTH_INTERVAL change each side's pause).
 #
 # KEEP_WORK=1 keeps the work dir: <tool>-r<N>.log holds each run's output, every line prefixed with
 # the ms since that run started.
@@ -48,7 +53,7 @@ manual() {
   local ws="$1" ns="$2" tag="$3" url="$4" marks="$5"
   local repo="bench/pipeline-manual"
   local ref="$PHLO_REGISTRY/$repo:$tag"
-  local push_out digest code path ok deadline pause="${MANUAL_HEALTH_PAUSE:-0}"
+  local push_out digest code path ok deadline pause="${MANUAL_HEALTH_PAUSE:-0.5}"
   mark() { printf '%s %s\n' "$1" "$EPOCHREALTIME" >>"$marks"; }
   mark start
 
@@ -119,7 +124,7 @@ rounds="${ROUNDS:-5}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer (got '$rounds')"
 run_timeout="${BENCH_RUN_TIMEOUT:-600}"
 [[ "$run_timeout" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUN_TIMEOUT must be a positive integer of seconds"
-[[ "${MANUAL_HEALTH_PAUSE:-0}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "MANUAL_HEALTH_PAUSE must be a number of seconds"
+[[ "${MANUAL_HEALTH_PAUSE:-0.5}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "MANUAL_HEALTH_PAUSE must be a number of seconds"
 for tool in node docker kubectl curl go timeout sed grep find; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH"
 done
@@ -250,6 +255,7 @@ run_side() {
       --health-url "$url"
       --github-deployment false
     )
+    cmd+=(--health-interval "${OURS_HEALTH_INTERVAL:-500ms}")
   else
     tag="r$round-$run_id"
     images+=("bench/pipeline-manual:$tag" "$PHLO_REGISTRY/bench/pipeline-manual:$tag")
@@ -289,7 +295,7 @@ run_side() {
 }
 
 echo "scan: OFF on both sides (ours: --scan false; the manual side has no scanner)"
-echo "manual health loop: 3 x 200 in a row on /health and /ready, pause between successes ${MANUAL_HEALTH_PAUSE:-0}s; ours: health-gate defaults"
+echo "manual health loop: 3 x 200 in a row on /health and /ready, pause between successes ${MANUAL_HEALTH_PAUSE:-0.5}s; ours: health-gate with ${OURS_HEALTH_INTERVAL:-500ms} interval (3 in a row)"
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then
     run_side ours "$r"

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
@@ -28,6 +28,9 @@ export const COMMANDS: Record<string, string> = {
   rollback: 'return workloads to a recorded or previous revision',
 };
 
+/** Relative to the clone's root; built at run time so the bundler does not copy the script into dist/. */
+const STACK_SCRIPT = ['stack', 'stack.sh'].join('/');
+
 /** Aliases for the flags people type most. */
 const ALIASES: Record<string, string> = { env: 'environment' };
 
@@ -44,7 +47,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!arg.startsWith('--') || arg === '--') {
-      throw new ConfigurationError(`Unexpected argument '${arg}': flags are written --name value (see 'phlo-deploy help').`);
+      throw new ConfigurationError(
+        `Unexpected argument '${arg}': flags are written --name value (see 'phlo-deploy help').`,
+      );
     }
     let name = arg.slice(2);
     let value: string | undefined;
@@ -127,7 +132,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     }
     if (command === 'stack') return await runStack(argv.slice(1));
     if (!(command in COMMANDS)) {
-      throw new ConfigurationError(`Unknown command '${command}': expected one of ${Object.keys(COMMANDS).join(', ')}, stack or help.`);
+      throw new ConfigurationError(
+        `Unknown command '${command}': expected one of ${Object.keys(COMMANDS).join(', ')}, stack or help.`,
+      );
     }
     const outputs = new Map<string, string>();
     const summary: string[] = [];
@@ -152,7 +159,15 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       if (post) await post(ctx).catch((error) => logger.warning(`cleanup failed: ${describeError(error)}`));
     }
     const printed = Object.fromEntries(outputs);
-    io.out(logger.mask(json ? `${JSON.stringify(printed, null, 2)}\n` : Object.entries(printed).map(([k, v]) => `${k}=${v}\n`).join('')));
+    io.out(
+      logger.mask(
+        json
+          ? `${JSON.stringify(printed, null, 2)}\n`
+          : Object.entries(printed)
+              .map(([k, v]) => `${k}=${v}\n`)
+              .join(''),
+      ),
+    );
     if (summary.length) io.out(`\n${logger.mask(summary.join('\n\n'))}\n`);
     if (failure) throw failure;
     return 0;
@@ -183,10 +198,15 @@ function usage(): string {
 }
 
 async function runStack(args: readonly string[]): Promise<number> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '..', 'stack', 'stack.sh'), resolve(here, '..', '..', 'stack', 'stack.sh'), join(process.cwd(), 'stack', 'stack.sh')];
-  const script = candidates.find((c) => existsSync(c));
-  if (!script) throw new ConfigurationError("'phlo-deploy stack' runs from a clone of phlo-deploy: stack/stack.sh was not found.");
+  // Walk up from the bundle (or the source) to the clone's root: the stack only exists in a clone.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  let script: string | undefined;
+  for (let i = 0; i < 4 && !script; i++, dir = dirname(dir)) {
+    const candidate = join(dir, STACK_SCRIPT);
+    if (existsSync(candidate)) script = candidate;
+  }
+  if (!script)
+    throw new ConfigurationError("'phlo-deploy stack' runs from a clone of phlo-deploy: stack/stack.sh was not found.");
   const child = spawn('bash', [script, ...args], { stdio: 'inherit' });
   return new Promise((res) => child.on('close', (code) => res(code ?? 1)));
 }

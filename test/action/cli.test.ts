@@ -27,7 +27,9 @@ afterAll(async () => {
 // spawnSync would block the event loop that serves the test's own HTTP server, so run async.
 async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], { env: { ...process.env, PHLO_DEBUG: '' } });
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
+    env: { ...process.env, PHLO_DEBUG: '' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -42,14 +44,35 @@ test('every action is a command, and every command is an action (or the pipeline
 });
 
 test('flags are inputs: --name value, --name=value, a bare flag is true, repeats make a list, --env is environment', () => {
-  const parsed = parseArgs(['apply', '--env', 'local', '--dry-run', '--manifests=a.yaml', '--manifests', 'b.yaml', '--json']);
+  const parsed = parseArgs([
+    'apply',
+    '--env',
+    'local',
+    '--dry-run',
+    '--manifests=a.yaml',
+    '--manifests',
+    'b.yaml',
+    '--json',
+  ]);
   expect(parsed.command).toBe('apply');
   expect(parsed.json).toBe(true);
-  expect(Object.fromEntries(parsed.inputs)).toEqual({ environment: 'local', 'dry-run': 'true', manifests: 'a.yaml\nb.yaml' });
+  expect(Object.fromEntries(parsed.inputs)).toEqual({
+    environment: 'local',
+    'dry-run': 'true',
+    manifests: 'a.yaml\nb.yaml',
+  });
 });
 
 test('an action from the terminal: outputs as name=value, the summary after them, secrets masked', async () => {
-  const r = await cli(['health-gate', '--url', base, '--interval', '50ms', '--headers', 'X-Token: very-secret-token-1']);
+  const r = await cli([
+    'health-gate',
+    '--url',
+    base,
+    '--interval',
+    '50ms',
+    '--headers',
+    'X-Token: very-secret-token-1',
+  ]);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^healthy=true$/m);
   expect(r.stdout).toContain('### Health gate: healthy');
@@ -60,7 +83,9 @@ test('an action from the terminal: outputs as name=value, the summary after them
 test('a user mistake is one clear line and exit code 1, no stack trace', async () => {
   const r = await cli(['health-gate', '--url', base, '--timeout', 'forever']);
   expect(r.code).toBe(1);
-  expect(r.stderr.trim()).toBe("error: Input 'timeout' is 'forever': expected a duration such as 30s, 10m, 1h30m or 500ms.");
+  expect(r.stderr.trim()).toBe(
+    "error: Input 'timeout' is 'forever': expected a duration such as 30s, 10m, 1h30m or 500ms.",
+  );
   const unknown = await cli(['launch']);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain("Unknown command 'launch': expected one of deploy, build-scan");

@@ -113,7 +113,13 @@ test('wrong body: the JSON check names the field, the value and what was expecte
 test('auth headers are sent but never printed', async () => {
   const secret = 's3cr3t-t0ken-value';
   const r = await runStep(BUNDLE, {
-    inputs: { url: `${base}/auth`, paths: '/health', ...fast, timeout: '10s', headers: `Authorization: Bearer ${secret}` },
+    inputs: {
+      url: `${base}/auth`,
+      paths: '/health',
+      ...fast,
+      timeout: '10s',
+      headers: `Authorization: Bearer ${secret}`,
+    },
     env: { RUNNER_DEBUG: '1' },
   });
   expect(r.code).toBe(0);

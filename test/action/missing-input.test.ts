@@ -8,13 +8,17 @@ import { errorLines, repoRoot, runStep } from '../helpers/action-runner.js';
 /** Actions whose inputs are alternatives (none is `required: true` alone): the one to report. */
 const ALTERNATIVES: Record<string, string> = { 'health-gate': 'url' };
 
-const actions = readdirSync(join(repoRoot, 'actions')).filter((n) => existsSync(join(repoRoot, 'actions', n, 'action.yml')));
+const actions = readdirSync(join(repoRoot, 'actions')).filter((n) =>
+  existsSync(join(repoRoot, 'actions', n, 'action.yml')),
+);
 
 test.each(actions)('%s names its missing required input', async (name) => {
   const doc = yaml.load(readFileSync(join(repoRoot, 'actions', name, 'action.yml'), 'utf8')) as {
     inputs?: Record<string, { required?: boolean }>;
   };
-  const required = Object.entries(doc.inputs ?? {}).filter(([, s]) => s.required).map(([n]) => n);
+  const required = Object.entries(doc.inputs ?? {})
+    .filter(([, s]) => s.required)
+    .map(([n]) => n);
   const candidates = required.length ? required : [ALTERNATIVES[name]!];
   expect(candidates[0]).toBeDefined();
   // No inputs at all: the action must stop at whichever missing required input it checks first,

@@ -28,7 +28,14 @@ let healthUrl: string;
 let healthStatus = 200;
 
 beforeAll(async () => {
-  stack = loadStackEnv(['KUBECONFIG', 'DOCKER_HOST', 'PHLO_REGISTRY', 'PHLO_TRIVY', 'PHLO_TRIVY_DB_REPOSITORY', 'AWS_ENDPOINT_URL']) as StackEnv;
+  stack = loadStackEnv([
+    'KUBECONFIG',
+    'DOCKER_HOST',
+    'PHLO_REGISTRY',
+    'PHLO_TRIVY',
+    'PHLO_TRIVY_DB_REPOSITORY',
+    'AWS_ENDPOINT_URL',
+  ]) as StackEnv;
   work = mkdtempSync(join(tmpdir(), 'phlo-e2e-'));
   // The example app's static binary, which its Dockerfile copies.
   execFileSync('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', 'bin/phlo-example', '.'], {
@@ -38,7 +45,8 @@ beforeAll(async () => {
   let deploymentId = 100;
   github = await new Recorder((req: Recorded) => {
     if (req.method === 'POST' && /\/deployments$/.test(req.path)) return { status: 201, body: { id: ++deploymentId } };
-    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path)) return { status: 201, body: { id: 1 } };
+    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path))
+      return { status: 201, body: { id: 1 } };
     return undefined;
   }).start();
   slack = await new Recorder(() => ({ status: 200, body: 'ok' })).start();
@@ -80,7 +88,11 @@ function workspaceFor(namespace: string): string {
   return dir;
 }
 
-function deployInputs(namespace: string, repository: string, extra: Record<string, string> = {}): Record<string, string> {
+function deployInputs(
+  namespace: string,
+  repository: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     environment: 'local',
     repository,
@@ -136,7 +148,8 @@ async function deploy(inputs: Record<string, string>, sha = 'a'.repeat(40)): Pro
 }
 
 function noSecrets(r: StepResult): void {
-  for (const secret of [SLACK_SECRET, ROUTING_KEY, GH_TOKEN, stack.PHLO_REGISTRY_PASSWORD!]) expect(r.everything).not.toContain(secret);
+  for (const secret of [SLACK_SECRET, ROUTING_KEY, GH_TOKEN, stack.PHLO_REGISTRY_PASSWORD!])
+    expect(r.everything).not.toContain(secret);
   for (const rec of [...slack.requests, ...pagerduty.requests]) {
     expect(rec.body).not.toContain(GH_TOKEN);
     expect(rec.body).not.toContain(stack.PHLO_REGISTRY_PASSWORD);
@@ -169,7 +182,8 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
 
   // One summary for the whole run: head table, scan counts, apply, rollout and health sections.
   expect(r.summary).toMatch(/phlo-deploy → local: ✅ deployed/);
-  for (const stage of ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate']) expect(r.summary).toContain(`| ${stage} | ✅ passed`);
+  for (const stage of ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate'])
+    expect(r.summary).toContain(`| ${stage} | ✅ passed`);
   expect(r.summary).toContain('Health gate: healthy');
 
   expect(github.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
@@ -177,9 +191,16 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
     expect.stringMatching(/^POST \/repos\/org\/phlo\/deployments\/\d+\/statuses$/),
     expect.stringMatching(/^POST \/repos\/org\/phlo\/deployments\/\d+\/statuses$/),
   ]);
-  expect(github.requests[0]!.json).toMatchObject({ environment: 'local', ref: 'a'.repeat(40), production_environment: false });
-  expect(github.requests[1]!.json).toMatchObject({ state: 'in_progress', log_url: 'https://github.com/org/phlo/actions/runs/4242' });
-  expect(github.requests[2]!.json).toMatchObject({ state: "success", environment_url: healthUrl });
+  expect(github.requests[0]!.json).toMatchObject({
+    environment: 'local',
+    ref: 'a'.repeat(40),
+    production_environment: false,
+  });
+  expect(github.requests[1]!.json).toMatchObject({
+    state: 'in_progress',
+    log_url: 'https://github.com/org/phlo/actions/runs/4242',
+  });
+  expect(github.requests[2]!.json).toMatchObject({ state: 'success', environment_url: healthUrl });
   expect(slack.requests).toHaveLength(0); // notify-on defaults to failure and rollback
   expect(pagerduty.requests.map((q) => (q.json as { event_action: string }).event_action)).toEqual(['resolve']);
   noSecrets(r);
@@ -188,7 +209,12 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
 test('a scan-gate failure deploys nothing: no push, no namespace, GitHub failure, Slack and PagerDuty told', async () => {
   const ns = uniqueName('e2e-vuln');
   const repository = `e2e/${ns}`;
-  const r = await deploy(deployInputs(ns, repository, { context: join(repoRoot, 'test', 'fixtures', 'images', 'vulnerable'), 'build-args': '' }));
+  const r = await deploy(
+    deployInputs(ns, repository, {
+      context: join(repoRoot, 'test', 'fixtures', 'images', 'vulnerable'),
+      'build-args': '',
+    }),
+  );
   expect(r.code).toBe(1);
   expect(r.outputs.verdict).toBe('blocked');
   expect(errorLines(r).join('\n')).toContain('CVE-2099-10001');
@@ -211,7 +237,11 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
 
   // The same app, but its pods carry the stack's never-ready fault knob (a new build arg gives a new digest).
   const second = await deploy(
-    deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=2`, 'render-labels': 'phlo.dev/fault=never-ready', 'rollout-timeout': '20s' }),
+    deployInputs(ns, repository, {
+      'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=2`,
+      'render-labels': 'phlo.dev/fault=never-ready',
+      'rollout-timeout': '20s',
+    }),
     'b'.repeat(40),
   );
   expect(second.code).toBe(1);
@@ -222,6 +252,15 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
   expect((slack.requests.at(-1)!.json as { text: string }).text).toMatch(/rolled back/);
   expect(github.requests.at(-1)!.json).toMatchObject({ state: 'failure' });
   noSecrets(second);
+
+  // The next good deploy takes the fields the rollback wrote back without a conflict.
+  const third = await deploy(
+    deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=4` }),
+    'd'.repeat(40),
+  );
+  expect(errorLines(third)).toEqual([]);
+  expect(third.code).toBe(0);
+  expect(await deploymentImage(ns)).toBe(third.outputs.image);
 });
 
 test('a health failure after a good rollout rolls back', async () => {
@@ -232,7 +271,13 @@ test('a health failure after a good rollout rolls back', async () => {
   const goodImage = await deploymentImage(ns);
 
   healthStatus = 503;
-  const second = await deploy(deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=3`, 'health-timeout': '2s' }), 'c'.repeat(40));
+  const second = await deploy(
+    deployInputs(ns, repository, {
+      'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=3`,
+      'health-timeout': '2s',
+    }),
+    'c'.repeat(40),
+  );
   expect(second.code).toBe(1);
   expect(second.outputs.verdict).toBe('rolled-back');
   expect(second.summary).toContain('| rollout-gate | ✅ passed');
@@ -246,7 +291,13 @@ test('a health failure after a good rollout rolls back', async () => {
 test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
   const ns = uniqueName('e2e-bad');
   const repository = `e2e/${ns}`;
-  const r = await deploy(deployInputs(ns, repository, { tags: '$(touch /tmp/x)', 'rollout-timeout': 'soon', 'health-expected-status': 'ok' }));
+  const r = await deploy(
+    deployInputs(ns, repository, {
+      tags: '$(touch /tmp/x)',
+      'rollout-timeout': 'soon',
+      'health-expected-status': 'ok',
+    }),
+  );
   expect(r.code).toBe(1);
   const errors = errorLines(r).join('\n');
   expect(errors).toMatch(/3 problems/);

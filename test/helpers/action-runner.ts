@@ -75,7 +75,11 @@ export async function runStep(bundle: string, options: StepOptions = {}): Promis
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, [resolve(repoRoot, bundle)], { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(repoRoot, bundle)], {
+    env,
+    cwd: options.cwd ?? repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -107,5 +111,10 @@ export function errorLines(result: StepResult): string[] {
   return result.stdout
     .split('\n')
     .filter((l) => l.startsWith('::error'))
-    .map((l) => l.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+    .map((l) =>
+      l
+        .replace(/^::error[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%'),
+    );
 }

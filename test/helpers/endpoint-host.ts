@@ -90,7 +90,9 @@ export async function startEndpointHost(port = 8080): Promise<EndpointHost> {
     await run('ip', ['netns', 'exec', ns, 'ip', 'addr', 'add', `${ip}/30`, 'dev', vethNs]);
     await run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', vethNs, 'up']);
     await run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
-    child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER, ip, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER, ip, String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('endpoint host did not start within 10 s')), 10_000);
       child!.stdout!.on('data', (d: Buffer) => {
@@ -137,22 +139,38 @@ export async function startEndpointHost(port = 8080): Promise<EndpointHost> {
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: { name: pod, labels: { 'phlo.dev/endpoint-host': id } },
-          spec: { nodeName, tolerations: [{ operator: 'Exists' }], containers: [{ name: 'app', image: 'phlo/endpoint-host:1' }] },
+          spec: {
+            nodeName,
+            tolerations: [{ operator: 'Exists' }],
+            containers: [{ name: 'app', image: 'phlo/endpoint-host:1' }],
+          },
         },
       });
       await kubeJson(kc, 'PATCH', `${objectPath('v1', 'pods', namespace, pod)}/status`, {
-        body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] } },
+        body: {
+          status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] },
+        },
         contentType: 'application/merge-patch+json',
       });
       await kubeJson(kc, 'POST', collectionPath('v1', 'services', namespace), {
-        body: { apiVersion: 'v1', kind: 'Service', metadata: { name: service }, spec: { ports: [{ port: servicePort, targetPort: port, protocol: 'TCP' }] } },
+        body: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: service },
+          spec: { ports: [{ port: servicePort, targetPort: port, protocol: 'TCP' }] },
+        },
       });
       await kubeJson(kc, 'POST', collectionPath('v1', 'endpoints', namespace), {
         body: {
           apiVersion: 'v1',
           kind: 'Endpoints',
           metadata: { name: service },
-          subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', name: pod, namespace } }], ports: [{ port, protocol: 'TCP' }] }],
+          subsets: [
+            {
+              addresses: [{ ip, targetRef: { kind: 'Pod', name: pod, namespace } }],
+              ports: [{ port, protocol: 'TCP' }],
+            },
+          ],
         },
       });
     },

@@ -1,4 +1,3 @@
- 
 /**
  * apply against the local stack (real kube-apiserver + KWOK). Every test works on its own copy of
  * k8s/ whose two namespaces get unique names, so suites stay independent.

@@ -27,17 +27,31 @@ function stackEnv(): Record<string, string> {
     const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
     if (m) env[m[1]!] = m[2]!;
   }
-  const needed = ['DOCKER_HOST', 'PHLO_REGISTRY', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+  const needed = [
+    'DOCKER_HOST',
+    'PHLO_REGISTRY',
+    'AWS_ENDPOINT_URL',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ];
   const missing = needed.filter((k) => !env[k]);
   if (missing.length) throw new Error(`${file} lacks ${missing.join(', ')}: run \`npm run stack:up\``);
   return env;
 }
 
-interface Ran { code: number | null; stdout: string; stderr: string }
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
     const input = opts.input;
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -74,7 +88,8 @@ describe('stack AWS (moto) + ECR token → local registry', () => {
   });
 
   afterAll(async () => {
-    for (const repositoryName of created) await ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true })).catch(() => undefined);
+    for (const repositoryName of created)
+      await ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true })).catch(() => undefined);
     ecr?.destroy();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -100,10 +115,12 @@ describe('stack AWS (moto) + ECR token → local registry', () => {
     expect(described.repositories?.map((r) => r.repositoryName)).toEqual([repositoryName]);
     expect(described.repositories?.[0]?.imageTagMutability).toBe('IMMUTABLE');
 
-    await expect(ecr.send(new CreateRepositoryCommand({ repositoryName }))).rejects.toBeInstanceOf(RepositoryAlreadyExistsException);
+    await expect(ecr.send(new CreateRepositoryCommand({ repositoryName }))).rejects.toBeInstanceOf(
+      RepositoryAlreadyExistsException,
+    );
   });
 
-  test('the GetAuthorizationToken token logs in to the local registry; another account\'s token does not', async () => {
+  test("the GetAuthorizationToken token logs in to the local registry; another account's token does not", async () => {
     const token = await ecr.send(new GetAuthorizationTokenCommand({}));
     const data = token.authorizationData?.[0];
     expect(data?.authorizationToken).toBeTruthy();
@@ -112,12 +129,17 @@ describe('stack AWS (moto) + ECR token → local registry', () => {
     if (env.PHLO_REGISTRY_PASSWORD) expect(password).toBe(env.PHLO_REGISTRY_PASSWORD);
 
     const dockerEnv = { ...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: join(work, 'docker-config') };
-    const ok = await run('docker', ['login', '--username', user, '--password-stdin', env.PHLO_REGISTRY!], { env: dockerEnv, input: password });
+    const ok = await run('docker', ['login', '--username', user, '--password-stdin', env.PHLO_REGISTRY!], {
+      env: dockerEnv,
+      input: password,
+    });
     expect(ok.stderr + ok.stdout).toContain('Login Succeeded');
     expect(ok.code).toBe(0);
     expect(ok.stdout + ok.stderr).not.toContain(password);
     // The stored credential is for the local registry host and is the ECR token itself (base64 "AWS:<password>").
-    const cfg = JSON.parse(readFileSync(join(work, 'docker-config', 'config.json'), 'utf8')) as { auths: Record<string, { auth?: string }> };
+    const cfg = JSON.parse(readFileSync(join(work, 'docker-config', 'config.json'), 'utf8')) as {
+      auths: Record<string, { auth?: string }>;
+    };
     expect(cfg.auths[env.PHLO_REGISTRY!]?.auth).toBe(data!.authorizationToken);
     expect((await run('docker', ['logout', env.PHLO_REGISTRY!], { env: dockerEnv })).code).toBe(0);
 

@@ -66,7 +66,15 @@ describe('stack MinIO (S3)', () => {
     const body = randomBytes(6 * 1024 * 1024);
     const sha = createHash('sha256').update(body).digest('hex');
     const key = 'backups/2026/dump.bin';
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/octet-stream', Metadata: { sha256: sha } }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/octet-stream',
+        Metadata: { sha256: sha },
+      }),
+    );
 
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentLength).toBe(body.length);
@@ -80,7 +88,9 @@ describe('stack MinIO (S3)', () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'backups/' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual([key]);
 
-    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 
   test('a wrong secret key is refused', async () => {

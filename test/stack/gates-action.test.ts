@@ -17,12 +17,15 @@ const kc = kubeConfig();
 let dir: string;
 
 async function bundle(name: string): Promise<string> {
-  const { code } = (await (ncc as unknown as (entry: string, opts: object) => Promise<{ code: string }>)(join(repoRoot, 'src', 'actions', name, 'main.ts'), {
-    quiet: true,
-    sourceMap: false,
-    minify: false,
-    target: 'es2022',
-  }));
+  const { code } = await (ncc as unknown as (entry: string, opts: object) => Promise<{ code: string }>)(
+    join(repoRoot, 'src', 'actions', name, 'main.ts'),
+    {
+      quiet: true,
+      sourceMap: false,
+      minify: false,
+      target: 'es2022',
+    },
+  );
   const out = join(dir, name);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'index.js'), code);
@@ -52,7 +55,9 @@ describe('rollout-gate and rollback actions', () => {
     expect(errorLines(r)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.outputs.verdict).toBe('success');
-    expect(JSON.parse(r.outputs.workloads!)).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'ok', state: 'ready' })]);
+    expect(JSON.parse(r.outputs.workloads!)).toEqual([
+      expect.objectContaining({ kind: 'Deployment', name: 'ok', state: 'ready' }),
+    ]);
     expect(Number(r.outputs['duration-ms'])).toBeGreaterThanOrEqual(0);
     expect(r.summary).toContain('Rollout gate: success');
     expect(r.everything).not.toContain(clientKey);
@@ -63,20 +68,41 @@ describe('rollout-gate and rollback actions', () => {
     await waitDeploymentReady(kc, ns.name, 'bad');
     const live = await get(kc, ns.name, 'Deployment', 'bad');
     const rs = live.metadata.annotations!['deployment.kubernetes.io/revision']!;
-    const rsList = (await (await import('../../src/lib/kube/watch.js')).kubeJson<{ items: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }>(
-      kc,
-      'GET',
-      `/apis/apps/v1/namespaces/${ns.name}/replicasets`,
-    )).items.find((x) => x.metadata.name.startsWith('bad-') && x.metadata.annotations?.['deployment.kubernetes.io/revision'] === rs)!;
+    const rsList = (
+      await (
+        await import('../../src/lib/kube/watch.js')
+      ).kubeJson<{ items: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }>(
+        kc,
+        'GET',
+        `/apis/apps/v1/namespaces/${ns.name}/replicasets`,
+      )
+    ).items.find(
+      (x) => x.metadata.name.startsWith('bad-') && x.metadata.annotations?.['deployment.kubernetes.io/revision'] === rs,
+    )!;
     await apply(kc, ns.name, deploymentManifest('bad', { image: 'phlo/bad:2', replicas: 1, fault: 'image-pull' }));
     const applyResult = {
       dryRun: false,
       counts: { created: 0, changed: 1, unchanged: 0, pruned: 0 },
       objects: [],
-      workloads: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns.name, name: 'bad', created: false, changed: true, previousRevision: { revision: Number(rs), name: rsList.metadata.name } }],
+      workloads: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: ns.name,
+          name: 'bad',
+          created: false,
+          changed: true,
+          previousRevision: { revision: Number(rs), name: rsList.metadata.name },
+        },
+      ],
     };
     const r = await runStep(gateBundle, {
-      inputs: { workloads: JSON.stringify(applyResult), timeout: '2m', 'rollback-on-failure': 'true', 'rollback-timeout': '60s' },
+      inputs: {
+        workloads: JSON.stringify(applyResult),
+        timeout: '2m',
+        'rollback-on-failure': 'true',
+        'rollback-timeout': '60s',
+      },
       env: { KUBECONFIG: loadStackEnv(['KUBECONFIG']).KUBECONFIG! },
     });
     expect(r.code).toBe(1);
@@ -84,7 +110,11 @@ describe('rollout-gate and rollback actions', () => {
     expect(r.outputs['rolled-back']).toBe('true');
     expect(r.outputs['rollback-healthy']).toBe('true');
     const errors = errorLines(r).join('\n');
-    expect(errors).toMatch(new RegExp(`rollout-gate: rollout failure — Deployment/${ns.name}/bad: (ErrImagePull|ImagePullBackOff)\\. Rolled back: healthy again\\.`));
+    expect(errors).toMatch(
+      new RegExp(
+        `rollout-gate: rollout failure — Deployment/${ns.name}/bad: (ErrImagePull|ImagePullBackOff)\\. Rolled back: healthy again\\.`,
+      ),
+    );
     expect(r.summary).toContain(`Why \`Deployment/${ns.name}/bad\` failed`);
     expect(r.summary).toContain('phlo/bad:2');
     expect(r.summary).toContain('Rollback: 1 workload rolled back; healthy again');
@@ -119,7 +149,11 @@ describe('rollout-gate and rollback actions', () => {
     expect(r.code).toBe(0);
     expect(r.outputs.healthy).toBe('true');
     expect(r.outputs.verdict).toBe('success');
-    expect(JSON.parse(r.outputs.outcomes!)[0]).toMatchObject({ outcome: 'rolled-back', fromRevision: 2, toRevision: 1 });
+    expect(JSON.parse(r.outputs.outcomes!)[0]).toMatchObject({
+      outcome: 'rolled-back',
+      fromRevision: 2,
+      toRevision: 1,
+    });
     expect(r.summary).toContain('Rollback: 1 workload rolled back; healthy again');
     expect((await get(kc, ns.name, 'Deployment', 'two')).spec.template.spec.containers[0].image).toBe('phlo/two:1');
   });

@@ -48,8 +48,16 @@ describe('health gate through the API server service proxy', () => {
     await host.expose(kc, ns.name, 'app');
     await host.setMode('ok');
     const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/health?verbose=1');
-    const result = await runHealthGate([target], policy({ expectJson: { status: 'ok', path: '/health' } }), { logger: new MemoryLogger(), clock: systemClock });
-    expect(result.targets[0]).toMatchObject({ healthy: true, attempts: 3, successes: 3, label: `service ${ns.name}/app:80/health?verbose=1` });
+    const result = await runHealthGate([target], policy({ expectJson: { status: 'ok', path: '/health' } }), {
+      logger: new MemoryLogger(),
+      clock: systemClock,
+    });
+    expect(result.targets[0]).toMatchObject({
+      healthy: true,
+      attempts: 3,
+      successes: 3,
+      label: `service ${ns.name}/app:80/health?verbose=1`,
+    });
     expect((await host.stats()).probes).toBe(3);
   });
 
@@ -57,25 +65,39 @@ describe('health gate through the API server service proxy', () => {
     // s = 200, f = 500: runs of two successes broken by failures, then steady.
     await host.setMode('seq:ssfssfsfssfs');
     const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/ready');
-    const result = await runHealthGate([target], policy({ consecutiveSuccesses: 3 }), { logger: new MemoryLogger(), clock: systemClock });
+    const result = await runHealthGate([target], policy({ consecutiveSuccesses: 3 }), {
+      logger: new MemoryLogger(),
+      clock: systemClock,
+    });
     // The first run of 3 successes ends at probe 14 (12 scripted, the last a success, + 2 steady ones).
     expect(result.targets[0]).toMatchObject({ healthy: true, attempts: 14, streak: 3 });
     expect((await host.stats()).probes).toBe(14);
 
     await host.setMode('seq:ssfssfssf'.repeat(100));
-    const short = await runHealthGate([target], policy({ consecutiveSuccesses: 3, deadlineMs: 2_000 }), { logger: new MemoryLogger(), clock: systemClock });
+    const short = await runHealthGate([target], policy({ consecutiveSuccesses: 3, deadlineMs: 2_000 }), {
+      logger: new MemoryLogger(),
+      clock: systemClock,
+    });
     expect(short.healthy).toBe(false);
     expect(short.targets[0]!.reason).toContain('2/3 consecutive successes before the deadline');
   });
 
   it('a Service without endpoints is unhealthy (the proxy answers 503)', async () => {
     await kubeJson(kc, 'POST', collectionPath('v1', 'services', ns.name), {
-      body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty' }, spec: { selector: { app: 'no-such-pods' }, ports: [{ port: 80, protocol: 'TCP' }] } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'empty' },
+        spec: { selector: { app: 'no-such-pods' }, ports: [{ port: 80, protocol: 'TCP' }] },
+      },
     });
     const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/empty:80`), '/health');
     // (The endpoints controller gives a selector Service an empty Endpoints object at once; the
     // proxy then answers 503 "no endpoints available".)
-    const result = await runHealthGate([target], policy({ deadlineMs: 3_000 }), { logger: new MemoryLogger(), clock: systemClock });
+    const result = await runHealthGate([target], policy({ deadlineMs: 3_000 }), {
+      logger: new MemoryLogger(),
+      clock: systemClock,
+    });
     expect(result.healthy).toBe(false);
     expect(result.targets[0]).toMatchObject({ lastStatus: 503, successes: 0 });
   });
@@ -111,30 +133,46 @@ describe('health gate through the API server service proxy', () => {
   it('the health-gate action probes `service: ns/name:port` targets (kubeconfig content masked)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'phlo-health-bundle-'));
     try {
-      const { code } = (await (ncc as (entry: string, opts: object) => Promise<{ code: string }>)(join(repoRoot, 'src', 'actions', 'health-gate', 'main.ts'), {
-        quiet: true,
-        sourceMap: false,
-        target: 'es2022',
-      }));
+      const { code } = await (ncc as (entry: string, opts: object) => Promise<{ code: string }>)(
+        join(repoRoot, 'src', 'actions', 'health-gate', 'main.ts'),
+        {
+          quiet: true,
+          sourceMap: false,
+          target: 'es2022',
+        },
+      );
       writeFileSync(join(dir, 'index.js'), code);
       writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
       await host.setMode('ok');
       const kubeconfigText = readFileSync(loadStackEnv(['KUBECONFIG']).KUBECONFIG!, 'utf8');
       const clientKey = /client-key-data: (\S+)/.exec(kubeconfigText)![1]!;
       const r = await runStep(join(dir, 'index.js'), {
-        inputs: { service: `${ns.name}/app:80`, paths: '/health, /ready', 'consecutive-successes': '2', interval: '100ms', timeout: '30s', 'kubeconfig-content': kubeconfigText, 'expect-json': 'status=ok' },
+        inputs: {
+          service: `${ns.name}/app:80`,
+          paths: '/health, /ready',
+          'consecutive-successes': '2',
+          interval: '100ms',
+          timeout: '30s',
+          'kubeconfig-content': kubeconfigText,
+          'expect-json': 'status=ok',
+        },
         env: { KUBECONFIG: undefined },
       });
       expect(errorLines(r)).toEqual([]);
       expect(r.code).toBe(0);
       expect(r.outputs.healthy).toBe('true');
-      expect(JSON.parse(r.outputs.results!).map((t: { label: string; healthy: boolean }) => [t.label, t.healthy])).toEqual([
+      expect(
+        JSON.parse(r.outputs.results!).map((t: { label: string; healthy: boolean }) => [t.label, t.healthy]),
+      ).toEqual([
         [`service ${ns.name}/app:80/health`, true],
         [`service ${ns.name}/app:80/ready`, true],
       ]);
       expect(r.everything).not.toContain(clientKey);
 
-      const bad = await runStep(join(dir, 'index.js'), { inputs: { service: 'not a service\nns/x:99999' }, env: { KUBECONFIG: '/nonexistent' } });
+      const bad = await runStep(join(dir, 'index.js'), {
+        inputs: { service: 'not a service\nns/x:99999' },
+        env: { KUBECONFIG: '/nonexistent' },
+      });
       expect(bad.code).toBe(1);
       const errors = errorLines(bad).join('\n');
       expect(errors).toContain("Input 'service' is 'not a service'");

@@ -22,7 +22,10 @@ function podTemplate(app: string, o: PodOptions): Record<string, unknown> {
   };
 }
 
-export function deploymentManifest(name: string, o: PodOptions & { replicas?: number; progressDeadlineSeconds?: number } = {}): KubeObject {
+export function deploymentManifest(
+  name: string,
+  o: PodOptions & { replicas?: number; progressDeadlineSeconds?: number } = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -41,7 +44,12 @@ export function statefulSetManifest(name: string, o: PodOptions & { replicas?: n
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name },
-    spec: { replicas: o.replicas ?? 2, serviceName: name, selector: { matchLabels: { app: name } }, template: podTemplate(name, o) },
+    spec: {
+      replicas: o.replicas ?? 2,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: podTemplate(name, o),
+    },
   };
 }
 
@@ -57,19 +65,34 @@ export function daemonSetManifest(name: string, o: PodOptions = {}): KubeObject 
 export function jobManifest(name: string, o: PodOptions & { backoffLimit?: number } = {}): KubeObject {
   const template = podTemplate(name, o) as { spec: Record<string, unknown> };
   template.spec.restartPolicy = 'Never';
-  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: { backoffLimit: o.backoffLimit ?? 0, template } };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name },
+    spec: { backoffLimit: o.backoffLimit ?? 0, template },
+  };
 }
 
-const PLURAL: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' };
+const PLURAL: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+};
 
 /** Server-side apply as the apply stage does it; returns the live object. */
 export async function apply(kc: KubeConfig, namespace: string, manifest: KubeObject): Promise<KubeObject> {
   const body = { ...manifest, metadata: { ...manifest.metadata, namespace } };
-  return kubeJson<KubeObject>(kc, 'PATCH', objectPath(manifest.apiVersion!, PLURAL[manifest.kind!]!, namespace, manifest.metadata.name), {
-    query: { fieldManager: 'phlo-deploy', force: 'true' },
-    body,
-    contentType: 'application/apply-patch+yaml',
-  });
+  return kubeJson<KubeObject>(
+    kc,
+    'PATCH',
+    objectPath(manifest.apiVersion!, PLURAL[manifest.kind!]!, namespace, manifest.metadata.name),
+    {
+      query: { fieldManager: 'phlo-deploy', force: 'true' },
+      body,
+      contentType: 'application/apply-patch+yaml',
+    },
+  );
 }
 
 export async function get(kc: KubeConfig, namespace: string, kind: string, name: string): Promise<KubeObject> {
@@ -81,27 +104,49 @@ export async function get(kc: KubeConfig, namespace: string, kind: string, name:
  * What apply records before writing: the Deployment's current ReplicaSet (revision and name), or
  * the StatefulSet/DaemonSet's newest ControllerRevision.
  */
-export async function recordBefore(kc: KubeConfig, namespace: string, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', name: string): Promise<WorkloadRecord> {
+export async function recordBefore(
+  kc: KubeConfig,
+  namespace: string,
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet',
+  name: string,
+): Promise<WorkloadRecord> {
   const obj = await get(kc, namespace, kind, name);
   const base = { apiVersion: 'apps/v1', kind, namespace, name, created: false, changed: true };
   if (kind === 'Deployment') {
     const revision = obj.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('apps/v1', 'replicasets', namespace));
+    const list = await kubeJson<{ items: KubeObject[] }>(
+      kc,
+      'GET',
+      collectionPath('apps/v1', 'replicasets', namespace),
+    );
     const rs = list.items.find(
-      (r) => r.metadata.ownerReferences?.some((o) => o.uid === obj.metadata.uid) && r.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
+      (r) =>
+        r.metadata.ownerReferences?.some((o) => o.uid === obj.metadata.uid) &&
+        r.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
     );
     if (!rs || !revision) throw new Error(`no current ReplicaSet for ${name}`);
     return { ...base, previousRevision: { revision: Number(revision), name: rs.metadata.name } };
   }
-  const list = await kubeJson<{ items: Array<KubeObject & { revision: number }> }>(kc, 'GET', collectionPath('apps/v1', 'controllerrevisions', namespace));
-  const owned = list.items.filter((r) => r.metadata.ownerReferences?.some((o) => o.uid === obj.metadata.uid)).sort((a, b) => b.revision - a.revision);
+  const list = await kubeJson<{ items: Array<KubeObject & { revision: number }> }>(
+    kc,
+    'GET',
+    collectionPath('apps/v1', 'controllerrevisions', namespace),
+  );
+  const owned = list.items
+    .filter((r) => r.metadata.ownerReferences?.some((o) => o.uid === obj.metadata.uid))
+    .sort((a, b) => b.revision - a.revision);
   const current = kind === 'StatefulSet' ? owned.find((r) => r.metadata.name === obj.status?.updateRevision) : owned[0];
   if (!current) throw new Error(`no ControllerRevision for ${name}`);
   return { ...base, previousRevision: { revision: current.revision, name: current.metadata.name } };
 }
 
 /** Independent readiness check from plain status fields (not the gate's rules). */
-export async function waitDeploymentReady(kc: KubeConfig, namespace: string, name: string, timeoutMs = 60_000): Promise<KubeObject> {
+export async function waitDeploymentReady(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<KubeObject> {
   let last: KubeObject | undefined;
   return waitFor(
     `deployment ${namespace}/${name} ready`,

@@ -9,13 +9,27 @@ import { kubeJson, kubeRequest } from '../../src/lib/kube/watch.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
-import { apply, daemonSetManifest, deploymentManifest, jobManifest, ref, statefulSetManifest } from './gates.fixtures.js';
+import {
+  apply,
+  daemonSetManifest,
+  deploymentManifest,
+  jobManifest,
+  ref,
+  statefulSetManifest,
+} from './gates.fixtures.js';
 
 const kc = kubeConfig();
 
-function gate(targets: Parameters<typeof runRolloutGate>[1], timeoutMs: number, restartLimit = 3): Promise<GateResult & { log: string }> {
+function gate(
+  targets: Parameters<typeof runRolloutGate>[1],
+  timeoutMs: number,
+  restartLimit = 3,
+): Promise<GateResult & { log: string }> {
   const logger = new MemoryLogger();
-  return runRolloutGate(kc, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({ ...r, log: logger.text() }));
+  return runRolloutGate(kc, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
+    ...r,
+    log: logger.text(),
+  }));
 }
 
 describe('rollout gate', () => {
@@ -29,7 +43,15 @@ describe('rollout gate', () => {
       apply(kc, n, daemonSetManifest('agent')),
       apply(kc, n, jobManifest('migrate')),
     ]);
-    const result = await gate([ref('Deployment', n, 'web'), ref('StatefulSet', n, 'db'), ref('DaemonSet', n, 'agent'), ref('Job', n, 'migrate')], 90_000);
+    const result = await gate(
+      [
+        ref('Deployment', n, 'web'),
+        ref('StatefulSet', n, 'db'),
+        ref('DaemonSet', n, 'agent'),
+        ref('Job', n, 'migrate'),
+      ],
+      90_000,
+    );
     expect(result.workloads.map((w) => [w.kind, w.state])).toEqual([
       ['Deployment', 'ready'],
       ['StatefulSet', 'ready'],
@@ -64,7 +86,10 @@ describe('rollout gate', () => {
     const timeoutMs = 120_000;
     const result = await gate([ref('Deployment', n, 'crash')], timeoutMs, 2);
     expect(result.verdict).toBe('failure');
-    expect(result.workloads[0]).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringContaining('after 2 restarts') });
+    expect(result.workloads[0]).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: expect.stringContaining('after 2 restarts'),
+    });
     expect(result.durationMs).toBeLessThan(timeoutMs / 4);
     const e = result.explanations[0]!;
     expect(e.pods[0]!.containers[0]!.state).toContain('CrashLoopBackOff');
@@ -90,7 +115,10 @@ describe('rollout gate', () => {
     await apply(kc, n, deploymentManifest('stuck', { fault: 'never-ready', replicas: 1 }));
     const result = await gate([ref('Deployment', n, 'stuck')], 6_000);
     expect(result.verdict).toBe('timeout');
-    expect(result.workloads[0]).toMatchObject({ state: 'timeout', message: expect.stringContaining('0 of 1 updated replicas available') });
+    expect(result.workloads[0]).toMatchObject({
+      state: 'timeout',
+      message: expect.stringContaining('0 of 1 updated replicas available'),
+    });
     expect(result.durationMs).toBeGreaterThanOrEqual(6_000);
     expect(result.explanations[0]!.events.some((e) => e.reason === 'Unhealthy')).toBe(true);
   });
@@ -144,11 +172,23 @@ describe('rollout gate on a custom resource with a Ready condition', () => {
           group,
           scope: 'Namespaced',
           names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
         },
       },
     });
-    await waitFor('the Widget CRD to be served', async () => (await kubeRequest(kc, 'GET', `/apis/${group}/v1`)).status === 200, { timeoutMs: 30_000 });
+    await waitFor(
+      'the Widget CRD to be served',
+      async () => (await kubeRequest(kc, 'GET', `/apis/${group}/v1`)).status === 200,
+      { timeoutMs: 30_000 },
+    );
   });
   afterAll(async () => {
     await kubeRequest(kc, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`);
@@ -157,15 +197,21 @@ describe('rollout gate on a custom resource with a Ready condition', () => {
   it('waits for Ready=True, and fails a kind the API server does not serve', async () => {
     const n = ns.name;
     const path = `/apis/${group}/v1/namespaces/${n}/widgets`;
-    await kubeJson(kc, 'POST', path, { body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } } });
+    await kubeJson(kc, 'POST', path, {
+      body: { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } },
+    });
     await kubeJson(kc, 'PATCH', `${path}/w/status`, {
-      body: { status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning' }] } },
+      body: {
+        status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning' }] },
+      },
       contentType: 'application/merge-patch+json',
     });
     const pending = gate([{ apiVersion: `${group}/v1`, kind: 'Widget', namespace: n, name: 'w' }], 60_000);
     await sleep(1_500);
     await kubeJson(kc, 'PATCH', `${path}/w/status`, {
-      body: { status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned' }] } },
+      body: {
+        status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned' }] },
+      },
       contentType: 'application/merge-patch+json',
     });
     const result = await pending;

@@ -28,11 +28,23 @@ function stackEnv(): Record<string, string> {
   return env;
 }
 
-interface Ran { code: number | null; stdout: string; stderr: string }
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<Ran> {
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): Promise<Ran> {
   return new Promise((resolvePromise, reject) => {
     const input = opts.input;
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -67,12 +79,20 @@ describe('stack docker engine + registry', () => {
   beforeAll(async () => {
     env = stackEnv();
     work = mkdtempSync(join(tmpdir(), 'phlo-registry-test-'));
-    dockerEnv = { ...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: join(work, 'docker-config'), DOCKER_BUILDKIT: '0' };
+    dockerEnv = {
+      ...process.env,
+      DOCKER_HOST: env.DOCKER_HOST,
+      DOCKER_CONFIG: join(work, 'docker-config'),
+      DOCKER_BUILDKIT: '0',
+    };
     // Credentials come from the ECR API (moto), exactly as a deploy gets them from ECR.
     const ecr = new ECRClient({
       region: env.AWS_REGION!,
       endpoint: env.AWS_ENDPOINT_URL!,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test' },
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test',
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test',
+      },
     });
     const token = await ecr.send(new GetAuthorizationTokenCommand({}));
     ecr.destroy();
@@ -81,7 +101,10 @@ describe('stack docker engine + registry', () => {
     user = decoded.slice(0, colon);
     password = decoded.slice(colon + 1);
     const login = must(
-      await run('docker', ['login', '--username', user, '--password-stdin', env.PHLO_REGISTRY!], { env: dockerEnv, input: password }),
+      await run('docker', ['login', '--username', user, '--password-stdin', env.PHLO_REGISTRY!], {
+        env: dockerEnv,
+        input: password,
+      }),
       'docker login',
     );
     expect(login.stdout + login.stderr).not.toContain(password);
@@ -115,7 +138,10 @@ describe('stack docker engine + registry', () => {
 
     const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     const base = `http://${env.PHLO_REGISTRY}/v2/${repo}/manifests`;
-    const head = await fetch(`${base}/v1`, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT, Authorization: auth } });
+    const head = await fetch(`${base}/v1`, {
+      method: 'HEAD',
+      headers: { Accept: MANIFEST_ACCEPT, Authorization: auth },
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('docker-content-digest')).toBe(pushedDigest);
 
@@ -133,7 +159,10 @@ describe('stack docker engine + registry', () => {
     // Deletion is enabled (a rollback/cleanup path may need it).
     const del = await fetch(`${base}/${pushedDigest}`, { method: 'DELETE', headers: { Authorization: auth } });
     expect(del.status).toBe(202);
-    const gone = await fetch(`${base}/v1`, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT, Authorization: auth } });
+    const gone = await fetch(`${base}/v1`, {
+      method: 'HEAD',
+      headers: { Accept: MANIFEST_ACCEPT, Authorization: auth },
+    });
     expect(gone.status).toBe(404);
     must(await run('docker', ['image', 'rm', ref], { env: dockerEnv }), 'docker image rm');
   });
@@ -158,7 +187,10 @@ describe('stack docker engine + registry', () => {
     must(await run('docker', ['build', '--quiet', '--tag', tag, ctx], { env: dockerEnv }), 'docker build');
     const out = must(await run('docker', ['run', '--rm', tag, 'a', 'b'], { env: dockerEnv }), 'docker run');
     expect(out.stdout).toBe('hello from scratch, args=[a b]\n');
-    const layers = must(await run('docker', ['image', 'inspect', '--format', '{{len .RootFS.Layers}}', tag], { env: dockerEnv }), 'inspect');
+    const layers = must(
+      await run('docker', ['image', 'inspect', '--format', '{{len .RootFS.Layers}}', tag], { env: dockerEnv }),
+      'inspect',
+    );
     expect(layers.stdout.trim()).toBe('1');
     must(await run('docker', ['image', 'rm', tag], { env: dockerEnv }), 'docker image rm');
   });

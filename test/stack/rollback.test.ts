@@ -6,8 +6,21 @@ import { describe, expect, it } from '@jest/globals';
 import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
-import { gateAndRollback, renderGateSummary, renderRollbackSummary, rollbackAndGate } from '../../src/lib/gates/index.js';
-import { apply, deploymentManifest, get, recordBefore, ref, statefulSetManifest, waitDeploymentReady } from './gates.fixtures.js';
+import {
+  gateAndRollback,
+  renderGateSummary,
+  renderRollbackSummary,
+  rollbackAndGate,
+} from '../../src/lib/gates/index.js';
+import {
+  apply,
+  deploymentManifest,
+  get,
+  recordBefore,
+  ref,
+  statefulSetManifest,
+  waitDeploymentReady,
+} from './gates.fixtures.js';
 import { waitFor } from '../helpers/stack.js';
 
 const kc = kubeConfig();
@@ -74,7 +87,10 @@ describe('rollback', () => {
     });
     expect(out.gate.verdict).toBe('failure');
     expect(['ErrImagePull', 'ImagePullBackOff']).toContain(out.gate.workloads[0]!.reason);
-    expect(out.rollback!.outcomes[0]).toMatchObject({ outcome: 'rolled-back', toRevision: record.previousRevision!.revision });
+    expect(out.rollback!.outcomes[0]).toMatchObject({
+      outcome: 'rolled-back',
+      toRevision: record.previousRevision!.revision,
+    });
     expect(out.rollback!.healthy).toBe(true);
     const live = await get(kc, n, 'StatefulSet', 'db');
     expect(live.spec.template.spec.containers[0].image).toBe('phlo/db:1');
@@ -89,7 +105,12 @@ describe('rollback', () => {
     }
     const logger = new MemoryLogger();
     const target = [{ ...ref('Deployment', n, 'api'), created: false }];
-    const previous = await rollbackAndGate(kc, target, { target: 'previous', gateTimeoutMs: 60_000, logger, clock: systemClock });
+    const previous = await rollbackAndGate(kc, target, {
+      target: 'previous',
+      gateTimeoutMs: 60_000,
+      logger,
+      clock: systemClock,
+    });
     expect(previous.outcomes[0]).toMatchObject({ outcome: 'rolled-back', fromRevision: 3, toRevision: 2 });
     expect(previous.healthy).toBe(true);
     expect((await get(kc, n, 'Deployment', 'api')).spec.template.spec.containers[0].image).toBe('phlo/api:2');
@@ -98,8 +119,16 @@ describe('rollback', () => {
     expect(one.outcomes[0]).toMatchObject({ outcome: 'rolled-back', toRevision: 1 });
     expect((await get(kc, n, 'Deployment', 'api')).spec.template.spec.containers[0].image).toBe('phlo/api:1');
 
-    const missing = await rollbackAndGate(kc, target, { target: 42, gateTimeoutMs: 60_000, logger, clock: systemClock });
+    const missing = await rollbackAndGate(kc, target, {
+      target: 42,
+      gateTimeoutMs: 60_000,
+      logger,
+      clock: systemClock,
+    });
     expect(missing.healthy).toBe(false);
-    expect(missing.outcomes[0]).toMatchObject({ outcome: 'error', message: expect.stringContaining('revision 42 not found') });
+    expect(missing.outcomes[0]).toMatchObject({
+      outcome: 'error',
+      message: expect.stringContaining('revision 42 not found'),
+    });
   });
 });

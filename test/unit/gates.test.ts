@@ -16,9 +16,19 @@ import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 import type { KubeObject } from '../../src/lib/kube/watch.js';
 import type { GateResult } from '../../src/lib/gates/gate.js';
 
-const meta = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject['metadata'] => ({ name, namespace: 'ns', uid: `uid-${name}`, ...extra });
+const meta = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject['metadata'] => ({
+  name,
+  namespace: 'ns',
+  uid: `uid-${name}`,
+  ...extra,
+});
 
-function deployment(spec: number | undefined, status: Record<string, unknown>, generation = 2, extra: Record<string, unknown> = {}): KubeObject {
+function deployment(
+  spec: number | undefined,
+  status: Record<string, unknown>,
+  generation = 2,
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     kind: 'Deployment',
     metadata: meta('web', { generation, annotations: { 'deployment.kubernetes.io/revision': '3' } }),
@@ -46,10 +56,14 @@ describe('deploymentRule (kubectl rollout status semantics)', () => {
     });
   });
   it('waits for updated replicas to become available', () => {
-    expect(deploymentRule(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 1 }))).toMatchObject({ state: 'progressing' });
+    expect(deploymentRule(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 1 }))).toMatchObject({
+      state: 'progressing',
+    });
   });
   it('is ready when all counts agree', () => {
-    expect(deploymentRule(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).state).toBe('ready');
+    expect(deploymentRule(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).state).toBe(
+      'ready',
+    );
   });
   it('is ready with zero replicas', () => {
     expect(deploymentRule(deployment(0, {})).state).toBe('ready');
@@ -58,9 +72,20 @@ describe('deploymentRule (kubectl rollout status semantics)', () => {
     const d = deployment(2, {
       replicas: 2,
       updatedReplicas: 1,
-      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }],
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'ProgressDeadlineExceeded',
+          message: 'ReplicaSet "web-1" has timed out progressing.',
+        },
+      ],
     });
-    expect(deploymentRule(d)).toMatchObject({ state: 'failed', reason: 'ProgressDeadlineExceeded', message: expect.stringContaining('timed out progressing') });
+    expect(deploymentRule(d)).toMatchObject({
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      message: expect.stringContaining('timed out progressing'),
+    });
   });
 });
 
@@ -72,21 +97,36 @@ describe('statefulSetRule', () => {
     status: { observedGeneration: generation, ...status },
   });
   it('waits for readiness and for the update revision to become current', () => {
-    expect(statefulSetRule(sts({}, { readyReplicas: 2, currentRevision: 'a', updateRevision: 'b' })).state).toBe('progressing');
-    expect(statefulSetRule(sts({}, { readyReplicas: 3, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' })).state).toBe('progressing');
-    expect(statefulSetRule(sts({}, { readyReplicas: 3, updatedReplicas: 3, currentRevision: 'b', updateRevision: 'b' })).state).toBe('ready');
+    expect(statefulSetRule(sts({}, { readyReplicas: 2, currentRevision: 'a', updateRevision: 'b' })).state).toBe(
+      'progressing',
+    );
+    expect(
+      statefulSetRule(sts({}, { readyReplicas: 3, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' }))
+        .state,
+    ).toBe('progressing');
+    expect(
+      statefulSetRule(sts({}, { readyReplicas: 3, updatedReplicas: 3, currentRevision: 'b', updateRevision: 'b' }))
+        .state,
+    ).toBe('ready');
   });
   it('honours a partition', () => {
     const spec = { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } };
-    expect(statefulSetRule(sts(spec, { readyReplicas: 3, updatedReplicas: 0, currentRevision: 'a', updateRevision: 'b' })).state).toBe('progressing');
-    expect(statefulSetRule(sts(spec, { readyReplicas: 3, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' }))).toMatchObject({
+    expect(
+      statefulSetRule(sts(spec, { readyReplicas: 3, updatedReplicas: 0, currentRevision: 'a', updateRevision: 'b' }))
+        .state,
+    ).toBe('progressing');
+    expect(
+      statefulSetRule(sts(spec, { readyReplicas: 3, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' })),
+    ).toMatchObject({
       state: 'ready',
       message: expect.stringContaining('partitioned'),
     });
   });
   it('treats OnDelete as done once all pods are ready', () => {
     const spec = { updateStrategy: { type: 'OnDelete' } };
-    expect(statefulSetRule(sts(spec, { readyReplicas: 3, currentRevision: 'a', updateRevision: 'b' })).state).toBe('ready');
+    expect(statefulSetRule(sts(spec, { readyReplicas: 3, currentRevision: 'a', updateRevision: 'b' })).state).toBe(
+      'ready',
+    );
   });
   it('waits when observedGeneration is missing or behind', () => {
     expect(statefulSetRule(sts({}, { observedGeneration: undefined, readyReplicas: 3 })).state).toBe('progressing');
@@ -104,18 +144,39 @@ describe('daemonSetRule', () => {
     status: { observedGeneration: 2, desiredNumberScheduled: 3, ...status },
   });
   it('waits for updated scheduled and available counts', () => {
-    expect(daemonSetRule(ds({ updatedNumberScheduled: 2, numberAvailable: 3 }))).toMatchObject({ state: 'progressing', message: '2 of 3 updated pods scheduled' });
-    expect(daemonSetRule(ds({ updatedNumberScheduled: 3, numberAvailable: 2 }))).toMatchObject({ state: 'progressing', message: '2 of 3 updated pods available' });
+    expect(daemonSetRule(ds({ updatedNumberScheduled: 2, numberAvailable: 3 }))).toMatchObject({
+      state: 'progressing',
+      message: '2 of 3 updated pods scheduled',
+    });
+    expect(daemonSetRule(ds({ updatedNumberScheduled: 3, numberAvailable: 2 }))).toMatchObject({
+      state: 'progressing',
+      message: '2 of 3 updated pods available',
+    });
     expect(daemonSetRule(ds({ updatedNumberScheduled: 3, numberAvailable: 3 })).state).toBe('ready');
   });
 });
 
 describe('jobRule and readyConditionRule', () => {
   it('reads Complete and Failed conditions', () => {
-    const job = (conditions: unknown[]): KubeObject => ({ kind: 'Job', metadata: meta('migrate'), status: { conditions, active: 1 } });
+    const job = (conditions: unknown[]): KubeObject => ({
+      kind: 'Job',
+      metadata: meta('migrate'),
+      status: { conditions, active: 1 },
+    });
     expect(jobRule(job([])).state).toBe('progressing');
     expect(jobRule(job([{ type: 'Complete', status: 'True' }])).state).toBe('ready');
-    expect(jobRule(job([{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }]))).toMatchObject({
+    expect(
+      jobRule(
+        job([
+          {
+            type: 'Failed',
+            status: 'True',
+            reason: 'BackoffLimitExceeded',
+            message: 'Job has reached the specified backoff limit',
+          },
+        ]),
+      ),
+    ).toMatchObject({
       state: 'failed',
       reason: 'BackoffLimitExceeded',
       message: expect.stringContaining('backoff limit'),
@@ -128,7 +189,10 @@ describe('jobRule and readyConditionRule', () => {
       status: { conditions: ready ? [ready] : [], observedGeneration: observed },
     });
     expect(readyConditionRule(cr(undefined)).state).toBe('progressing');
-    expect(readyConditionRule(cr({ type: 'Ready', status: 'False', reason: 'Reconciling' }))).toMatchObject({ state: 'progressing', message: expect.stringContaining('Reconciling') });
+    expect(readyConditionRule(cr({ type: 'Ready', status: 'False', reason: 'Reconciling' }))).toMatchObject({
+      state: 'progressing',
+      message: expect.stringContaining('Reconciling'),
+    });
     expect(readyConditionRule(cr({ type: 'Ready', status: 'True' }, 2, 1)).state).toBe('progressing');
     expect(readyConditionRule(cr({ type: 'Ready', status: 'True', observedGeneration: 2 })).state).toBe('ready');
   });
@@ -137,30 +201,61 @@ describe('jobRule and readyConditionRule', () => {
 describe('podDoom', () => {
   const pod = (status: Record<string, unknown>): KubeObject => ({ kind: 'Pod', metadata: meta('web-abc'), status });
   const waiting = (reason: string, restartCount = 0): KubeObject =>
-    pod({ containerStatuses: [{ name: 'app', restartCount, state: { waiting: { reason, message: `because ${reason}` } }, lastState: { terminated: { exitCode: 2, reason: 'Error' } } }] });
+    pod({
+      containerStatuses: [
+        {
+          name: 'app',
+          restartCount,
+          state: { waiting: { reason, message: `because ${reason}` } },
+          lastState: { terminated: { exitCode: 2, reason: 'Error' } },
+        },
+      ],
+    });
 
   it.each(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError'])('fails on %s', (reason) => {
-    expect(podDoom(waiting(reason), 3)).toMatchObject({ state: 'failed', reason, pod: 'web-abc', message: expect.stringContaining(`because ${reason}`) });
+    expect(podDoom(waiting(reason), 3)).toMatchObject({
+      state: 'failed',
+      reason,
+      pod: 'web-abc',
+      message: expect.stringContaining(`because ${reason}`),
+    });
   });
   it('fails CrashLoopBackOff only at the restart limit', () => {
     expect(podDoom(waiting('CrashLoopBackOff', 2), 3)).toBeUndefined();
-    expect(podDoom(waiting('CrashLoopBackOff', 3), 3)).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringContaining('last exit code 2') });
+    expect(podDoom(waiting('CrashLoopBackOff', 3), 3)).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: expect.stringContaining('last exit code 2'),
+    });
   });
   it('looks at init containers too', () => {
     const p = pod({ initContainerStatuses: [{ name: 'init', state: { waiting: { reason: 'ErrImagePull' } } }] });
     expect(podDoom(p, 3)?.reason).toBe('ErrImagePull');
   });
   it('fails on Unschedulable, not on other scheduling states', () => {
-    expect(podDoom(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }), 3)).toMatchObject({
+    expect(
+      podDoom(
+        pod({
+          conditions: [
+            { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' },
+          ],
+        }),
+        3,
+      ),
+    ).toMatchObject({
       reason: 'Unschedulable',
     });
-    expect(podDoom(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulerError' }] }), 3)).toBeUndefined();
+    expect(
+      podDoom(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulerError' }] }), 3),
+    ).toBeUndefined();
     expect(podDoom(waiting('ContainerCreating'), 3)).toBeUndefined();
   });
 });
 
 describe('newRevisionPods', () => {
-  const p = (name: string, labels: Record<string, string>): KubeObject => ({ kind: 'Pod', metadata: meta(name, { labels }) });
+  const p = (name: string, labels: Record<string, string>): KubeObject => ({
+    kind: 'Pod',
+    metadata: meta(name, { labels }),
+  });
   it('Deployment: only pods with the new ReplicaSet pod-template-hash', () => {
     const d = deployment(2, { replicas: 2 });
     const rsNew: KubeObject = {
@@ -177,21 +272,40 @@ describe('newRevisionPods', () => {
         ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'uid-web', controller: true }],
       }),
     };
-    const pods = [p('a', { app: 'web', 'pod-template-hash': 'new' }), p('b', { app: 'web', 'pod-template-hash': 'old' }), p('c', { app: 'other', 'pod-template-hash': 'new' })];
-    expect(newRevisionPods('Deployment', d, pods, { replicaSets: [rsOld, rsNew] }).map((x) => x.metadata.name)).toEqual(['a']);
+    const pods = [
+      p('a', { app: 'web', 'pod-template-hash': 'new' }),
+      p('b', { app: 'web', 'pod-template-hash': 'old' }),
+      p('c', { app: 'other', 'pod-template-hash': 'new' }),
+    ];
+    expect(newRevisionPods('Deployment', d, pods, { replicaSets: [rsOld, rsNew] }).map((x) => x.metadata.name)).toEqual(
+      ['a'],
+    );
     const stale = deployment(2, {});
     stale.status.observedGeneration = 1;
     expect(newRevisionPods('Deployment', stale, pods, { replicaSets: [rsOld, rsNew] })).toEqual([]);
   });
   it('StatefulSet: controller-revision-hash = updateRevision', () => {
-    const s: KubeObject = { metadata: meta('db', { generation: 1 }), spec: { selector: { matchLabels: { app: 'db' } } }, status: { observedGeneration: 1, updateRevision: 'db-2' } };
-    const pods = [p('db-0', { app: 'db', 'controller-revision-hash': 'db-1' }), p('db-1', { app: 'db', 'controller-revision-hash': 'db-2' })];
+    const s: KubeObject = {
+      metadata: meta('db', { generation: 1 }),
+      spec: { selector: { matchLabels: { app: 'db' } } },
+      status: { observedGeneration: 1, updateRevision: 'db-2' },
+    };
+    const pods = [
+      p('db-0', { app: 'db', 'controller-revision-hash': 'db-1' }),
+      p('db-1', { app: 'db', 'controller-revision-hash': 'db-2' }),
+    ];
     expect(newRevisionPods('StatefulSet', s, pods, {}).map((x) => x.metadata.name)).toEqual(['db-1']);
   });
 });
 
 describe('selectors', () => {
-  const sel = { matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'old', operator: 'DoesNotExist' }] };
+  const sel = {
+    matchLabels: { app: 'x' },
+    matchExpressions: [
+      { key: 'tier', operator: 'In', values: ['a', 'b'] },
+      { key: 'old', operator: 'DoesNotExist' },
+    ],
+  };
   it('matches labels and expressions', () => {
     expect(selectorMatches(sel, { app: 'x', tier: 'a' })).toBe(true);
     expect(selectorMatches(sel, { app: 'x', tier: 'c' })).toBe(false);
@@ -207,10 +321,29 @@ describe('parseWorkloads', () => {
       dryRun: false,
       counts: { created: 0, changed: 1, unchanged: 0, pruned: 0 },
       objects: [],
-      workloads: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'p', name: 'web', created: false, changed: true, previousRevision: { revision: 2, name: 'web-1' } }],
+      workloads: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'p',
+          name: 'web',
+          created: false,
+          changed: true,
+          previousRevision: { revision: 2, name: 'web-1' },
+        },
+      ],
     };
     expect(parseWorkloads('workloads', JSON.stringify(result))).toEqual([
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'p', name: 'web', created: false, changed: true, generation: undefined, previousRevision: { revision: 2, name: 'web-1' } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'p',
+        name: 'web',
+        created: false,
+        changed: true,
+        generation: undefined,
+        previousRevision: { revision: 2, name: 'web-1' },
+      },
     ]);
   });
   it('reads kind/namespace/name lines and aliases', () => {
@@ -237,7 +370,9 @@ describe('parseWorkloads', () => {
   });
   it('rejects broken JSON and custom resources without apiVersion', () => {
     expect(() => parseWorkloads('workloads', '{"workloads": [')).toThrow(/Input 'workloads' is .*valid JSON/);
-    expect(() => parseWorkloads('workloads', '[{"kind":"Widget","namespace":"p","name":"w"}]')).toThrow(/no apiVersion/);
+    expect(() => parseWorkloads('workloads', '[{"kind":"Widget","namespace":"p","name":"w"}]')).toThrow(
+      /no apiVersion/,
+    );
     expect(() => parseWorkloads('workloads', '  ')).toThrow(/required/);
   });
 });
@@ -249,8 +384,25 @@ describe('summary', () => {
     timeoutMs: 300_000,
     reconnects: 1,
     workloads: [
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'p', name: 'web', state: 'failed', reason: 'ImagePullBackOff', message: 'pod web-1 container app: ImagePullBackOff | x', completedMs: 4100 },
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'p', name: 'api', state: 'ready', message: '1 of 1 replicas', completedMs: 2000 },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'p',
+        name: 'web',
+        state: 'failed',
+        reason: 'ImagePullBackOff',
+        message: 'pod web-1 container app: ImagePullBackOff | x',
+        completedMs: 4100,
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'p',
+        name: 'api',
+        state: 'ready',
+        message: '1 of 1 replicas',
+        completedMs: 2000,
+      },
     ],
     explanations: [
       {
@@ -263,17 +415,36 @@ describe('summary', () => {
             name: 'web-1',
             phase: 'Pending',
             conditions: ['Ready=False (ContainersNotReady)'],
-            containers: [{ name: 'app', ready: false, restartCount: 0, state: 'waiting: ImagePullBackOff — Back-off pulling image "nope"', logError: 'no log available (HTTP 400)' }],
+            containers: [
+              {
+                name: 'app',
+                ready: false,
+                restartCount: 0,
+                state: 'waiting: ImagePullBackOff — Back-off pulling image "nope"',
+                logError: 'no log available (HTTP 400)',
+              },
+            ],
           },
         ],
-        events: [{ time: '2026-01-01T00:00:00Z', type: 'Warning', reason: 'Failed', object: 'Pod/web-1', message: 'Failed to pull image "nope"', count: 3 }],
+        events: [
+          {
+            time: '2026-01-01T00:00:00Z',
+            type: 'Warning',
+            reason: 'Failed',
+            object: 'Pod/web-1',
+            message: 'Failed to pull image "nope"',
+            count: 3,
+          },
+        ],
       },
     ],
   };
   it('renders verdict, table, pods, events and escapes cells', () => {
     const md = renderGateSummary(result);
     expect(md).toContain('### ❌ Rollout gate: failure in 4.20s');
-    expect(md).toContain('| `Deployment/p/web` | ❌ failed (ImagePullBackOff) | pod web-1 container app: ImagePullBackOff \\| x | 4.10s |');
+    expect(md).toContain(
+      '| `Deployment/p/web` | ❌ failed (ImagePullBackOff) | pod web-1 container app: ImagePullBackOff \\| x | 4.10s |',
+    );
     expect(md).toContain('#### Why `Deployment/p/web` failed');
     expect(md).toContain('Failed to pull image "nope" (×3)');
     expect(md).toContain('Log of web-1/app: no log available (HTTP 400)');

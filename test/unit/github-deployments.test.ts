@@ -8,7 +8,8 @@ let api: Recorder;
 beforeEach(async () => {
   api = await new Recorder((req: Recorded) => {
     if (req.method === 'POST' && req.path === '/repos/org/phlo/deployments') return { status: 201, body: { id: 77 } };
-    if (req.method === 'POST' && req.path === '/repos/org/phlo/deployments/77/statuses') return { status: 201, body: { id: 1 } };
+    if (req.method === 'POST' && req.path === '/repos/org/phlo/deployments/77/statuses')
+      return { status: 201, body: { id: 1 } };
     return undefined;
   }).start();
 });

@@ -5,8 +5,15 @@ const inputs = (r: Record<string, string>) => new Inputs(fromRecord(r));
 
 describe('booleans', () => {
   test.each([
-    ['true', true], ['TRUE', true], ['yes', true], ['on', true], ['1', true],
-    ['false', false], ['No', false], ['off', false], ['0', false],
+    ['true', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['on', true],
+    ['1', true],
+    ['false', false],
+    ['No', false],
+    ['off', false],
+    ['0', false],
   ])('%s → %s', (raw, want) => {
     expect(inputs({ flag: raw }).boolean('flag', !want)).toBe(want);
   });
@@ -22,7 +29,13 @@ describe('booleans', () => {
 
 describe('durations', () => {
   test.each([
-    ['500ms', 500], ['30s', 30_000], ['10m', 600_000], ['1h30m', 5_400_000], ['2', 2000], ['1.5s', 1500], ['1d', 86_400_000],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['10m', 600_000],
+    ['1h30m', 5_400_000],
+    ['2', 2000],
+    ['1.5s', 1500],
+    ['1d', 86_400_000],
   ])('%s → %d ms', (raw, ms) => {
     expect(parseDuration('timeout', raw)).toBe(ms);
   });
@@ -46,7 +59,9 @@ describe('lists', () => {
 describe('integers, enums, maps, required', () => {
   test('integer range', () => {
     expect(inputs({ n: '5' }).int('n', 1, { min: 1, max: 10 })).toBe(5);
-    expect(() => inputs({ n: '0' }).int('n', 1, { min: 1, max: 10 })).toThrow("Input 'n' is '0': expected a whole number from 1 to 10.");
+    expect(() => inputs({ n: '0' }).int('n', 1, { min: 1, max: 10 })).toThrow(
+      "Input 'n' is '0': expected a whole number from 1 to 10.",
+    );
     expect(() => inputs({ n: '2.5' }).int('n', 1)).toThrow("Input 'n' is '2.5': expected a whole number.");
   });
   test('oneOf is case-insensitive and lists the choices', () => {
@@ -54,7 +69,10 @@ describe('integers, enums, maps, required', () => {
     expect(() => inputs({ s: 'urgent' }).oneOf('s', ['LOW', 'HIGH'], 'LOW')).toThrow('expected one of LOW, HIGH');
   });
   test('map of key=value lines rejects repeats and lines without =', () => {
-    expect([...inputs({ m: 'a=1\nb = two=2' }).map('m')]).toEqual([['a', '1'], ['b', 'two=2']]);
+    expect([...inputs({ m: 'a=1\nb = two=2' }).map('m')]).toEqual([
+      ['a', '1'],
+      ['b', 'two=2'],
+    ]);
     expect(() => inputs({ m: 'a=1\na=2' }).map('m')).toThrow('each key once (a repeats)');
     expect(() => inputs({ m: 'novalue' }).map('m')).toThrow("Input 'm' is 'novalue': expected key=value pairs");
   });

@@ -20,7 +20,8 @@ const notice = (event: DeployNotice['event']): DeployNotice => ({
   event,
   environment: 'production',
   repository: 'org/phlo',
-  headline: event === 'success' ? 'deployed' : 'rollout failed: Deployment dagster/dagster-webserver never became ready',
+  headline:
+    event === 'success' ? 'deployed' : 'rollout failed: Deployment dagster/dagster-webserver never became ready',
   image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/phlo/dagster@sha256:abc',
   runUrl: 'https://github.com/org/phlo/actions/runs/42',
   details: { 'dagster/dagster-webserver': 'rolled back to revision 3' },
@@ -39,7 +40,10 @@ function settings(on: NotifySettings['on']): NotifySettings {
 test('a failure goes to Slack and triggers PagerDuty, with no secret in either message', async () => {
   const logger = new MemoryLogger();
   const results = await notify(notice('failure'), settings(new Set(['failure', 'rollback'])), { logger });
-  expect(results.map((r) => [r.channel, r.ok])).toEqual([['slack', true], ['pagerduty', true]]);
+  expect(results.map((r) => [r.channel, r.ok])).toEqual([
+    ['slack', true],
+    ['pagerduty', true],
+  ]);
 
   expect(slack.requests).toHaveLength(1);
   const s = slack.requests[0]!;

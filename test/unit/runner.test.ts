@@ -44,7 +44,9 @@ test('an unexpected error keeps its stack and cause under debug only', async () 
   const lines = c.text().split('\n');
   expect(process.exitCode).toBe(1);
   expect(lines[0]).toBe('::error::demo failed: socket hang up');
-  expect(lines.filter((l) => l.startsWith('::debug::')).join('\n')).toMatch(/Error: socket hang up.*caused by: Error: ECONNRESET/s);
+  expect(lines.filter((l) => l.startsWith('::debug::')).join('\n')).toMatch(
+    /Error: socket hang up.*caused by: Error: ECONNRESET/s,
+  );
   expect(lines.filter((l) => !l.startsWith('::debug::') && l.includes(' at '))).toEqual([]);
 });
 
@@ -62,6 +64,9 @@ test('describeError shortens Kubernetes and AWS errors to one line without bodie
     body: JSON.stringify({ kind: 'Status', message: 'namespaces "x" is forbidden: User cannot delete' }),
   });
   expect(describeError(kube)).toBe('Kubernetes API 403: namespaces "x" is forbidden: User cannot delete');
-  const aws = Object.assign(new Error('Repository not found\nmore'), { name: 'RepositoryNotFoundException', $metadata: { httpStatusCode: 400 } });
+  const aws = Object.assign(new Error('Repository not found\nmore'), {
+    name: 'RepositoryNotFoundException',
+    $metadata: { httpStatusCode: 400 },
+  });
   expect(describeError(aws)).toBe('RepositoryNotFoundException (HTTP 400): Repository not found');
 });

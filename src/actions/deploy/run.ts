@@ -10,7 +10,10 @@ import { stagePorts } from './stages.js';
 
 const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
 
-export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): PipelineSettings & { githubToken?: string; githubDeployment: boolean } {
+export function parseDeploySettings(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+): PipelineSettings & { githubToken?: string; githubDeployment: boolean } {
   const repository = inputs.required('repository', 'an ECR repository name such as phlo/dagster');
   const environment = inputs.required('environment', 'an environment name such as production, staging or local');
   const on = new Set<DeployEvent>();
@@ -49,7 +52,13 @@ export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): Pip
 
 export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Mask every secret the root action takes before anything can print it.
-  for (const name of ['slack-webhook-url', 'pagerduty-routing-key', 'github-token', 'kubeconfig-content', 'trivy-db-password']) {
+  for (const name of [
+    'slack-webhook-url',
+    'pagerduty-routing-key',
+    'github-token',
+    'kubeconfig-content',
+    'trivy-db-password',
+  ]) {
     ctx.setSecret(ctx.inputs.raw(name));
   }
   const settings = parseDeploySettings(ctx.inputs, env);

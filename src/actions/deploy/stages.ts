@@ -89,9 +89,10 @@ export function stagePorts(parent: ActionContext): Record<StageName, StagePort> 
       return result;
     },
   });
-  return Object.fromEntries(
-    (Object.keys(RUNS) as StageName[]).map((s) => [s, port(s)]),
-  ) as Record<StageName, StagePort>;
+  return Object.fromEntries((Object.keys(RUNS) as StageName[]).map((s) => [s, port(s)])) as Record<
+    StageName,
+    StagePort
+  >;
 }
 
 /** `Input 'timeout'` in a stage's message becomes `Input 'rollout-timeout'`, the root's name. */
@@ -99,7 +100,9 @@ export function renameInputs(error: unknown, stage: StageName): unknown {
   if (!(error instanceof Error)) return error;
   const names = STAGE_INPUTS[stage] ?? {};
   const rename = (text: string): string =>
-    text.replace(/'([a-z0-9-]+)'/g, (whole, name: string) => (names[name] && names[name] !== name ? `'${names[name]}'` : whole));
+    text.replace(/'([a-z0-9-]+)'/g, (whole, name: string) =>
+      names[name] && names[name] !== name ? `'${names[name]}'` : whole,
+    );
   if (error instanceof ConfigurationErrors) {
     return new ConfigurationErrors(error.problems.map(rename));
   }

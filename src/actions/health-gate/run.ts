@@ -40,7 +40,9 @@ export async function run(ctx: ActionContext): Promise<void> {
     for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(kc, svc, p, headers));
   }
 
-  ctx.logger.info(`Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`);
+  ctx.logger.info(
+    `Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`,
+  );
   const result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
 
   ctx.setOutput('healthy', result.healthy);
@@ -51,7 +53,9 @@ export async function run(ctx: ActionContext): Promise<void> {
 
   if (!result.healthy) {
     const bad = result.targets.filter((t) => !t.healthy);
-    throw new GateFailure(`${bad.length} of ${result.targets.length} target(s) unhealthy: ${bad.map((t) => `${t.label} (${t.reason})`).join('; ')}`);
+    throw new GateFailure(
+      `${bad.length} of ${result.targets.length} target(s) unhealthy: ${bad.map((t) => `${t.label} (${t.reason})`).join('; ')}`,
+    );
   }
   ctx.logger.info(`All ${result.targets.length} target(s) healthy in ${Math.round(result.durationMs)}ms`);
 }

@@ -11,7 +11,9 @@ export async function run(ctx: ActionContext): Promise<void> {
   const kc = loadKubeConfig(resolveKubeconfigSource(settings.kube));
   const target = resolveTarget(settings.rollback.target, settings.workloads);
 
-  ctx.logger.info(`Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`);
+  ctx.logger.info(
+    `Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`,
+  );
   const result = await rollbackAndGate(kc, settings.workloads, {
     target,
     deleteCreated: settings.rollback.deleteCreated,
@@ -26,8 +28,13 @@ export async function run(ctx: ActionContext): Promise<void> {
   ctx.setOutput('verdict', result.gate?.verdict ?? 'none');
   ctx.summary(renderRollbackSummary(result));
   if (!result.healthy) {
-    const errors = result.outcomes.filter((o) => o.outcome === 'error').map((o) => `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}: ${o.message}`);
-    const gate = result.gate && result.gate.verdict !== 'success' ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`] : [];
+    const errors = result.outcomes
+      .filter((o) => o.outcome === 'error')
+      .map((o) => `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}: ${o.message}`);
+    const gate =
+      result.gate && result.gate.verdict !== 'success'
+        ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`]
+        : [];
     throw new GateFailure(`rollback incomplete — ${[...errors, ...gate].join('; ')}`);
   }
 }

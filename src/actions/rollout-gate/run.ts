@@ -17,7 +17,12 @@ export async function run(ctx: ActionContext): Promise<void> {
     logger: ctx.logger,
     clock: systemClock,
     rollback: settings.rollback.enabled
-      ? { enabled: true, target: resolveTarget('auto', settings.workloads), timeoutMs: settings.rollback.timeoutMs, deleteCreated: settings.rollback.deleteCreated }
+      ? {
+          enabled: true,
+          target: resolveTarget('auto', settings.workloads),
+          timeoutMs: settings.rollback.timeoutMs,
+          deleteCreated: settings.rollback.deleteCreated,
+        }
       : undefined,
   });
 
@@ -32,7 +37,9 @@ export async function run(ctx: ActionContext): Promise<void> {
   if (gate.verdict !== 'success') {
     const bad = gate.workloads.filter((w) => w.state === 'failed' || w.state === 'timeout');
     const what = bad.map((w) => `${w.kind}/${w.namespace ?? ''}/${w.name}: ${w.reason ?? w.state}`).join('; ');
-    const after = rollback ? ` Rolled back: ${rollback.healthy ? 'healthy again' : 'the rollback is NOT healthy'}.` : '';
+    const after = rollback
+      ? ` Rolled back: ${rollback.healthy ? 'healthy again' : 'the rollback is NOT healthy'}.`
+      : '';
     throw new GateFailure(`rollout ${gate.verdict} — ${what}.${after}`);
   }
 }

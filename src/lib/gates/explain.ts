@@ -65,11 +65,14 @@ export async function explainWorkload(
   status: ObjectRef & { state: string; reason?: string; message: string; pod?: string },
   input: ExplainInput,
 ): Promise<WorkloadExplanation> {
-  const ref: ObjectRef = { apiVersion: status.apiVersion, kind: status.kind, namespace: status.namespace, name: status.name };
+  const ref: ObjectRef = {
+    apiVersion: status.apiVersion,
+    kind: status.kind,
+    namespace: status.namespace,
+    name: status.name,
+  };
   // Doomed pod first, then unready ones, then the rest.
-  const pods = [...input.pods]
-    .sort((a, b) => podRank(a, status.pod) - podRank(b, status.pod))
-    .slice(0, MAX_PODS);
+  const pods = [...input.pods].sort((a, b) => podRank(a, status.pod) - podRank(b, status.pod)).slice(0, MAX_PODS);
   const podExplanations: PodExplanation[] = [];
   for (const pod of pods) podExplanations.push(await explainPod(kc, pod));
 
@@ -83,13 +86,16 @@ export async function explainWorkload(
 
 function podRank(pod: KubeObject, doomed?: string): number {
   if (pod.metadata.name === doomed) return 0;
-  const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+  const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
   return ready ? 2 : 1;
 }
 
 export function describeContainerState(state: ContainerState | undefined): string {
   if (!state) return 'unknown';
-  if (state.waiting) return `waiting${state.waiting.reason ? `: ${state.waiting.reason}` : ''}${state.waiting.message ? ` — ${state.waiting.message}` : ''}`;
+  if (state.waiting)
+    return `waiting${state.waiting.reason ? `: ${state.waiting.reason}` : ''}${state.waiting.message ? ` — ${state.waiting.message}` : ''}`;
   if (state.terminated) {
     const t = state.terminated;
     return `terminated: ${t.reason ?? 'exit'} (exit code ${t.exitCode ?? '?'})${t.message ? ` — ${t.message}` : ''}`;
@@ -100,10 +106,15 @@ export function describeContainerState(state: ContainerState | undefined): strin
 
 async function explainPod(kc: KubeConfig, pod: KubeObject): Promise<PodExplanation> {
   const st = pod.status ?? {};
-  const conditions = ((st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>)
+  const conditions = (
+    (st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+  )
     .filter((c) => c.status !== 'True')
     .map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`);
-  const statuses = [...((st.initContainerStatuses ?? []) as ContainerStatus[]), ...((st.containerStatuses ?? []) as ContainerStatus[])];
+  const statuses = [
+    ...((st.initContainerStatuses ?? []) as ContainerStatus[]),
+    ...((st.containerStatuses ?? []) as ContainerStatus[]),
+  ];
   const containers: ContainerExplanation[] = [];
   for (const c of statuses) {
     const entry: ContainerExplanation = {
@@ -135,11 +146,16 @@ export async function containerLogTail(
   previous: boolean,
 ): Promise<{ lines: string[] } | { error: string }> {
   try {
-    const res = await kubeRequest(kc, 'GET', `${collectionPath('v1', 'pods', namespace)}/${encodeURIComponent(pod)}/log`, {
-      query: { container, tailLines: LOG_LINES, previous: previous ? 'true' : undefined, limitBytes: 8192 },
-      accept: '*/*',
-      timeoutMs: 10_000,
-    });
+    const res = await kubeRequest(
+      kc,
+      'GET',
+      `${collectionPath('v1', 'pods', namespace)}/${encodeURIComponent(pod)}/log`,
+      {
+        query: { container, tailLines: LOG_LINES, previous: previous ? 'true' : undefined, limitBytes: 8192 },
+        accept: '*/*',
+        timeoutMs: 10_000,
+      },
+    );
     if (res.status < 200 || res.status >= 300) {
       let message = `HTTP ${res.status}`;
       try {
@@ -187,7 +203,13 @@ export async function recentEvents(
             series?: { count?: number; lastObservedTime?: string };
           };
           out.push({
-            time: ev.series?.lastObservedTime ?? ev.lastTimestamp ?? ev.eventTime ?? ev.firstTimestamp ?? e.metadata.creationTimestamp ?? '',
+            time:
+              ev.series?.lastObservedTime ??
+              ev.lastTimestamp ??
+              ev.eventTime ??
+              ev.firstTimestamp ??
+              e.metadata.creationTimestamp ??
+              '',
             type: ev.type ?? 'Normal',
             reason: ev.reason ?? '',
             object: `${o.kind}/${o.name}`,

@@ -84,7 +84,14 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
   for (const t of targets) unique.set(refKey(t), t);
   const list = [...unique.values()];
   if (list.length === 0) {
-    return { verdict: 'success', durationMs: 0, timeoutMs: options.timeoutMs, workloads: [], explanations: [], reconnects: 0 };
+    return {
+      verdict: 'success',
+      durationMs: 0,
+      timeoutMs: options.timeoutMs,
+      workloads: [],
+      explanations: [],
+      reconnects: 0,
+    };
   }
 
   const abort = new AbortController();
@@ -112,7 +119,14 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
       target,
       key: refKey(target),
       store,
-      status: { apiVersion: target.apiVersion, kind: target.kind, namespace: target.namespace, name: target.name, state: 'progressing', message: 'waiting for the first status' },
+      status: {
+        apiVersion: target.apiVersion,
+        kind: target.kind,
+        namespace: target.namespace,
+        name: target.name,
+        state: 'progressing',
+        message: 'waiting for the first status',
+      },
     });
   }
 
@@ -125,7 +139,13 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
     if (settled) return;
     for (const t of nw.tracked) {
       if (t.status.state !== 'progressing') continue;
-      if (!t.store.synced || !nw.pods.synced || (nw.replicaSets && !nw.replicaSets.synced) || (nw.revisions && !nw.revisions.synced)) continue;
+      if (
+        !t.store.synced ||
+        !nw.pods.synced ||
+        (nw.replicaSets && !nw.replicaSets.synced) ||
+        (nw.revisions && !nw.revisions.synced)
+      )
+        continue;
       const obj = t.store.get(t.target.namespace, t.target.name);
       let verdict: RuleVerdict;
       if (!obj) {
@@ -230,13 +250,22 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
         } catch (error) {
           // A kind the API server does not serve: those workloads fail (the rest are still gated).
           for (const t of nw.tracked.filter((x) => x.store === store)) {
-            update(t, { state: 'failed', reason: 'UnknownKind', message: `cannot watch ${kind} (${apiVersion}): ${describeError(error)}` });
+            update(t, {
+              state: 'failed',
+              reason: 'UnknownKind',
+              message: `cannot watch ${kind} (${apiVersion}): ${describeError(error)}`,
+            });
           }
           evaluate(nw);
           continue;
         }
         const names = nw.tracked.filter((t) => t.store === store).map((t) => t.target.name);
-        watchCollection(nw, collectionPath(apiVersion, plural, ns), store, names.length === 1 ? `metadata.name=${names[0]}` : undefined);
+        watchCollection(
+          nw,
+          collectionPath(apiVersion, plural, ns),
+          store,
+          names.length === 1 ? `metadata.name=${names[0]}` : undefined,
+        );
       }
       watchCollection(nw, collectionPath('v1', 'pods', ns), nw.pods);
       if (nw.replicaSets) watchCollection(nw, collectionPath('apps/v1', 'replicasets', ns), nw.replicaSets);
@@ -258,7 +287,12 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
   if (verdict === 'timeout') {
     for (const t of all) {
       if (t.status.state === 'progressing') {
-        t.status = { ...t.status, state: 'timeout', reason: t.status.reason ?? 'Timeout', message: `not done after ${formatDuration(options.timeoutMs)}: ${t.status.message}` };
+        t.status = {
+          ...t.status,
+          state: 'timeout',
+          reason: t.status.reason ?? 'Timeout',
+          message: `not done after ${formatDuration(options.timeoutMs)}: ${t.status.message}`,
+        };
       }
     }
   }
@@ -274,7 +308,8 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
             await explainWorkload(kc, t.status, {
               workload: obj,
               pods: obj ? podsForExplain(t.target.kind, obj, nw) : [],
-              replicaSet: t.target.kind === 'Deployment' && obj ? newReplicaSet(obj, nw.replicaSets?.values() ?? []) : undefined,
+              replicaSet:
+                t.target.kind === 'Deployment' && obj ? newReplicaSet(obj, nw.replicaSets?.values() ?? []) : undefined,
             }),
           );
         } catch (error) {

@@ -24,7 +24,13 @@ export * from './explain.js';
 export * from './summary.js';
 export * from './targets.js';
 export { planRollback, rollbackAndGate, executeRollback, fetchLive } from '../kube/rollback.js';
-export type { RollbackResult, RollbackAction, RollbackOutcome, RollbackTarget, LiveWorkload } from '../kube/rollback.js';
+export type {
+  RollbackResult,
+  RollbackAction,
+  RollbackOutcome,
+  RollbackTarget,
+  LiveWorkload,
+} from '../kube/rollback.js';
 
 export interface DeployGateOptions {
   timeoutMs: number;
@@ -46,7 +52,12 @@ export async function gateAndRollback(
   kc: KubeConfig,
   records: WorkloadRecord[],
   options: DeployGateOptions,
-): Promise<{ gate: GateResult; health?: { healthy: boolean; reason?: string }; rollback?: RollbackResult; ok: boolean }> {
+): Promise<{
+  gate: GateResult;
+  health?: { healthy: boolean; reason?: string };
+  rollback?: RollbackResult;
+  ok: boolean;
+}> {
   const { logger } = options;
   const gate = await runRolloutGate(kc, records, {
     timeoutMs: options.timeoutMs,
@@ -64,7 +75,8 @@ export async function gateAndRollback(
   let health: { healthy: boolean; reason?: string } | undefined;
   if (gate.verdict === 'success' && options.health) {
     health = await options.health();
-    if (!health.healthy) logger.warning(`health check failed after a good rollout${health.reason ? `: ${health.reason}` : ''}`);
+    if (!health.healthy)
+      logger.warning(`health check failed after a good rollout${health.reason ? `: ${health.reason}` : ''}`);
   }
   const ok = gate.verdict === 'success' && (health === undefined || health.healthy);
   if (ok || !options.rollback?.enabled) return { gate, health, ok };

@@ -19,8 +19,17 @@ export interface RuleVerdict {
   pod?: string;
 }
 
-function condition(obj: KubeObject, type: string): { status?: string; reason?: string; message?: string; observedGeneration?: number } | undefined {
-  const list = (obj.status?.conditions ?? []) as Array<{ type: string; status?: string; reason?: string; message?: string; observedGeneration?: number }>;
+function condition(
+  obj: KubeObject,
+  type: string,
+): { status?: string; reason?: string; message?: string; observedGeneration?: number } | undefined {
+  const list = (obj.status?.conditions ?? []) as Array<{
+    type: string;
+    status?: string;
+    reason?: string;
+    message?: string;
+    observedGeneration?: number;
+  }>;
   return list.find((c) => c.type === type);
 }
 
@@ -32,7 +41,8 @@ function generationObserved(obj: KubeObject): boolean {
 
 export function deploymentRule(d: KubeObject): RuleVerdict {
   const name = d.metadata.name;
-  if (!generationObserved(d)) return { state: 'progressing', message: `waiting for deployment "${name}" spec update to be observed` };
+  if (!generationObserved(d))
+    return { state: 'progressing', message: `waiting for deployment "${name}" spec update to be observed` };
   const progressing = condition(d, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return {
@@ -78,41 +88,60 @@ export function statefulSetRule(s: KubeObject): RuleVerdict {
   if (desired !== undefined && partition !== undefined && partition !== null && partition > 0) {
     const updated: number = st.updatedReplicas ?? 0;
     if (updated < desired - partition) {
-      return { state: 'progressing', message: `${updated} of ${desired - partition} pods updated (partition ${partition})` };
+      return {
+        state: 'progressing',
+        message: `${updated} of ${desired - partition} pods updated (partition ${partition})`,
+      };
     }
     return { state: 'ready', message: `partitioned roll out complete: ${updated} new pods (partition ${partition})` };
   }
   if (st.updateRevision !== st.currentRevision) {
-    return { state: 'progressing', message: `${st.updatedReplicas ?? 0} of ${desired ?? '?'} pods at revision ${st.updateRevision}` };
+    return {
+      state: 'progressing',
+      message: `${st.updatedReplicas ?? 0} of ${desired ?? '?'} pods at revision ${st.updateRevision}`,
+    };
   }
   return { state: 'ready', message: `${ready} pods ready at revision ${st.currentRevision}` };
 }
 
 export function daemonSetRule(ds: KubeObject): RuleVerdict {
   const name = ds.metadata.name;
-  if (!generationObserved(ds)) return { state: 'progressing', message: `waiting for daemon set "${name}" spec update to be observed` };
+  if (!generationObserved(ds))
+    return { state: 'progressing', message: `waiting for daemon set "${name}" spec update to be observed` };
   const st = ds.status ?? {};
   const desired: number = st.desiredNumberScheduled ?? 0;
   const available: number = st.numberAvailable ?? 0;
   if (ds.spec?.updateStrategy?.type === 'OnDelete') {
     if (available < desired) return { state: 'progressing', message: `${available} of ${desired} pods available` };
-    return { state: 'ready', message: `${available} pods available (OnDelete: pods take the new template only when deleted)` };
+    return {
+      state: 'ready',
+      message: `${available} pods available (OnDelete: pods take the new template only when deleted)`,
+    };
   }
   const updated: number = st.updatedNumberScheduled ?? 0;
   if (updated < desired) return { state: 'progressing', message: `${updated} of ${desired} updated pods scheduled` };
-  if (available < desired) return { state: 'progressing', message: `${available} of ${desired} updated pods available` };
+  if (available < desired)
+    return { state: 'progressing', message: `${available} of ${desired} updated pods available` };
   return { state: 'ready', message: `${available} of ${desired} pods updated and available` };
 }
 
 export function jobRule(job: KubeObject): RuleVerdict {
   const failed = condition(job, 'Failed');
   if (failed?.status === 'True') {
-    return { state: 'failed', reason: failed.reason ?? 'JobFailed', message: `job failed: ${failed.reason ?? ''}${failed.message ? ` — ${failed.message}` : ''}` };
+    return {
+      state: 'failed',
+      reason: failed.reason ?? 'JobFailed',
+      message: `job failed: ${failed.reason ?? ''}${failed.message ? ` — ${failed.message}` : ''}`,
+    };
   }
   const complete = condition(job, 'Complete');
-  if (complete?.status === 'True') return { state: 'ready', message: `job complete (${job.status?.succeeded ?? 0} succeeded)` };
+  if (complete?.status === 'True')
+    return { state: 'ready', message: `job complete (${job.status?.succeeded ?? 0} succeeded)` };
   const st = job.status ?? {};
-  return { state: 'progressing', message: `${st.active ?? 0} active, ${st.succeeded ?? 0} succeeded, ${st.failed ?? 0} failed` };
+  return {
+    state: 'progressing',
+    message: `${st.active ?? 0} active, ${st.succeeded ?? 0} succeeded, ${st.failed ?? 0} failed`,
+  };
 }
 
 /** A custom resource is ready when its Ready condition is True for the current generation. */
@@ -125,7 +154,10 @@ export function readyConditionRule(obj: KubeObject): RuleVerdict {
   }
   if (ready?.status === 'True') return { state: 'ready', message: `Ready${ready.reason ? ` (${ready.reason})` : ''}` };
   if (!ready) return { state: 'progressing', message: 'no Ready condition yet' };
-  return { state: 'progressing', message: `Ready ${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}` };
+  return {
+    state: 'progressing',
+    message: `Ready ${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${ready.message ? `: ${ready.message}` : ''}`,
+  };
 }
 
 export function workloadRule(kind: string, obj: KubeObject): RuleVerdict {
@@ -143,7 +175,13 @@ export function workloadRule(kind: string, obj: KubeObject): RuleVerdict {
   }
 }
 
-const FATAL_WAITING = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName', 'ErrImageNeverPull']);
+const FATAL_WAITING = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+]);
 
 /**
  * Is this pod doomed? ImagePullBackOff/ErrImagePull, CreateContainerConfigError (a missing Secret
@@ -152,7 +190,10 @@ const FATAL_WAITING = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContai
 export function podDoom(pod: KubeObject, restartLimit: number): RuleVerdict | undefined {
   const name = pod.metadata.name;
   const st = pod.status ?? {};
-  const statuses = [...((st.initContainerStatuses ?? []) as ContainerStatus[]), ...((st.containerStatuses ?? []) as ContainerStatus[])];
+  const statuses = [
+    ...((st.initContainerStatuses ?? []) as ContainerStatus[]),
+    ...((st.containerStatuses ?? []) as ContainerStatus[]),
+  ];
   for (const c of statuses) {
     const waiting = c.state?.waiting;
     if (!waiting?.reason) continue;
@@ -175,11 +216,16 @@ export function podDoom(pod: KubeObject, restartLimit: number): RuleVerdict | un
       };
     }
   }
-  const scheduled = ((st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>).find(
-    (c) => c.type === 'PodScheduled',
-  );
+  const scheduled = (
+    (st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+  ).find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-    return { state: 'failed', reason: 'Unschedulable', pod: name, message: `pod ${name} is unschedulable${scheduled.message ? `: ${scheduled.message}` : ''}` };
+    return {
+      state: 'failed',
+      reason: 'Unschedulable',
+      pod: name,
+      message: `pod ${name} is unschedulable${scheduled.message ? `: ${scheduled.message}` : ''}`,
+    };
   }
   return undefined;
 }
@@ -200,7 +246,12 @@ export interface ContainerState {
 
 /** Does a label selector (matchLabels + matchExpressions) select these labels? */
 export function selectorMatches(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined,
+  selector:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+      }
+    | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   if (!selector) return false;

@@ -66,13 +66,20 @@ export function parseGateInputs(inputs: Inputs): GateSettings & { rollback: Roll
     deleteCreated: () => inputs.boolean('delete-created', false),
     rollbackTimeout: () => inputs.raw('rollback-timeout'),
   });
-  const rollbackTimeoutMs = common.rollbackTimeout ? positive('rollback-timeout', inputs.duration('rollback-timeout', '5m')) : common.timeoutMs;
+  const rollbackTimeoutMs = common.rollbackTimeout
+    ? positive('rollback-timeout', inputs.duration('rollback-timeout', '5m'))
+    : common.timeoutMs;
   return {
     workloads: common.workloads,
     timeoutMs: common.timeoutMs,
     restartLimit: common.restartLimit,
     kube: common.kube,
-    rollback: { enabled: common.enabled, target: 'recorded', timeoutMs: rollbackTimeoutMs, deleteCreated: common.deleteCreated },
+    rollback: {
+      enabled: common.enabled,
+      target: 'recorded',
+      timeoutMs: rollbackTimeoutMs,
+      deleteCreated: common.deleteCreated,
+    },
   };
 }
 

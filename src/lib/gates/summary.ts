@@ -6,11 +6,24 @@ import { refKey } from '../kube/types.js';
 import type { GateResult, WorkloadStatus } from './gate.js';
 import type { WorkloadExplanation } from './explain.js';
 
-const ICON: Record<string, string> = { success: '✅', failure: '❌', timeout: '⏱️', ready: '✅', failed: '❌', progressing: '⏳', timeout_: '⏱️' };
+const ICON: Record<string, string> = {
+  success: '✅',
+  failure: '❌',
+  timeout: '⏱️',
+  ready: '✅',
+  failed: '❌',
+  progressing: '⏳',
+  timeout_: '⏱️',
+};
 
 /** Escapes text for a Markdown table cell. */
 export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function fence(lines: string[]): string {
@@ -31,7 +44,9 @@ export function renderGateSummary(result: GateResult, title = 'Rollout gate'): s
   out.push('');
   out.push(
     `${result.workloads.length} workload${result.workloads.length === 1 ? '' : 's'} under one deadline of ${formatDuration(result.timeoutMs)}: ${counts}.` +
-      (result.reconnects > 0 ? ` The API connection dropped ${result.reconnects} time(s) and the watches resumed.` : ''),
+      (result.reconnects > 0
+        ? ` The API connection dropped ${result.reconnects} time(s) and the watches resumed.`
+        : ''),
   );
   if (result.workloads.length > 0) {
     out.push('', '| Workload | State | Detail | Done after |', '| --- | --- | --- | --- |');
@@ -56,7 +71,11 @@ export function renderExplanation(e: WorkloadExplanation): string {
   out.push(`#### Why \`${cell(refKey(e.ref))}\` ${e.state === 'timeout' ? 'timed out' : 'failed'}`);
   out.push('', `${e.reason ? `**${cell(e.reason)}**: ` : ''}${cell(e.message)}`);
   if (e.pods.length > 0) {
-    out.push('', '| Pod | Phase | Container | State | Last state | Restarts |', '| --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      '| Pod | Phase | Container | State | Last state | Restarts |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const p of e.pods) {
       if (p.containers.length === 0) {
         out.push(`| \`${cell(p.name)}\` | ${cell(p.phase)} | — | ${cell(p.conditions.join('; ') || '—')} | — | — |`);
@@ -75,13 +94,22 @@ export function renderExplanation(e: WorkloadExplanation): string {
   if (e.events.length > 0) {
     out.push('', '| Time | Type | Reason | Object | Message |', '| --- | --- | --- | --- | --- |');
     for (const ev of e.events) {
-      out.push(`| ${cell(ev.time)} | ${cell(ev.type)} | ${cell(ev.reason)} | ${cell(ev.object)} | ${cell(ev.message)}${ev.count > 1 ? ` (×${ev.count})` : ''} |`);
+      out.push(
+        `| ${cell(ev.time)} | ${cell(ev.type)} | ${cell(ev.reason)} | ${cell(ev.object)} | ${cell(ev.message)}${ev.count > 1 ? ` (×${ev.count})` : ''} |`,
+      );
     }
   }
   for (const p of e.pods) {
     for (const c of p.containers) {
       if (c.logTail && c.logTail.length > 0) {
-        out.push('', `<details><summary>Last log lines of ${cell(p.name)}/${cell(c.name)}</summary>`, '', fence(c.logTail), '', '</details>');
+        out.push(
+          '',
+          `<details><summary>Last log lines of ${cell(p.name)}/${cell(c.name)}</summary>`,
+          '',
+          fence(c.logTail),
+          '',
+          '</details>',
+        );
       } else if (c.logError) {
         out.push('', `Log of ${cell(p.name)}/${cell(c.name)}: ${cell(c.logError)}`);
       }
@@ -97,32 +125,53 @@ export function explanationLines(e: WorkloadExplanation): string[] {
     out.push(`  pod ${p.name}: ${p.phase}${p.node ? ` on ${p.node}` : ''}`);
     for (const cond of p.conditions) out.push(`    condition ${cond}`);
     for (const c of p.containers) {
-      out.push(`    container ${c.name}: ${c.state}; restarts ${c.restartCount}${c.lastState ? `; last ${c.lastState}` : ''}`);
+      out.push(
+        `    container ${c.name}: ${c.state}; restarts ${c.restartCount}${c.lastState ? `; last ${c.lastState}` : ''}`,
+      );
       if (c.logTail) for (const l of c.logTail) out.push(`      | ${l}`);
       else if (c.logError) out.push(`      ${c.logError}`);
     }
   }
   if (e.events.length > 0) out.push('  events:');
-  for (const ev of e.events) out.push(`    ${ev.time} ${ev.type} ${ev.reason} ${ev.object}: ${ev.message}${ev.count > 1 ? ` (x${ev.count})` : ''}`);
+  for (const ev of e.events)
+    out.push(
+      `    ${ev.time} ${ev.type} ${ev.reason} ${ev.object}: ${ev.message}${ev.count > 1 ? ` (x${ev.count})` : ''}`,
+    );
   return out;
 }
 
-const OUTCOME_ICON: Record<string, string> = { 'rolled-back': '↩️', skipped: '➖', left: '⚠️', deleted: '🗑️', error: '❌' };
+const OUTCOME_ICON: Record<string, string> = {
+  'rolled-back': '↩️',
+  skipped: '➖',
+  left: '⚠️',
+  deleted: '🗑️',
+  error: '❌',
+};
 
 /** Markdown for a rollback: what went back where, and whether it became healthy. */
 export function renderRollbackSummary(result: {
-  outcomes: Array<{ ref: import('../kube/types.js').ObjectRef; outcome: string; fromRevision?: number; toRevision?: number; message: string }>;
+  outcomes: Array<{
+    ref: import('../kube/types.js').ObjectRef;
+    outcome: string;
+    fromRevision?: number;
+    toRevision?: number;
+    message: string;
+  }>;
   gate?: GateResult;
   healthy: boolean;
 }): string {
   const out: string[] = [];
   const rolled = result.outcomes.filter((o) => o.outcome === 'rolled-back').length;
-  out.push(`### ${result.healthy ? '✅' : '❌'} Rollback: ${rolled} workload${rolled === 1 ? '' : 's'} rolled back; ${result.healthy ? 'healthy again' : 'NOT healthy'}`);
+  out.push(
+    `### ${result.healthy ? '✅' : '❌'} Rollback: ${rolled} workload${rolled === 1 ? '' : 's'} rolled back; ${result.healthy ? 'healthy again' : 'NOT healthy'}`,
+  );
   if (result.outcomes.length > 0) {
     out.push('', '| Workload | Outcome | Revision | Detail |', '| --- | --- | --- | --- |');
     for (const o of result.outcomes) {
       const rev = o.toRevision !== undefined ? `${o.fromRevision ?? '?'} → ${o.toRevision}` : '—';
-      out.push(`| \`${cell(refKey(o.ref))}\` | ${OUTCOME_ICON[o.outcome] ?? ''} ${o.outcome} | ${rev} | ${cell(o.message)} |`);
+      out.push(
+        `| \`${cell(refKey(o.ref))}\` | ${OUTCOME_ICON[o.outcome] ?? ''} ${o.outcome} | ${rev} | ${cell(o.message)} |`,
+      );
     }
   }
   if (result.gate) out.push('', renderGateSummary(result.gate, 'Rollout gate of the rollback'));

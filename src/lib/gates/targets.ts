@@ -52,18 +52,33 @@ export function parseWorkloads(input: string, value: string, defaultNamespace?: 
         ? (parsed as ApplyResult).workloads
         : [];
     if (!Array.isArray(parsed) && !Array.isArray((parsed as ApplyResult).workloads)) {
-      throw ConfigurationError.forInput(input, text, `an object with a 'workloads' array (the apply result), or ${EXPECTED}`);
+      throw ConfigurationError.forInput(
+        input,
+        text,
+        `an object with a 'workloads' array (the apply result), or ${EXPECTED}`,
+      );
     }
     items.forEach((item, i) => {
       const r = item as Partial<WorkloadRecord>;
-      if (!r || typeof r !== 'object' || typeof r.kind !== 'string' || typeof r.name !== 'string' || !r.kind || !r.name) {
-        problems.push(`Input '${input}' item ${i} is '${JSON.stringify(item)?.slice(0, 120)}': expected an object with kind and name (and namespace, apiVersion).`);
+      if (
+        !r ||
+        typeof r !== 'object' ||
+        typeof r.kind !== 'string' ||
+        typeof r.name !== 'string' ||
+        !r.kind ||
+        !r.name
+      ) {
+        problems.push(
+          `Input '${input}' item ${i} is '${JSON.stringify(item)?.slice(0, 120)}': expected an object with kind and name (and namespace, apiVersion).`,
+        );
         return;
       }
       const alias = KIND_ALIASES[r.kind.toLowerCase()];
       const apiVersion = r.apiVersion ?? alias?.apiVersion;
       if (!apiVersion) {
-        problems.push(`Input '${input}' item ${i} (${r.kind}/${r.name}) has no apiVersion: expected apiVersion for a custom resource.`);
+        problems.push(
+          `Input '${input}' item ${i} (${r.kind}/${r.name}) has no apiVersion: expected apiVersion for a custom resource.`,
+        );
         return;
       }
       records.push({
@@ -89,12 +104,21 @@ export function parseWorkloads(input: string, value: string, defaultNamespace?: 
         );
         continue;
       }
-      records.push({ apiVersion: alias.apiVersion, kind: alias.kind, namespace: ns, name, created: false, changed: true });
+      records.push({
+        apiVersion: alias.apiVersion,
+        kind: alias.kind,
+        namespace: ns,
+        name,
+        created: false,
+        changed: true,
+      });
     }
   }
   for (const r of records) {
     if (r.namespace !== undefined && !DNS_LABEL.test(r.namespace)) {
-      problems.push(`Input '${input}' names namespace '${r.namespace}': expected a DNS label (lowercase letters, digits, '-').`);
+      problems.push(
+        `Input '${input}' names namespace '${r.namespace}': expected a DNS label (lowercase letters, digits, '-').`,
+      );
     }
     if (!DNS_SUBDOMAIN.test(r.name)) {
       problems.push(`Input '${input}' names '${r.kind}/${r.name}': expected a lowercase DNS name.`);

@@ -8,7 +8,9 @@ export function octokitDeployments(token: string, baseUrl?: string): Deployments
     async createDeployment(params) {
       const response = await octokit.rest.repos.createDeployment(params);
       if (response.status !== 201 || !('id' in response.data)) {
-        throw new Error(`GitHub did not create the deployment (HTTP ${response.status}): ${(response.data as { message?: string }).message ?? ''}`);
+        throw new Error(
+          `GitHub did not create the deployment (HTTP ${response.status}): ${(response.data as { message?: string }).message ?? ''}`,
+        );
       }
       return { id: response.data.id };
     },

@@ -107,7 +107,9 @@ async function probeTarget(
       streak++;
       bestStreak = Math.max(bestStreak, streak);
       latencies.push(outcome.latencyMs);
-      logger.debug(`${target.label}: ok ${outcome.status} in ${Math.round(outcome.latencyMs)}ms (${streak}/${policy.consecutiveSuccesses})`);
+      logger.debug(
+        `${target.label}: ok ${outcome.status} in ${Math.round(outcome.latencyMs)}ms (${streak}/${policy.consecutiveSuccesses})`,
+      );
       if (streak >= policy.consecutiveSuccesses) break;
     } else {
       if (streak > 0 || attempts === 1 || outcome.reason !== reason) {
@@ -124,7 +126,9 @@ async function probeTarget(
   const p95Ms = percentile(latencies, 95);
   let healthy = streak >= policy.consecutiveSuccesses;
   if (!healthy) {
-    reason = `${bestStreak}/${policy.consecutiveSuccesses} consecutive successes before the deadline` + (reason ? `; last failure: ${reason}` : '');
+    reason =
+      `${bestStreak}/${policy.consecutiveSuccesses} consecutive successes before the deadline` +
+      (reason ? `; last failure: ${reason}` : '');
   } else if (policy.latencyBudgetMs !== undefined && p95Ms !== undefined && p95Ms > policy.latencyBudgetMs) {
     healthy = false;
     reason = `p95 latency ${Math.round(p95Ms)}ms is over the budget of ${policy.latencyBudgetMs}ms`;
@@ -137,9 +141,7 @@ async function probeTarget(
   };
 }
 
-type AttemptOutcome =
-  | { ok: true; status: number; latencyMs: number }
-  | { ok: false; status?: number; reason: string };
+type AttemptOutcome = { ok: true; status: number; latencyMs: number } | { ok: false; status?: number; reason: string };
 
 async function attempt(target: ProbeTarget, policy: HealthPolicy, timeoutMs: number): Promise<AttemptOutcome> {
   const controller = new AbortController();
@@ -149,7 +151,11 @@ async function attempt(target: ProbeTarget, policy: HealthPolicy, timeoutMs: num
     const response = await target.send({ label: target.label, timeoutMs, signal: controller.signal });
     const latencyMs = performance.now() - start;
     if (!policy.expectedStatus.includes(response.status)) {
-      return { ok: false, status: response.status, reason: `status ${response.status}, expected ${policy.expectedStatus.join(' or ')}` };
+      return {
+        ok: false,
+        status: response.status,
+        reason: `status ${response.status}, expected ${policy.expectedStatus.join(' or ')}`,
+      };
     }
     if (policy.expectJson) {
       const mismatch = checkJson(response.body, policy.expectJson);
@@ -174,7 +180,8 @@ export function checkJson(body: string, expected: Record<string, unknown>): stri
   }
   for (const [path, want] of Object.entries(expected)) {
     const got = path.split('.').reduce<unknown>((node, key) => {
-      if (node && typeof node === 'object' && key in (node as Record<string, unknown>)) return (node as Record<string, unknown>)[key];
+      if (node && typeof node === 'object' && key in (node as Record<string, unknown>))
+        return (node as Record<string, unknown>)[key];
       return undefined;
     }, parsed);
     if (JSON.stringify(got) !== JSON.stringify(want)) {

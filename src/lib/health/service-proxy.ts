@@ -37,8 +37,11 @@ export function parseServiceRef(input: string, value: string): ServiceRef {
   const match = /^([^/\s]+)\/([^:\s/]+):([^:\s/]+)$/.exec(text);
   if (!match) throw ConfigurationError.forInput(input, value, expected);
   const [, namespace, name, port] = match as unknown as [string, string, string, string];
-  const portOk = /^\d+$/.test(port) ? Number(port) >= 1 && Number(port) <= 65535 : DNS_LABEL.test(port) && port.length <= 15;
-  if (!DNS_LABEL.test(namespace) || !DNS_LABEL.test(name) || !portOk) throw ConfigurationError.forInput(input, value, expected);
+  const portOk = /^\d+$/.test(port)
+    ? Number(port) >= 1 && Number(port) <= 65535
+    : DNS_LABEL.test(port) && port.length <= 15;
+  if (!DNS_LABEL.test(namespace) || !DNS_LABEL.test(name) || !portOk)
+    throw ConfigurationError.forInput(input, value, expected);
   return { namespace, name, port, scheme };
 }
 
@@ -58,7 +61,12 @@ export function serviceProxyPath(ref: ServiceRef, path: string): { path: string;
 const MAX_BODY = 64 * 1024;
 
 /** A ProbeTarget that reaches `path` of the Service through the API server. */
-export function serviceProxyTarget(kc: KubeConfig, ref: ServiceRef, path: string, headers: Readonly<Record<string, string>> = {}): ProbeTarget {
+export function serviceProxyTarget(
+  kc: KubeConfig,
+  ref: ServiceRef,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+): ProbeTarget {
   const { path: apiPath, query } = serviceProxyPath(ref, path);
   const label = `service ${ref.namespace}/${ref.name}:${ref.port}${path.startsWith('/') ? path : `/${path}`}`;
   // The API server consumes Authorization itself; other headers are passed to the backend.
@@ -66,7 +74,13 @@ export function serviceProxyTarget(kc: KubeConfig, ref: ServiceRef, path: string
   return {
     label,
     send: async ({ signal, timeoutMs }) => {
-      const res = await kubeRequest(kc, 'GET', apiPath, { query, signal, timeoutMs, accept: '*/*', headers: forwarded });
+      const res = await kubeRequest(kc, 'GET', apiPath, {
+        query,
+        signal,
+        timeoutMs,
+        accept: '*/*',
+        headers: forwarded,
+      });
       return { status: res.status, body: res.body.slice(0, MAX_BODY) };
     },
   };

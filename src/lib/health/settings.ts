@@ -31,7 +31,10 @@ export function parsePolicy(inputs: Inputs): HealthPolicy {
 /** Parses `Name: value` lines; the values are secrets (auth headers) — the caller masks them. */
 export function parseHeaders(raw: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of raw.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
@@ -51,7 +54,8 @@ export function parseStatusCodes(input: string, raw: string): number[] {
     const range = /^(\d{3})-(\d{3})$/.exec(item);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
-      if (from > to || from < 100 || to > 599) throw ConfigurationError.forInput(input, raw, 'status codes or ranges such as 200, 204 or 200-299');
+      if (from > to || from < 100 || to > 599)
+        throw ConfigurationError.forInput(input, raw, 'status codes or ranges such as 200, 204 or 200-299');
       for (let c = from; c <= to; c++) codes.add(c);
     } else if (/^\d{3}$/.test(item) && Number(item) >= 100 && Number(item) <= 599) {
       codes.add(Number(item));

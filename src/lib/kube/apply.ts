@@ -367,7 +367,38 @@ function withNamespace(obj: KubeObject, namespace: string): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, namespace } };
 }
 
+/**
+ * The field manager phlo-deploy's rollback writes with (src/lib/kube/rollback.ts). Fields it owns are
+ * ours: the next apply takes them back without asking for force-conflicts.
+ */
+export const ROLLBACK_MANAGER = 'phlo-deploy-rollback';
+
+/** The managers named by a server-side apply conflict (409), or undefined for any other error. */
+export function conflictManagers(error: unknown): string[] | undefined {
+  if (!(error instanceof KubeApiError) || error.code !== 409 || error.body.reason !== 'Conflict') return undefined;
+  const causes = error.body.details?.causes ?? [];
+  const managers = causes.map((c) => /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1]);
+  return managers.length && managers.every(Boolean) ? (managers as string[]) : undefined;
+}
+
 async function serverSideApply(
+  client: KubeClient,
+  p: Planned,
+  manager: string,
+  force: boolean,
+  dryRun: boolean,
+): Promise<KubeObject> {
+  try {
+    return await serverSideApplyOnce(client, p, manager, force, dryRun);
+  } catch (error) {
+    // After a rollback, the fields it reverted belong to our own rollback manager: take them back.
+    const managers = force ? undefined : conflictManagers(error);
+    if (managers?.every((m) => m === ROLLBACK_MANAGER)) return serverSideApplyOnce(client, p, manager, true, dryRun);
+    throw error;
+  }
+}
+
+async function serverSideApplyOnce(
   client: KubeClient,
   p: Planned,
   manager: string,

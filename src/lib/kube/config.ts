@@ -49,7 +49,9 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
         break;
       case 'file':
         if (!existsSync(source.path)) {
-          throw new ConfigurationError(`Kubeconfig file '${source.path}' does not exist: check input 'kubeconfig' or KUBECONFIG.`);
+          throw new ConfigurationError(
+            `Kubeconfig file '${source.path}' does not exist: check input 'kubeconfig' or KUBECONFIG.`,
+          );
         }
         kc.loadFromFile(source.path);
         break;
@@ -63,7 +65,12 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   if (source.kind !== 'in-cluster' && source.context) {
     if (!kc.getContexts().some((c) => c.name === source.context)) {
       throw new ConfigurationError(
-        `Input 'context' is '${source.context}': the kubeconfig has contexts ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}.`,
+        `Input 'context' is '${source.context}': the kubeconfig has contexts ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || '(none)'
+        }.`,
       );
     }
     kc.setCurrentContext(source.context);
@@ -71,7 +78,7 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster || !cluster.server) {
     throw new ConfigurationError(
-      'The kubeconfig has no current cluster with a server address: set current-context or input \'context\'.',
+      "The kubeconfig has no current cluster with a server address: set current-context or input 'context'.",
     );
   }
   return kc;

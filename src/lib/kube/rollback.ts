@@ -34,7 +34,8 @@ const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
 ]);
-export const ROLLBACK_FIELD_MANAGER = 'phlo-deploy-rollback';
+import { ROLLBACK_MANAGER } from './apply.js';
+export const ROLLBACK_FIELD_MANAGER = ROLLBACK_MANAGER;
 
 /** Where to go: the revision recorded before apply, the one before the current, or a number. */
 export type RollbackTarget = 'recorded' | 'previous' | number;
@@ -103,10 +104,19 @@ export function planRollback(
   const target = options.target ?? 'recorded';
   const actions: RollbackAction[] = [];
   for (const record of records) {
-    const ref: ObjectRef = { apiVersion: record.apiVersion, kind: record.kind, namespace: record.namespace, name: record.name };
+    const ref: ObjectRef = {
+      apiVersion: record.apiVersion,
+      kind: record.kind,
+      namespace: record.namespace,
+      name: record.name,
+    };
     const state = live.get(refKey(ref));
     if (record.kind === 'Job') {
-      actions.push({ type: 'skip', ref, reason: 'Jobs are not rolled back (a Job runs once; its template is immutable)' });
+      actions.push({
+        type: 'skip',
+        ref,
+        reason: 'Jobs are not rolled back (a Job runs once; its template is immutable)',
+      });
       continue;
     }
     if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(record.kind)) {
@@ -140,14 +150,22 @@ export function planRollback(
       }
       to = history.find((h) => h.metadata.name === prev.name) ?? history.find((h) => revisionOf(h) === prev.revision);
       if (!to) {
-        actions.push({ type: 'impossible', ref, reason: `recorded revision ${prev.revision} (${prev.name}) is no longer in its history` });
+        actions.push({
+          type: 'impossible',
+          ref,
+          reason: `recorded revision ${prev.revision} (${prev.name}) is no longer in its history`,
+        });
         continue;
       }
     } else if (target === 'previous') {
       const older = history.filter((h) => from === undefined || revisionOf(h) < from);
       to = older[older.length - 1];
       if (!to) {
-        actions.push({ type: 'impossible', ref, reason: `no revision before the current one${from !== undefined ? ` (${from})` : ''}` });
+        actions.push({
+          type: 'impossible',
+          ref,
+          reason: `no revision before the current one${from !== undefined ? ` (${from})` : ''}`,
+        });
         continue;
       }
     } else {
@@ -166,8 +184,10 @@ export function planRollback(
         continue;
       }
       const annotations: Record<string, string> = {};
-      for (const [k, v] of Object.entries(state.object.metadata.annotations ?? {})) if (DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
-      for (const [k, v] of Object.entries(to.metadata.annotations ?? {})) if (!DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
+      for (const [k, v] of Object.entries(state.object.metadata.annotations ?? {}))
+        if (DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
+      for (const [k, v] of Object.entries(to.metadata.annotations ?? {}))
+        if (!DEPLOYMENT_OWN_ANNOTATIONS.has(k)) annotations[k] = v;
       actions.push({
         type: 'patch',
         ref,
@@ -246,7 +266,12 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-const PLURAL: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' };
+const PLURAL: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+};
 
 /** Reads the live objects and their revision history for the records. */
 export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
@@ -268,9 +293,14 @@ export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<
       let history: KubeObject[] = [];
       if (ref.kind !== 'Job' && object.spec?.selector) {
         const historyPlural = ref.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions';
-        const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('apps/v1', historyPlural, ref.namespace), {
-          query: { labelSelector: selectorToString(object.spec.selector) },
-        });
+        const list = await kubeJson<{ items: KubeObject[] }>(
+          kc,
+          'GET',
+          collectionPath('apps/v1', historyPlural, ref.namespace),
+          {
+            query: { labelSelector: selectorToString(object.spec.selector) },
+          },
+        );
         history = list.items
           .filter((h) => h.metadata.ownerReferences?.some((o) => o.uid === object!.metadata.uid))
           .map((h) => ({ ...h, kind: ref.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision' }));
@@ -291,7 +321,11 @@ export interface RollbackOutcome {
 }
 
 /** Applies a plan. Errors per workload are reported, not thrown (the others still roll back). */
-export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], logger: Logger): Promise<RollbackOutcome[]> {
+export async function executeRollback(
+  kc: KubeConfig,
+  plan: RollbackAction[],
+  logger: Logger,
+): Promise<RollbackOutcome[]> {
   const outcomes: RollbackOutcome[] = [];
   for (const action of plan) {
     const { ref } = action;
@@ -302,7 +336,8 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
           await kubeJson(kc, 'PATCH', path, {
             query: { fieldManager: ROLLBACK_FIELD_MANAGER },
             body: action.patch,
-            contentType: action.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+            contentType:
+              action.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
           });
           let message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
           if (action.replaceStuckPods) {
@@ -310,7 +345,14 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
             if (deleted.length > 0) message += `; replaced stuck pod(s) ${deleted.join(', ')}`;
           }
           logger.info(`${refKey(ref)}: ${message}`);
-          outcomes.push({ ref, action: action.type, outcome: 'rolled-back', fromRevision: action.fromRevision, toRevision: action.toRevision, message });
+          outcomes.push({
+            ref,
+            action: action.type,
+            outcome: 'rolled-back',
+            fromRevision: action.fromRevision,
+            toRevision: action.toRevision,
+            message,
+          });
         } catch (error) {
           const message = `rollback failed: ${describeError(error)}`;
           logger.warning(`${refKey(ref)}: ${message}`);
@@ -319,11 +361,18 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
         break;
       case 'delete-created':
         try {
-          await kubeJson(kc, 'DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+          await kubeJson(kc, 'DELETE', path, {
+            body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+          });
           logger.info(`${refKey(ref)}: deleted (${action.reason})`);
           outcomes.push({ ref, action: action.type, outcome: 'deleted', message: action.reason });
         } catch (error) {
-          outcomes.push({ ref, action: action.type, outcome: 'error', message: `delete failed: ${describeError(error)}` });
+          outcomes.push({
+            ref,
+            action: action.type,
+            outcome: 'error',
+            message: `delete failed: ${describeError(error)}`,
+          });
         }
         break;
       case 'leave-created':
@@ -343,13 +392,19 @@ export async function executeRollback(kc: KubeConfig, plan: RollbackAction[], lo
 }
 
 /** Deletes the not-Ready pods of a bad StatefulSet revision so the controller recreates them. */
-async function deleteStuckPods(kc: KubeConfig, namespace: string | undefined, stuck: { revision: string; selector: string }): Promise<string[]> {
+async function deleteStuckPods(
+  kc: KubeConfig,
+  namespace: string | undefined,
+  stuck: { revision: string; selector: string },
+): Promise<string[]> {
   const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('v1', 'pods', namespace), {
     query: { labelSelector: `${stuck.selector},controller-revision-hash=${stuck.revision}` },
   });
   const deleted: string[] = [];
   for (const pod of list.items) {
-    const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+    const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
+      (c) => c.type === 'Ready' && c.status === 'True',
+    );
     if (ready || pod.metadata.deletionTimestamp) continue;
     try {
       await kubeJson(kc, 'DELETE', objectPath('v1', 'pods', namespace, pod.metadata.name));
@@ -379,7 +434,11 @@ export interface RollbackOptions extends RollbackPlanOptions {
 }
 
 /** Plans, applies and gates a rollback of the given records. */
-export async function rollbackAndGate(kc: KubeConfig, records: WorkloadRecord[], options: RollbackOptions): Promise<RollbackResult> {
+export async function rollbackAndGate(
+  kc: KubeConfig,
+  records: WorkloadRecord[],
+  options: RollbackOptions,
+): Promise<RollbackResult> {
   const live = await fetchLive(kc, records);
   const plan = planRollback(records, live, options);
   const outcomes = await executeRollback(kc, plan, options.logger);

@@ -93,7 +93,10 @@ async function openRequest(
   const url = buildUrl(kc, path, options.query);
   const opts: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
-  const headers: Record<string, string> = { ...options.headers, ...(opts.headers as Record<string, string> | undefined) };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    ...(opts.headers as Record<string, string> | undefined),
+  };
   headers.Accept = options.accept ?? 'application/json';
   let payload: string | undefined;
   if (options.body !== undefined) {
@@ -124,7 +127,9 @@ export async function kubeRequest(
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    res.on('end', () =>
+      resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+    );
     res.on('error', reject);
   });
 }
@@ -167,7 +172,12 @@ const PLURALS: Record<string, string> = {
  * The plural resource name of a kind: well-known kinds from a table, anything else (custom
  * resources) through API discovery of its group version.
  */
-export async function resolvePlural(kc: KubeConfig, apiVersion: string, kind: string, signal?: AbortSignal): Promise<string> {
+export async function resolvePlural(
+  kc: KubeConfig,
+  apiVersion: string,
+  kind: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const known = PLURALS[kind];
   if (known) return known;
   const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
@@ -242,10 +252,15 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
   while (!signal.aborted) {
     if (!resourceVersion) {
       try {
-        const list = await kubeJson<{ metadata?: { resourceVersion?: string }; items: KubeObject[] }>(kc, 'GET', options.path, {
-          query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-          signal,
-        });
+        const list = await kubeJson<{ metadata?: { resourceVersion?: string }; items: KubeObject[] }>(
+          kc,
+          'GET',
+          options.path,
+          {
+            query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+            signal,
+          },
+        );
         stats.lists += 1;
         resourceVersion = list.metadata?.resourceVersion ?? '';
         restored();
@@ -268,7 +283,10 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
     };
     const onAbort = stop;
     signal.addEventListener('abort', onAbort, { once: true });
-    const watchdog = setTimeout(() => current?.destroy(new Error('watch outlived its timeout')), (timeoutSeconds + 15) * 1000);
+    const watchdog = setTimeout(
+      () => current?.destroy(new Error('watch outlived its timeout')),
+      (timeoutSeconds + 15) * 1000,
+    );
     watchdog.unref?.();
     try {
       const { res } = await openRequest(kc, 'GET', options.path, {

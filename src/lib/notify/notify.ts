@@ -61,12 +61,19 @@ export async function notify(
   for (const result of await Promise.all(sends)) {
     results.push(result);
     if (result.ok) ports.logger.info(`notified ${result.channel}: ${result.detail}`);
-    else ports.logger.warning(`could not notify ${result.channel}: ${result.detail} (the deploy's result is unchanged)`);
+    else
+      ports.logger.warning(`could not notify ${result.channel}: ${result.detail} (the deploy's result is unchanged)`);
   }
   return results;
 }
 
-async function post(channel: NotifyResult['channel'], url: string, body: unknown, timeoutMs: number, doFetch: Fetch): Promise<NotifyResult> {
+async function post(
+  channel: NotifyResult['channel'],
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  doFetch: Fetch,
+): Promise<NotifyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await doFetch(url, {
@@ -83,7 +90,14 @@ async function post(channel: NotifyResult['channel'], url: string, body: unknown
     } catch (error) {
       if (attempt < 2) continue;
       const e = error as { name?: string; cause?: { code?: string } };
-      return { channel, ok: false, detail: e.name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : `request failed (${e.cause?.code ?? e.name ?? 'error'})` };
+      return {
+        channel,
+        ok: false,
+        detail:
+          e.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs}ms`
+            : `request failed (${e.cause?.code ?? e.name ?? 'error'})`,
+      };
     }
   }
 }

@@ -50,7 +50,10 @@ export interface PipelinePorts {
   logger: Logger;
   clock: Clock;
   /** GitHub deployment, when configured. */
-  deployment?: { start(image?: string): Promise<void>; finish(success: boolean, description: string, url?: string): Promise<void> };
+  deployment?: {
+    start(image?: string): Promise<void>;
+    finish(success: boolean, description: string, url?: string): Promise<void>;
+  };
   notify(notice: DeployNotice): Promise<unknown>;
 }
 
@@ -80,7 +83,11 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
     ['apply', {}],
     ['rollout-gate', { workloads: 'Deployment/default/validate', 'rollback-on-failure': 'false' }],
     ...(settings.health ? ([['health-gate', {}]] as Array<[StageName, Wired]>) : []),
-    ...(settings.rollback ? ([['rollback', { workloads: 'Deployment/default/validate', revision: 'previous' }]] as Array<[StageName, Wired]>) : []),
+    ...(settings.rollback
+      ? ([['rollback', { workloads: 'Deployment/default/validate', revision: 'previous' }]] as Array<
+          [StageName, Wired]
+        >)
+      : []),
   ];
   const problems: string[] = [];
   for (const [stage, wired] of validation) {
@@ -121,7 +128,10 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   try {
     const built = await runStage('build-scan', { image: settings.repository });
     outputs['scan-counts'] = built.outputs.counts ?? '';
-    const pushed = await runStage('push-ecr', { image: built.outputs['image-id'] ?? settings.repository, tags: built.outputs.tags ?? '' });
+    const pushed = await runStage('push-ecr', {
+      image: built.outputs['image-id'] ?? settings.repository,
+      tags: built.outputs.tags ?? '',
+    });
     image = pushed.outputs.image;
     digest = pushed.outputs.digest;
     const rendered = await runStage('render', { images: `${settings.manifestImage}=${image}` });
@@ -168,7 +178,15 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
     'environment-url': settings.environmentUrl ?? '',
     'apply-result': applyResult ?? '',
   });
-  const head: PipelineReport = { environment: settings.environment, verdict, image, digest, environmentUrl: settings.environmentUrl, stages: reports, headline };
+  const head: PipelineReport = {
+    environment: settings.environment,
+    verdict,
+    image,
+    digest,
+    environmentUrl: settings.environmentUrl,
+    stages: reports,
+    headline,
+  };
   return { ...head, outputs, summary: [pipelineSummary(head), ...stageSummaries].join('\n\n'), failure };
 }
 

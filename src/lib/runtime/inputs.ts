@@ -51,7 +51,11 @@ export class Inputs {
     const value = this.raw(name);
     if (!value) return fallback;
     const n = Number(value);
-    if (!Number.isFinite(n) || (range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+    if (
+      !Number.isFinite(n) ||
+      (range.min !== undefined && n < range.min) ||
+      (range.max !== undefined && n > range.max)
+    ) {
       throw ConfigurationError.forInput(name, value, `a number${describeRange(range)}`);
     }
     return n;
@@ -116,7 +120,11 @@ export function parseInteger(name: string, value: string, range: { min?: number;
   const v = value.trim();
   if (!/^-?\d+$/.test(v)) throw ConfigurationError.forInput(name, value, `a whole number${describeRange(range)}`);
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || (range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+  if (
+    !Number.isSafeInteger(n) ||
+    (range.min !== undefined && n < range.min) ||
+    (range.max !== undefined && n > range.max)
+  ) {
     throw ConfigurationError.forInput(name, value, `a whole number${describeRange(range)}`);
   }
   return n;
