@@ -19,7 +19,12 @@ for c in "${components[@]}"; do
 done
 components=("${present[@]}")
 
-run_component() { bash "$STACK_ROOT/components/$1.sh" "$2"; }
+run_component() {
+  local rc=0
+  bash "$STACK_ROOT/components/$1.sh" "$2" || rc=$?
+  # A component that fails says which and where, so a silent `set -e` exit never looks like success.
+  ((rc == 0)) || { [[ "$2" == status ]] || log "error: component $1 failed at $2 (exit $rc)"; return "$rc"; }
+}
 
 case "$cmd" in
   build)

@@ -21,7 +21,7 @@ DB_REPO_PATH="phlo/trivy-db"
 DB_TAG="2"                # trivy-db schema version: Trivy asks for <repo>:2
 # The stack's registry (registry component): user AWS, password = moto's ECR token password.
 # Taken from the env file when the registry component wrote it there; overridable for development.
-env_value() { [[ -f "$STACK_ENV_FILE" ]] && sed -n "s/^$1=//p" "$STACK_ENV_FILE" | tail -1; }
+env_value() { [[ -f "$STACK_ENV_FILE" ]] || return 0; sed -n "s/^$1=//p" "$STACK_ENV_FILE" | tail -1; }
 REGISTRY="${PHLO_TRIVY_DB_REGISTRY:-$(env_value PHLO_REGISTRY)}"; REGISTRY="${REGISTRY:-127.0.0.1:15000}"
 REGISTRY_USER="${PHLO_TRIVY_DB_USER:-$(env_value PHLO_REGISTRY_USER)}"; REGISTRY_USER="${REGISTRY_USER:-AWS}"
 REGISTRY_PASSWORD="${PHLO_TRIVY_DB_PASSWORD:-$(env_value PHLO_REGISTRY_PASSWORD)}"; REGISTRY_PASSWORD="${REGISTRY_PASSWORD:-123456789012-auth-token}"
