@@ -2,7 +2,7 @@
  * push-ecr's inputs parsed once into a typed settings object. Every problem is collected and
  * reported together (ConfigurationErrors) before anything is written.
  */
-import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 import type { RetryPolicy } from '../registry/retry.js';
 import { defaultPolicy, parseSeverities, type ScanPolicy } from '../scan/policy.js';
@@ -43,17 +43,7 @@ export interface PushEcrSettings {
 }
 
 export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): PushEcrSettings {
-  const problems: string[] = [];
-  const attempt = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
-      else if (error instanceof ConfigurationError) problems.push(error.message);
-      else throw error;
-      return undefined;
-    }
-  };
+  const { problems, attempt } = collectProblems();
 
   const image = attempt(() =>
     inputs.required('image', 'a local image id or name:tag (e.g. the image-id output of build-scan)'),

@@ -2,7 +2,7 @@
  * Input parsing shared by rollout-gate and rollback (and the pipeline): one typed settings object,
  * every problem reported before anything talks to the cluster.
  */
-import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 import type { KubeconfigSettings } from '../kube/config.js';
 import type { WorkloadRecord } from '../kube/types.js';
@@ -26,15 +26,11 @@ export interface RollbackSettings {
 /** Collects ConfigurationErrors from several readers into one. */
 function collect<T extends object>(readers: { [K in keyof T]: () => T[K] }): T {
   const out = {} as T;
-  const problems: string[] = [];
+  const { problems, attempt } = collectProblems();
   for (const key of Object.keys(readers) as Array<keyof T>) {
-    try {
+    attempt(() => {
       out[key] = readers[key]();
-    } catch (error) {
-      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
-      else if (error instanceof ConfigurationError) problems.push(error.message);
-      else throw error;
-    }
+    });
   }
   if (problems.length > 0) throw new ConfigurationErrors(problems);
   return out;

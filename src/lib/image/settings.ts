@@ -1,7 +1,7 @@
 /** build-scan's inputs, parsed once into a typed settings object (every problem reported at once). */
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 import semver from 'semver';
 import { DEFAULT_DOWNLOAD_URL, DEFAULT_TRIVY_VERSION } from '../scan/install.js';
@@ -51,17 +51,7 @@ export interface BuildScanSettings {
 }
 
 export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): BuildScanSettings {
-  const problems: string[] = [];
-  const attempt = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
-      else if (error instanceof ConfigurationError) problems.push(error.message);
-      else throw error;
-      return undefined;
-    }
-  };
+  const { problems, attempt } = collectProblems();
 
   const image = attempt(() => {
     const value = inputs.required('image', 'an image name such as phlo/dagster');

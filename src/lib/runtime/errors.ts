@@ -82,3 +82,22 @@ function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
+
+/**
+ * Runs parsers while collecting their ConfigurationErrors, so a settings parser reports every
+ * problem at once: `const { problems, attempt } = collectProblems();` … `throwIfAny(problems)`.
+ */
+export function collectProblems(): { problems: string[]; attempt: <T>(fn: () => T) => T | undefined } {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ConfigurationErrors) problems.push(...error.problems);
+      else if (error instanceof ConfigurationError) problems.push(error.message);
+      else throw error;
+      return undefined;
+    }
+  };
+  return { problems, attempt };
+}
