@@ -49,7 +49,7 @@ set -e
 node -e '
   let passed = 0, failed = 0, skipped = 0;
   for (const f of process.argv.slice(1)) {
-    try { const r = require(f); passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests; }
+    try { const r = JSON.parse(require("fs").readFileSync(f, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests; }
     catch { failed += 1; console.error(`no results in ${f}`); }
   }
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -148,7 +148,7 @@ down() {
     rmdir "$cg" 2>/dev/null || true
   done
   # Unmount anything dockerd left mounted under its own directories (overlay layers, netns).
-  grep -F " $DOCKER_DIR/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -F " $DOCKER_DIR/" /proc/mounts || true; } | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -f "$DOCKER_SOCK"
 }
 
