@@ -6,7 +6,6 @@ import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
 import type { Inputs } from '../../lib/runtime/inputs.js';
 import type { ActionContext } from '../../runner/index.js';
-import { stagePorts } from './stages.js';
 
 const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
 
@@ -80,6 +79,8 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
         )
       : undefined;
 
+  // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
+  const { stagePorts } = await import('./stages.js');
   const result = await runPipeline(settings, {
     stages: stagePorts(ctx),
     logger: ctx.logger,
