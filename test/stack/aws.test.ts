@@ -5,9 +5,9 @@
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
@@ -16,28 +16,16 @@ import {
   GetAuthorizationTokenCommand,
   RepositoryAlreadyExistsException,
 } from '@aws-sdk/client-ecr';
-
-// Until test/helpers/stack.ts (loadStackEnv) lands: read .stack/env the same way.
+import { loadStackEnv } from '../helpers/stack.js';
 function stackEnv(): Record<string, string> {
-  const dir = process.env.PHLO_STACK_DIR ?? resolve(import.meta.dirname ?? '.', '../../.stack');
-  const file = join(dir, 'env');
-  if (!existsSync(file)) throw new Error(`the local stack is not up (${file} is missing): run \`npm run stack:up\``);
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!;
-  }
-  const needed = [
+  return loadStackEnv([
     'DOCKER_HOST',
     'PHLO_REGISTRY',
     'AWS_ENDPOINT_URL',
     'AWS_REGION',
     'AWS_ACCESS_KEY_ID',
     'AWS_SECRET_ACCESS_KEY',
-  ];
-  const missing = needed.filter((k) => !env[k]);
-  if (missing.length) throw new Error(`${file} lacks ${missing.join(', ')}: run \`npm run stack:up\``);
-  return env;
+  ]);
 }
 
 interface Ran {

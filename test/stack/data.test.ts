@@ -3,8 +3,6 @@
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -17,20 +15,10 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { loadStackEnv } from '../helpers/stack.js';
 
-// Until test/helpers/stack.ts (loadStackEnv) lands: read .stack/env the same way.
 function stackEnv(needed: string[]): Record<string, string> {
-  const dir = process.env.PHLO_STACK_DIR ?? resolve(import.meta.dirname ?? '.', '../../.stack');
-  const file = join(dir, 'env');
-  if (!existsSync(file)) throw new Error(`the local stack is not up (${file} is missing): run \`npm run stack:up\``);
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!;
-  }
-  const missing = needed.filter((k) => !env[k]);
-  if (missing.length) throw new Error(`${file} lacks ${missing.join(', ')}: run \`npm run stack:up\``);
-  return env;
+  return loadStackEnv(needed);
 }
 
 function s3For(env: Record<string, string>, secret = env.PHLO_S3_SECRET_KEY!): S3Client {

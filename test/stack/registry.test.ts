@@ -7,25 +7,13 @@
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-
-// Until test/helpers/stack.ts (loadStackEnv) lands: read .stack/env the same way.
+import { loadStackEnv } from '../helpers/stack.js';
 function stackEnv(): Record<string, string> {
-  const dir = process.env.PHLO_STACK_DIR ?? resolve(import.meta.dirname ?? '.', '../../.stack');
-  const file = join(dir, 'env');
-  if (!existsSync(file)) throw new Error(`the local stack is not up (${file} is missing): run \`npm run stack:up\``);
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!;
-  }
-  const needed = ['DOCKER_HOST', 'PHLO_BASE_IMAGE', 'PHLO_REGISTRY', 'AWS_ENDPOINT_URL', 'AWS_REGION'];
-  const missing = needed.filter((k) => !env[k]);
-  if (missing.length) throw new Error(`${file} lacks ${missing.join(', ')}: run \`npm run stack:up\``);
-  return env;
+  return loadStackEnv(['DOCKER_HOST', 'PHLO_BASE_IMAGE', 'PHLO_REGISTRY', 'AWS_ENDPOINT_URL', 'AWS_REGION']);
 }
 
 interface Ran {
