@@ -30,8 +30,14 @@ LISTEN="127.0.0.1:$HEALTH_PORT" examples/app/bin/phlo-example >/dev/null 2>&1 &
 app_pid=$!
 trap 'kill "$app_pid" 2>/dev/null || true' EXIT
 
+# Each run pushes under its own tag: the repository is IMMUTABLE, and a rebuild of the same commit is
+# a new image (its created time differs), so the commit tag alone would refuse a second run.
+run_tag="local-$(date -u +%Y%m%dT%H%M%S)-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
+
 say "deploy (phlo-deploy deploy --env local)"
 node dist/cli.js deploy \
+  --tag-rules none \
+  --tags "$run_tag" \
   --env local \
   --repository phlo/dagster \
   --manifest-image phlo-dagster \
