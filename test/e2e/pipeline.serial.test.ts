@@ -288,6 +288,27 @@ test('a health failure after a good rollout rolls back', async () => {
   noSecrets(second);
 });
 
+test('a re-run of the same commit deploys the image the first run pushed instead of rebuilding', async () => {
+  const ns = uniqueName('e2e-rerun');
+  const repository = `e2e/${ns}`;
+  const sha = 'e'.repeat(40);
+  const first = await deploy(deployInputs(ns, repository), sha);
+  expect(first.code).toBe(0);
+  const again = await deploy(deployInputs(ns, repository), sha);
+  expect(errorLines(again)).toEqual([]);
+  expect(again.code).toBe(0);
+  expect(again.outputs.digest).toBe(first.outputs.digest);
+  expect(again.summary).toContain('| build-scan | ⏭️ skipped');
+  expect(again.summary).toContain('| push-ecr | ⏭️ skipped');
+  expect(again.summary).toContain(`sha-eeeeeee was built, scanned and pushed by an earlier run`);
+  expect(await registryTags(stack, repository)).toEqual(['sha-eeeeeee']);
+  // Without the reuse, the rebuilt image is new content under the same immutable tag: refused.
+  const rebuilt = await deploy(deployInputs(ns, repository, { 'reuse-commit-image': 'false' }), sha);
+  expect(rebuilt.code).toBe(1);
+  expect(errorLines(rebuilt).join('\n')).toContain('cannot be overwritten because the repository is immutable');
+  noSecrets(again);
+});
+
 test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
   const ns = uniqueName('e2e-bad');
   const repository = `e2e/${ns}`;

@@ -148,6 +148,7 @@ export const ROOT_DEFAULTS: Record<string, string> = {
   "pull": "false",
   "push-attempts": "5",
   "restart-limit": "3",
+  "reuse-commit-image": "true",
   "rollback": "true",
   "rollback-timeout": "5m",
   "rollout-timeout": "5m",

@@ -12,7 +12,7 @@ const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
 export function parseDeploySettings(
   inputs: Inputs,
   env: NodeJS.ProcessEnv,
-): PipelineSettings & { githubToken?: string; githubDeployment: boolean } {
+): PipelineSettings & { githubToken?: string; githubDeployment: boolean; reuseCommitImage: boolean } {
   const repository = inputs.required('repository', 'an ECR repository name such as phlo/dagster');
   const environment = inputs.required('environment', 'an environment name such as production, staging or local');
   const on = new Set<DeployEvent>();
@@ -46,6 +46,7 @@ export function parseDeploySettings(
     },
     githubToken: inputs.optional('github-token'),
     githubDeployment: inputs.boolean('github-deployment', true),
+    reuseCommitImage: inputs.boolean('reuse-commit-image', true),
   };
 }
 
@@ -80,13 +81,14 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
       : undefined;
 
   // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
-  const { stagePorts } = await import('./stages.js');
+  const { stagePorts, findCommitImage } = await import('./stages.js');
   const result = await runPipeline(settings, {
     stages: stagePorts(ctx),
     logger: ctx.logger,
     clock: systemClock,
     deployment,
     notify: (notice) => notify(notice, settings.notify, { logger: ctx.logger }),
+    ...(settings.reuseCommitImage ? { findCommitImage: () => findCommitImage(ctx, settings.repository, env) } : {}),
   });
 
   for (const [name, value] of Object.entries(result.outputs)) ctx.setOutput(name, value);

@@ -18,6 +18,12 @@ import { parseApplyInputs, run as apply } from '../apply/run.js';
 import { run as rolloutGate } from '../rollout-gate/run.js';
 import { run as healthGate } from '../health-gate/run.js';
 import { run as rollback } from '../rollback/run.js';
+import { createEcrClient } from '../../lib/ecr/client.js';
+import { findPushedImage } from '../../lib/ecr/push.js';
+import { gitFacts } from '../../lib/image/git.js';
+import { deriveTags, parseTagRules } from '../../lib/image/tags.js';
+import { spawnExec } from '../../lib/registry/exec.js';
+import { systemClock } from '../../lib/runtime/clock.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 
 type Run = (ctx: ActionContext) => Promise<void>;
@@ -119,4 +125,47 @@ export function renameInputs(error: unknown, stage: StageName): unknown {
 export async function stagePost(parent: ActionContext): Promise<void> {
   const { run } = await import('../push-ecr/post-run.js');
   await run(stageContext(parent, 'push-ecr', {}, { outputs: {}, summaries: [] }));
+}
+
+/**
+ * Finds the image an earlier run pushed for this commit (its `sha-…` tag) — read-only: the ECR
+ * token and one manifest HEAD. Undefined when the tag rules make no commit tag or nothing is there.
+ */
+export async function findCommitImage(
+  parent: ActionContext,
+  repository: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ image: string; digest: string; tag: string } | undefined> {
+  const rootRules = parent.inputs.raw('tag-rules') || ROOT_DEFAULTS['tag-rules'] || '';
+  const rules = parseTagRules(
+    'tag-rules',
+    rootRules
+      .split(/[\n,]/)
+      .map((r) => r.trim())
+      .filter(Boolean),
+  );
+  if (!rules.includes('sha')) return undefined;
+  const facts = await gitFacts({ env, exec: spawnExec, cwd: process.cwd() });
+  const tag = deriveTags(facts, ['sha']).tags[0];
+  if (!tag) return undefined;
+  const scratch: StageRun = { outputs: {}, summaries: [] };
+  const settings = parsePushEcrSettings(
+    stageContext(parent, 'push-ecr', { image: repository, tags: tag }, scratch).inputs,
+    env,
+  );
+  const ecr = createEcrClient({
+    region: settings.region,
+    ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
+    maxAttempts: settings.apiMaxAttempts,
+  });
+  try {
+    const found = await findPushedImage(settings.push, tag, {
+      ecr,
+      clock: systemClock,
+      mask: (v) => parent.setSecret(v),
+    });
+    return found ? { image: found.image, digest: found.digest, tag } : undefined;
+  } finally {
+    ecr.destroy();
+  }
 }

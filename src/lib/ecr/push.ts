@@ -82,6 +82,43 @@ export interface PushResult {
   localImageId: string;
 }
 
+/** Where docker and the registry API go for this repository, with the token as basic auth. */
+function registryAccess(
+  settings: PushSettings,
+  credentials: Parameters<typeof basicAuthorization>[0] & { proxyEndpoint?: string },
+  ports: Pick<PushPorts, 'clock' | 'fetch'>,
+): { registry: string; repositoryUri: string; api: RegistryApi } {
+  const ecrHost = credentials.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const registry = settings.registryEndpoint?.host ?? ecrHost;
+  if (!registry) throw new Error('ECR GetAuthorizationToken returned no proxy endpoint (registry host)');
+  const api: RegistryApi = {
+    baseUrl: settings.registryEndpoint?.baseUrl ?? `https://${registry}`,
+    authorization: basicAuthorization(credentials),
+    clock: ports.clock,
+    retry: settings.retry,
+    ...(ports.fetch ? { fetch: ports.fetch } : {}),
+  };
+  return { registry, repositoryUri: `${registry}/${settings.repository.name}`, api };
+}
+
+/**
+ * The image a tag already holds in the repository (read-only: a token and one manifest HEAD), or
+ * undefined when the repository or the tag does not exist. The pipeline uses it to deploy what an
+ * earlier run built for the same commit instead of rebuilding (a rebuild is new content, which an
+ * IMMUTABLE repository refuses under the same tag).
+ */
+export async function findPushedImage(
+  settings: PushSettings,
+  tag: string,
+  ports: Pick<PushPorts, 'ecr' | 'clock' | 'mask' | 'fetch'>,
+): Promise<{ repositoryUri: string; digest: string; image: string } | undefined> {
+  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
+  const { repositoryUri, api } = registryAccess(settings, credentials, ports);
+  const found = await getManifest(api, settings.repository.name, tag);
+  if (!found) return undefined;
+  return { repositoryUri, digest: found.digest, image: `${repositoryUri}@${found.digest}` };
+}
+
 export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promise<PushResult> {
   const { logger } = ports;
   // 1. Read-only steps first, side by side: the local image must exist before anything is created
@@ -99,17 +136,7 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   }
   logger.info(`Local image ${settings.image} is ${local.id}`);
 
-  const ecrHost = credentials.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/$/, '');
-  const registry = settings.registryEndpoint?.host ?? ecrHost;
-  if (!registry) throw new Error('ECR GetAuthorizationToken returned no proxy endpoint (registry host)');
-  const repositoryUri = `${registry}/${settings.repository.name}`;
-  const api: RegistryApi = {
-    baseUrl: settings.registryEndpoint?.baseUrl ?? `https://${registry}`,
-    authorization: basicAuthorization(credentials),
-    clock: ports.clock,
-    retry: settings.retry,
-    ...(ports.fetch ? { fetch: ports.fetch } : {}),
-  };
+  const { registry, repositoryUri, api } = registryAccess(settings, credentials, ports);
 
   // 2. The repository (ECR API) and, meanwhile, docker login into a private config dir (recorded
   //    before login writes the credentials) and a look at what every tag holds now.

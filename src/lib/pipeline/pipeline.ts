@@ -55,6 +55,11 @@ export interface PipelinePorts {
     finish(success: boolean, description: string, url?: string): Promise<void>;
   };
   notify(notice: DeployNotice): Promise<unknown>;
+  /**
+   * The image an earlier run already built and pushed for this commit (its `sha-…` tag), if any:
+   * deployed as it is instead of rebuilding, which an IMMUTABLE repository would refuse.
+   */
+  findCommitImage?(): Promise<{ image: string; digest: string; tag: string } | undefined>;
 }
 
 export interface PipelineResult extends PipelineReport {
@@ -126,14 +131,24 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
 
   await ports.deployment?.start();
   try {
-    const built = await runStage('build-scan', { image: settings.repository });
-    outputs['scan-counts'] = built.outputs.counts ?? '';
-    const pushed = await runStage('push-ecr', {
-      image: built.outputs['image-id'] ?? settings.repository,
-      tags: built.outputs.tags ?? '',
-    });
-    image = pushed.outputs.image;
-    digest = pushed.outputs.digest;
+    const existing = await ports.findCommitImage?.();
+    if (existing) {
+      image = existing.image;
+      digest = existing.digest;
+      const note = `${existing.tag} was built, scanned and pushed by an earlier run: deploying ${existing.digest}`;
+      logger.info(note);
+      for (const stage of ['build-scan', 'push-ecr'] as const)
+        Object.assign(report(stage), { status: 'skipped', note });
+    } else {
+      const built = await runStage('build-scan', { image: settings.repository });
+      outputs['scan-counts'] = built.outputs.counts ?? '';
+      const pushed = await runStage('push-ecr', {
+        image: built.outputs['image-id'] ?? settings.repository,
+        tags: built.outputs.tags ?? '',
+      });
+      image = pushed.outputs.image;
+      digest = pushed.outputs.digest;
+    }
     const rendered = await runStage('render', { images: `${settings.manifestImage}=${image}` });
     const applied = await runStage('apply', { manifests: rendered.outputs.path ?? '' });
     applyResult = applied.outputs.result;
