@@ -96,10 +96,13 @@ async function probeTarget(
   let reason: string | undefined;
   let lastStatus: number | undefined;
 
-  while (clock.now() < deadline) {
+  // The first attempt always runs; later ones only with a fair share of time left (an attempt cut to a
+  // few milliseconds by the deadline says nothing about the target).
+  const minimumMs = Math.min(policy.attemptTimeoutMs, 50);
+  while (attempts === 0 || deadline - clock.now() >= minimumMs) {
     attempts++;
     const remaining = deadline - clock.now();
-    const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
+    const timeoutMs = Math.max(minimumMs, Math.min(policy.attemptTimeoutMs, remaining));
     const outcome = await attempt(target, policy, timeoutMs);
     lastStatus = outcome.status ?? lastStatus;
     if (outcome.ok) {
