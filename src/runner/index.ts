@@ -3,6 +3,7 @@
  * `runAction` wraps an action's body in the catch-all that turns any error into one clean
  * `::error::` line and a non-zero exit code, and hands the body its typed ports.
  */
+import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
@@ -40,9 +41,12 @@ export function createContext(): ActionContext & { flushSummary(): Promise<void>
     },
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
+    // Appended synchronously, as @actions/core writes outputs and state: the step's last write does not
+    // wake libuv's thread pool (which an exiting process must then join) for one small append.
     flushSummary: async () => {
-      if (parts.length === 0 || !process.env.GITHUB_STEP_SUMMARY) return;
-      await core.summary.addRaw(parts.join('\n\n'), true).write();
+      const file = process.env.GITHUB_STEP_SUMMARY;
+      if (parts.length === 0 || !file) return;
+      appendFileSync(file, `${parts.join('\n\n')}\n`, { encoding: 'utf8' });
     },
   };
 }

@@ -70,3 +70,30 @@ test('describeError shortens Kubernetes and AWS errors to one line without bodie
   });
   expect(describeError(aws)).toBe('RepositoryNotFoundException (HTTP 400): Repository not found');
 });
+
+test('the job summary is appended once when the action ends, after what earlier steps wrote, also on failure', async () => {
+  const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'phlo-runner-'));
+  const file = join(dir, 'summary');
+  writeFileSync(file, '# an earlier step\n');
+  const saved = process.env.GITHUB_STEP_SUMMARY;
+  process.env.GITHUB_STEP_SUMMARY = file;
+  const c = capture();
+  try {
+    await runAction('demo', async (ctx) => {
+      ctx.summary('### part one');
+      ctx.summary('### part two');
+      expect(readFileSync(file, 'utf8')).toBe('# an earlier step\n'); // nothing before the end
+      throw new GateFailure('unhealthy');
+    });
+  } finally {
+    c.restore();
+    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+    else process.env.GITHUB_STEP_SUMMARY = saved;
+  }
+  expect(process.exitCode).toBe(1);
+  expect(readFileSync(file, 'utf8')).toBe('# an earlier step\n### part one\n\n### part two\n');
+  rmSync(dir, { recursive: true, force: true });
+});
