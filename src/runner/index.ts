@@ -25,6 +25,8 @@ export interface ActionContext {
   summary(markdown: string): void;
   saveState(name: string, value: string): void;
   getState(name: string): string;
+  /** Set when the caller may stop the work early (the pipeline stops a build it no longer needs). */
+  signal?: AbortSignal;
 }
 
 export function createContext(): ActionContext & { flushSummary(): Promise<void> } {

@@ -301,6 +301,8 @@ test('a re-run of the same commit deploys the image the first run pushed instead
   expect(again.summary).toContain('| build-scan | ⏭️ skipped');
   expect(again.summary).toContain('| push-ecr | ⏭️ skipped');
   expect(again.summary).toContain(`sha-eeeeeee was built, scanned and pushed by an earlier run`);
+  // The build starts beside the commit lookup and is stopped (or its result dropped) when the lookup finds the image.
+  expect(again.everything).toMatch(/the build started meanwhile was stopped|the image built meanwhile is not used/);
   expect(await registryTags(stack, repository)).toEqual(['sha-eeeeeee']);
   // Without the reuse, the rebuilt image is new content under the same immutable tag: refused.
   const rebuilt = await deploy(deployInputs(ns, repository, { 'reuse-commit-image': 'false' }), sha);

@@ -1,7 +1,13 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommand, checkBuildInputs, describeCommand, type BuildSpec } from '../../src/lib/image/build.js';
+import {
+  buildCommand,
+  checkBuildInputs,
+  describeCommand,
+  withLabelInstruction,
+  type BuildSpec,
+} from '../../src/lib/image/build.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 
 const spec: BuildSpec = {
@@ -77,5 +83,32 @@ describe('checkBuildInputs', () => {
     await expect(
       checkBuildInputs({ context: 'https://github.com/org/repo.git', buildArgs: new Map() }, dir),
     ).rejects.toThrow('remote contexts are not supported');
+  });
+});
+
+describe('withLabelInstruction (the classic builder gets one LABEL step instead of one per label)', () => {
+  const labels = new Map([
+    ['org.opencontainers.image.revision', 'abc'],
+    ['org.opencontainers.image.version', 'feature/"$HOME"\\x'],
+  ]);
+
+  test('appends one LABEL with every value quoted and $, " and the escape character escaped', () => {
+    expect(withLabelInstruction('FROM scratch\nCOPY a /a', labels)).toBe(
+      'FROM scratch\nCOPY a /a\nLABEL "org.opencontainers.image.revision"="abc" "org.opencontainers.image.version"="feature/\\"\\$HOME\\"\\\\x"\n',
+    );
+  });
+
+  test('honours the escape parser directive', () => {
+    const out = withLabelInstruction('# escape=`\nFROM scratch\n', labels)!;
+    expect(out).toContain('"org.opencontainers.image.version"="feature/`"`$HOME`"\\x"');
+    // a comment line that only looks like a directive after the first instruction changes nothing
+    expect(withLabelInstruction('FROM scratch\n# escape=`\n', labels)).toContain('\\$HOME');
+  });
+
+  test('falls back to --label flags where one appended instruction would not mean the same', () => {
+    expect(withLabelInstruction('FROM scratch\n', labels, 'runtime')).toBeUndefined();
+    expect(withLabelInstruction('FROM scratch\nRUN true \\\n', labels)).toBeUndefined();
+    expect(withLabelInstruction('FROM scratch\n', new Map([['k', 'two\nlines']]))).toBeUndefined();
+    expect(withLabelInstruction('FROM scratch\n', new Map())).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, checkBuildInputs, saveImage } from '../../lib/image/build.js';
-import { gitFacts } from '../../lib/image/git.js';
+import { buildImage, checkBuildInputs, detectBuilder, saveImage } from '../../lib/image/build.js';
+import { gitFacts as readGitFacts } from '../../lib/image/git.js';
 import { defaultLabels, mergeLabels } from '../../lib/image/labels.js';
 import { type BuildScanSettings, parseBuildScanSettings } from '../../lib/image/settings.js';
 import { deriveTags } from '../../lib/image/tags.js';
@@ -22,14 +22,27 @@ export interface RunDeps {
   clock: Clock;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where the commit, ref and repository come from (the pipeline shares one answer between stages). */
+  gitFacts: typeof readGitFacts;
 }
 
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { exec = spawnExec, clock = systemClock, env = process.env, cwd = process.cwd() } = deps;
+  const {
+    exec: execPort = spawnExec,
+    clock = systemClock,
+    env = process.env,
+    cwd = process.cwd(),
+    gitFacts = readGitFacts,
+  } = deps;
+  // Every program (git, docker, trivy) stops when the caller stops the step.
+  const { signal } = ctx;
+  const exec: Exec = signal ? (command, args, options) => execPort(command, args, { ...options, signal }) : execPort;
   // Mask before anything can print it.
   ctx.setSecret(ctx.inputs.raw('trivy-db-password'));
   const settings = parseBuildScanSettings(ctx.inputs, env);
 
+  // Which builder the CLI has is asked meanwhile (a docker process of its own); never rejects.
+  const builder = detectBuilder(exec, env);
   // Everything the user gave is checked before the first write (build, DB download).
   const paths = await checkBuildInputs(
     {
@@ -114,6 +127,7 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
       },
       ctx.logger,
       env,
+      builder,
     ),
   );
   ctx.logger.info(`Built ${built.imageId} as ${refs.join(', ')}`);

@@ -1,5 +1,4 @@
 import { GitHubDeployment } from '../../lib/github/deployments.js';
-import { octokitDeployments } from '../../lib/github/octokit.js';
 import { notify, type DeployEvent } from '../../lib/notify/notify.js';
 import { runPipeline, type PipelineSettings } from '../../lib/pipeline/pipeline.js';
 import { systemClock } from '../../lib/runtime/clock.js';
@@ -67,7 +66,8 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
   const deployment =
     settings.githubDeployment && settings.githubToken && owner && repo && env.GITHUB_SHA
       ? new GitHubDeployment(
-          octokitDeployments(settings.githubToken, env.GITHUB_API_URL),
+          // Octokit loads only when there is a deployment to record.
+          (await import('../../lib/github/octokit.js')).octokitDeployments(settings.githubToken, env.GITHUB_API_URL),
           {
             owner,
             repo,
@@ -81,14 +81,17 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
       : undefined;
 
   // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
-  const { stagePorts, findCommitImage } = await import('./stages.js');
+  const { stageKit } = await import('./stages.js');
+  const kit = stageKit(ctx, env);
   const result = await runPipeline(settings, {
-    stages: stagePorts(ctx),
+    stages: kit.stages,
     logger: ctx.logger,
     clock: systemClock,
     deployment,
     notify: (notice) => notify(notice, settings.notify, { logger: ctx.logger }),
-    ...(settings.reuseCommitImage ? { findCommitImage: () => findCommitImage(ctx, settings.repository, env) } : {}),
+    preload: kit.preload,
+    dispose: kit.dispose,
+    ...(settings.reuseCommitImage ? { findCommitImage: kit.findCommitImage } : {}),
   });
 
   for (const [name, value] of Object.entries(result.outputs)) ctx.setOutput(name, value);

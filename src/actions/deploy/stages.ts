@@ -5,38 +5,36 @@
  */
 import { ConfigurationErrors } from '../../lib/runtime/errors.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
+import { BufferedLogger } from '../../lib/runtime/logger.js';
 import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
 import { parseBuildScanSettings } from '../../lib/image/settings.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
 import { parseGateInputs, parseRollbackInputs } from '../../lib/gates/settings.js';
 import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
 import type { ActionContext } from '../../runner/index.js';
-import { run as buildScan } from '../build-scan/run.js';
-import { run as pushEcr } from '../push-ecr/run.js';
-import { parseRenderInputs, run as render } from '../render/run.js';
-import { parseApplyInputs, run as apply } from '../apply/run.js';
-import { run as rolloutGate } from '../rollout-gate/run.js';
-import { run as healthGate } from '../health-gate/run.js';
-import { run as rollback } from '../rollback/run.js';
-import { createEcrClient } from '../../lib/ecr/client.js';
-import { findPushedImage } from '../../lib/ecr/push.js';
-import { gitFacts } from '../../lib/image/git.js';
+import { parseRenderInputs } from '../render/run.js';
+import { parseApplyInputs } from '../apply/run.js';
+import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/git.js';
 import { deriveTags, parseTagRules } from '../../lib/image/tags.js';
 import { spawnExec } from '../../lib/registry/exec.js';
-import { systemClock } from '../../lib/runtime/clock.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
+import type { PreparedPush } from '../push-ecr/run.js';
 
 type Run = (ctx: ActionContext) => Promise<void>;
 
-const RUNS: Record<StageName, Run> = {
-  'build-scan': buildScan,
-  'push-ecr': pushEcr,
-  render,
-  apply,
-  'rollout-gate': rolloutGate,
-  'health-gate': healthGate,
-  rollback,
+/**
+ * Each stage's `run`, loaded when the pipeline first needs it: the build starts without waiting for
+ * the Kubernetes and AWS clients to load, and those load while docker builds (see `preload`).
+ */
+const LOAD: Record<Exclude<StageName, 'push-ecr'>, () => Promise<Run>> = {
+  'build-scan': async () => (await import('../build-scan/run.js')).run,
+  render: async () => (await import('../render/run.js')).run,
+  apply: async () => (await import('../apply/run.js')).run,
+  'rollout-gate': async () => (await import('../rollout-gate/run.js')).run,
+  'health-gate': async () => (await import('../health-gate/run.js')).run,
+  rollback: async () => (await import('../rollback/run.js')).run,
 };
+const loadPushEcr = () => import('../push-ecr/run.js');
 
 /** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
 const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
@@ -54,7 +52,13 @@ const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
 };
 
 /** The sub-context a stage runs in. State keys are prefixed by the stage, so post steps find theirs. */
-export function stageContext(parent: ActionContext, stage: StageName, wired: Wired, into: StageRun): ActionContext {
+export function stageContext(
+  parent: ActionContext,
+  stage: StageName,
+  wired: Wired,
+  into: StageRun,
+  extra: Partial<Pick<ActionContext, 'logger' | 'signal'>> = {},
+): ActionContext {
   const names = STAGE_INPUTS[stage] ?? {};
   return {
     inputs: new Inputs((name) => {
@@ -63,7 +67,7 @@ export function stageContext(parent: ActionContext, stage: StageName, wired: Wir
       if (!rootName) return '';
       return parent.inputs.raw(rootName) || ROOT_DEFAULTS[rootName] || '';
     }),
-    logger: parent.logger,
+    logger: extra.logger ?? parent.logger,
     setOutput: (name, value) => {
       into.outputs[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
     },
@@ -71,10 +75,52 @@ export function stageContext(parent: ActionContext, stage: StageName, wired: Wir
     summary: (md) => into.summaries.push(md),
     saveState: (name, value) => parent.saveState(`${stage}.${name}`, value),
     getState: (name) => parent.getState(`${stage}.${name}`),
+    ...(extra.signal ? { signal: extra.signal } : {}),
   };
 }
 
-export function stagePorts(parent: ActionContext): Record<StageName, StagePort> {
+/** The stage ports plus what the pipeline does around them. */
+export interface StageKit {
+  stages: Record<StageName, StagePort>;
+  /** Starts loading the later stages' code (the pipeline calls it once the build is under way). */
+  preload(): void;
+  /**
+   * The image an earlier run pushed for this commit (its `sha-…` tag), through the push session
+   * opened at the start; undefined when the tag rules make no commit tag or nothing is there.
+   */
+  findCommitImage(): Promise<{ image: string; digest: string; tag: string } | undefined>;
+  /** Waits for work started early (the registry session) and closes its clients. */
+  dispose(): Promise<void>;
+}
+
+export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process.env): StageKit {
+  // One answer per process to "which commit, which ref": build-scan and the commit lookup share it.
+  const facts = new Map<string, Promise<GitFacts>>();
+  const sharedGitFacts = (options: GitFactsOptions): Promise<GitFacts> => {
+    const key = JSON.stringify([options.cwd, options.defaultBranch ?? '']);
+    if (!facts.has(key)) facts.set(key, gitFacts(options));
+    return facts.get(key)!;
+  };
+
+  // push-ecr's read-only half, opened by `prepare` while the image builds. Its log lines wait in a
+  // buffer until the push-ecr stage opens its group, so the log reads in stage order.
+  let prepared: { push: PreparedPush; logger: BufferedLogger } | undefined;
+  let preparing: Promise<void> | undefined;
+
+  const runs: Record<StageName, (ctx: ActionContext) => Promise<void>> = {
+    'build-scan': async (ctx) => (await import('../build-scan/run.js')).run(ctx, { gitFacts: sharedGitFacts }),
+    'push-ecr': async (ctx) => {
+      await preparing;
+      if (prepared) prepared.logger.attach(ctx.logger);
+      return (await loadPushEcr()).run(ctx, prepared?.push);
+    },
+    render: async (ctx) => (await LOAD.render())(ctx),
+    apply: async (ctx) => (await LOAD.apply())(ctx),
+    'rollout-gate': async (ctx) => (await LOAD['rollout-gate']())(ctx),
+    'health-gate': async (ctx) => (await LOAD['health-gate']())(ctx),
+    rollback: async (ctx) => (await LOAD.rollback())(ctx),
+  };
+
   const port = (stage: StageName): StagePort => ({
     validate: (wired) => {
       const scratch: StageRun = { outputs: {}, summaries: [] };
@@ -85,20 +131,70 @@ export function stagePorts(parent: ActionContext): Record<StageName, StagePort> 
         throw renameInputs(error, stage);
       }
     },
-    run: async (wired) => {
+    ...(stage === 'push-ecr'
+      ? {
+          prepare: (wired: Wired) => {
+            preparing ??= (async () => {
+              const logger = new BufferedLogger();
+              const ctx = stageContext(parent, stage, wired, { outputs: {}, summaries: [] }, { logger });
+              const { prepare } = await loadPushEcr();
+              prepared = { push: prepare(ctx), logger };
+            })();
+            preparing.catch(() => undefined); // a failure to even start shows when the stage runs
+          },
+        }
+      : {}),
+    run: async (wired, signal) => {
       const result: StageRun = { outputs: {}, summaries: [] };
       try {
-        await RUNS[stage](stageContext(parent, stage, wired, result));
+        await runs[stage](stageContext(parent, stage, wired, result, signal ? { signal } : {}));
       } catch (error) {
         result.error = renameInputs(error, stage);
       }
       return result;
     },
   });
-  return Object.fromEntries((Object.keys(RUNS) as StageName[]).map((s) => [s, port(s)])) as Record<
-    StageName,
-    StagePort
-  >;
+
+  return {
+    stages: Object.fromEntries((Object.keys(runs) as StageName[]).map((s) => [s, port(s)])) as Record<
+      StageName,
+      StagePort
+    >,
+    preload: () => {
+      void Promise.all([loadPushEcr(), ...Object.values(LOAD).map((load) => load())]).catch(() => undefined);
+    },
+    findCommitImage: async () => {
+      const rootRules = parent.inputs.raw('tag-rules') || ROOT_DEFAULTS['tag-rules'] || '';
+      const rules = parseTagRules(
+        'tag-rules',
+        rootRules
+          .split(/[\n,]/)
+          .map((r) => r.trim())
+          .filter(Boolean),
+      );
+      if (!rules.includes('sha')) return undefined;
+      const defaultBranch = parent.inputs.raw('default-branch') || undefined;
+      const tag = deriveTags(
+        await sharedGitFacts({ env, exec: spawnExec, cwd: process.cwd(), ...(defaultBranch ? { defaultBranch } : {}) }),
+        ['sha'],
+      ).tags[0];
+      if (!tag) return undefined;
+      await preparing;
+      if (!prepared) throw new Error('the push session was not opened before the commit lookup');
+      const session = await prepared.push.session;
+      const { findPushedImage } = await import('../../lib/ecr/push.js');
+      const name = parsePushEcrSettings(
+        stageContext(parent, 'push-ecr', { image: 'lookup', tags: tag }, { outputs: {}, summaries: [] }).inputs,
+        env,
+      ).push.repository.name;
+      const found = await findPushedImage(session, name, tag);
+      return found ? { image: found.image, digest: found.digest, tag } : undefined;
+    },
+    dispose: async () => {
+      await preparing?.catch(() => undefined);
+      await prepared?.push.close();
+    },
+  };
 }
 
 /** `Input 'timeout'` in a stage's message becomes `Input 'rollout-timeout'`, the root's name. */
@@ -125,47 +221,4 @@ export function renameInputs(error: unknown, stage: StageName): unknown {
 export async function stagePost(parent: ActionContext): Promise<void> {
   const { run } = await import('../push-ecr/post-run.js');
   await run(stageContext(parent, 'push-ecr', {}, { outputs: {}, summaries: [] }));
-}
-
-/**
- * Finds the image an earlier run pushed for this commit (its `sha-…` tag) — read-only: the ECR
- * token and one manifest HEAD. Undefined when the tag rules make no commit tag or nothing is there.
- */
-export async function findCommitImage(
-  parent: ActionContext,
-  repository: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ image: string; digest: string; tag: string } | undefined> {
-  const rootRules = parent.inputs.raw('tag-rules') || ROOT_DEFAULTS['tag-rules'] || '';
-  const rules = parseTagRules(
-    'tag-rules',
-    rootRules
-      .split(/[\n,]/)
-      .map((r) => r.trim())
-      .filter(Boolean),
-  );
-  if (!rules.includes('sha')) return undefined;
-  const facts = await gitFacts({ env, exec: spawnExec, cwd: process.cwd() });
-  const tag = deriveTags(facts, ['sha']).tags[0];
-  if (!tag) return undefined;
-  const scratch: StageRun = { outputs: {}, summaries: [] };
-  const settings = parsePushEcrSettings(
-    stageContext(parent, 'push-ecr', { image: repository, tags: tag }, scratch).inputs,
-    env,
-  );
-  const ecr = createEcrClient({
-    region: settings.region,
-    ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
-    maxAttempts: settings.apiMaxAttempts,
-  });
-  try {
-    const found = await findPushedImage(settings.push, tag, {
-      ecr,
-      clock: systemClock,
-      mask: (v) => parent.setSecret(v),
-    });
-    return found ? { image: found.image, digest: found.digest, tag } : undefined;
-  } finally {
-    ecr.destroy();
-  }
 }

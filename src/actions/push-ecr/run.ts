@@ -1,8 +1,9 @@
 import { createEcrClient } from '../../lib/ecr/client.js';
 import { gateEcrScan } from '../../lib/ecr/gate.js';
-import { pushToEcr } from '../../lib/ecr/push.js';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { openRegistrySession, pushToEcr, type RegistrySession } from '../../lib/ecr/push.js';
 import { waitForScanFindings } from '../../lib/ecr/scan.js';
-import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
+import { parsePushEcrSettings, type PushEcrSettings } from '../../lib/ecr/settings.js';
 import { pushSummary } from '../../lib/ecr/summary.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { spawnExec } from '../../lib/registry/exec.js';
@@ -11,28 +12,60 @@ import { GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../runner/index.js';
 import { STATE } from './state.js';
 
-export async function run(ctx: ActionContext): Promise<void> {
+/** The read-only half of push-ecr (token, repository look, docker login), started before the push. */
+export interface PreparedPush {
+  ecr: ECRClient;
+  session: Promise<RegistrySession>;
+  /** Waits for the session to settle, then closes the ECR client. */
+  close(): Promise<void>;
+}
+
+function portsFor(ctx: ActionContext, ecr: ECRClient) {
+  return {
+    ecr,
+    exec: spawnExec,
+    clock: systemClock,
+    logger: ctx.logger,
+    mask: (secret: string) => ctx.setSecret(secret),
+    onDockerConfig: (dir: string, registry: string) => {
+      // Recorded before login writes credentials there: the post step removes it whatever happens next.
+      ctx.saveState(STATE.dockerConfig, dir);
+      ctx.saveState(STATE.registry, registry);
+    },
+  };
+}
+
+/**
+ * Opens the registry session now. The pipeline calls it while the image builds (with the image and
+ * tags not known yet, so they are placeholders in `ctx`); `run` then pushes through it.
+ */
+export function prepare(ctx: ActionContext, parsed: PushEcrSettings = parsePushEcrSettings(ctx.inputs)): PreparedPush {
+  const ecr = createEcrClient({
+    region: parsed.region,
+    ...(parsed.ecrEndpoint ? { endpoint: parsed.ecrEndpoint } : {}),
+    maxAttempts: parsed.apiMaxAttempts,
+  });
+  const session = openRegistrySession(parsed.push, portsFor(ctx, ecr));
+  session.catch(() => undefined); // reported by whoever awaits it (run); never unhandled
+  return {
+    ecr,
+    session,
+    close: async () => {
+      await session.catch(() => undefined);
+      ecr.destroy();
+    },
+  };
+}
+
+export async function run(ctx: ActionContext, prepared?: PreparedPush): Promise<void> {
   const settings = parsePushEcrSettings(ctx.inputs);
   // The ignore file is read (and checked) before anything is written.
   if (settings.scan?.ignoreFile)
     settings.scan.policy.ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
-  const ecr = createEcrClient({
-    region: settings.region,
-    ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
-    maxAttempts: settings.apiMaxAttempts,
-  });
+  const own = prepared ?? prepare(ctx, settings);
+  const { ecr } = own;
   try {
-    const result = await pushToEcr(settings.push, {
-      ecr,
-      exec: spawnExec,
-      clock: systemClock,
-      logger: ctx.logger,
-      mask: (secret) => ctx.setSecret(secret),
-      onDockerConfig: (dir, registry) => {
-        ctx.saveState(STATE.dockerConfig, dir);
-        ctx.saveState(STATE.registry, registry);
-      },
-    });
+    const result = await pushToEcr(settings.push, portsFor(ctx, ecr), own.session);
 
     ctx.setOutput('registry', result.registry);
     ctx.setOutput('repository-uri', result.repositoryUri);
@@ -75,6 +108,6 @@ export async function run(ctx: ActionContext): Promise<void> {
     if (!gate.passed) throw new GateFailure(gate.message);
     ctx.logger.info(`ECR scan ${outcome.status}: gate passed`);
   } finally {
-    ecr.destroy();
+    if (!prepared) await own.close();
   }
 }

@@ -1,9 +1,12 @@
 /**
- * The whole push of a local image to ECR, as one lib call the push-ecr action and the pipeline share:
- * inspect the image → GetAuthorizationToken (masked) → ensure the repository → docker login into a
- * private config dir → check every tag against the registry (immutable tags) → tag + push (retried)
- * → read the digest back from the registry. Nothing is written before the inputs and the local image
- * have been checked.
+ * The whole push of a local image to ECR, as one lib call the push-ecr action and the pipeline share.
+ * It comes in two halves:
+ * - the registry session (read-only): GetAuthorizationToken (masked), a look at the repository, docker
+ *   login into a private config dir. It needs no image, so the pipeline opens it while the image builds.
+ * - the push: inspect the local image → make the repository match the settings (the first remote
+ *   write) → check every tag against the registry (immutable tags) → tag + push (retried) → read the
+ *   digest back from the registry.
+ * Nothing is written to ECR or the registry before the inputs and the local image have been checked.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Clock } from '../runtime/clock.js';
@@ -20,9 +23,15 @@ import {
 import type { Exec } from '../registry/exec.js';
 import { getManifest, headManifest, manifestHoldsImage, type RegistryApi } from '../registry/manifest.js';
 import type { RetryPolicy } from '../registry/retry.js';
-import { basicAuthorization, getRegistryCredentials } from './client.js';
 import type { RegistryEndpoint } from './names.js';
-import { ensureRepository, type RepositoryResult, type RepositorySettings } from './repository.js';
+import { basicAuthorization, getRegistryCredentials, type RegistryCredentials } from './client.js';
+import {
+  ensureRepository,
+  inspectRepository,
+  type RepositoryLook,
+  type RepositoryResult,
+  type RepositorySettings,
+} from './repository.js';
 
 export interface PushSettings {
   /** The local image to push: an image id, name:tag or name@digest known to the docker daemon. */
@@ -84,7 +93,7 @@ export interface PushResult {
 
 /** Where docker and the registry API go for this repository, with the token as basic auth. */
 function registryAccess(
-  settings: PushSettings,
+  settings: SessionSettings,
   credentials: Parameters<typeof basicAuthorization>[0] & { proxyEndpoint?: string },
   ports: Pick<PushPorts, 'clock' | 'fetch'>,
 ): { registry: string; repositoryUri: string; api: RegistryApi } {
@@ -101,31 +110,70 @@ function registryAccess(
   return { registry, repositoryUri: `${registry}/${settings.repository.name}`, api };
 }
 
+/** What the push needs before it has an image: the token, where to push, the repository as it is, a login. */
+export interface RegistrySession {
+  credentials: RegistryCredentials;
+  /** The registry host docker pushes to. */
+  registry: string;
+  repositoryUri: string;
+  api: RegistryApi;
+  look: RepositoryLook;
+  docker: DockerSession;
+}
+
+export type SessionSettings = Omit<PushSettings, 'image' | 'tags'>;
+
 /**
- * The image a tag already holds in the repository (read-only: a token and one manifest HEAD), or
- * undefined when the repository or the tag does not exist. The pipeline uses it to deploy what an
- * earlier run built for the same commit instead of rebuilding (a rebuild is new content, which an
- * IMMUTABLE repository refuses under the same tag).
+ * Opens the registry session: token (masked before anything can print it), then side by side a look
+ * at the repository and docker login into a private config dir (recorded through onDockerConfig
+ * before login writes credentials into it). Changes nothing in ECR or the registry.
+ */
+export async function openRegistrySession(
+  settings: SessionSettings,
+  ports: Omit<PushPorts, 'random'>,
+): Promise<RegistrySession> {
+  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
+  const { registry, repositoryUri, api } = registryAccess(settings, credentials, ports);
+  const dockerConfigDir = await createDockerConfigDir(settings.configDirBase);
+  ports.onDockerConfig?.(dockerConfigDir, registry);
+  const docker: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
+  const [look] = await Promise.all([
+    inspectRepository(ports.ecr, settings.repository),
+    dockerLogin(docker, { host: registry, username: credentials.username, password: credentials.password }).then(() =>
+      ports.logger.info(`Logged in to ${registry} (docker config in a private directory)`),
+    ),
+  ]);
+  return { credentials, registry, repositoryUri, api, look, docker };
+}
+
+/**
+ * The image a tag already holds in the repository (read-only: one manifest read), or undefined when
+ * the repository or the tag does not exist. The pipeline uses it to deploy what an earlier run built
+ * for the same commit instead of rebuilding (a rebuild is new content, which an IMMUTABLE repository
+ * refuses under the same tag).
  */
 export async function findPushedImage(
-  settings: PushSettings,
+  session: Pick<RegistrySession, 'api' | 'repositoryUri'>,
+  repositoryName: string,
   tag: string,
-  ports: Pick<PushPorts, 'ecr' | 'clock' | 'mask' | 'fetch'>,
 ): Promise<{ repositoryUri: string; digest: string; image: string } | undefined> {
-  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
-  const { repositoryUri, api } = registryAccess(settings, credentials, ports);
-  const found = await getManifest(api, settings.repository.name, tag);
+  const found = await getManifest(session.api, repositoryName, tag);
   if (!found) return undefined;
+  const { repositoryUri } = session;
   return { repositoryUri, digest: found.digest, image: `${repositoryUri}@${found.digest}` };
 }
 
-export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promise<PushResult> {
+/** Pushes the image; `opened` is a session opened earlier (else one is opened now, beside the image check). */
+export async function pushToEcr(
+  settings: PushSettings,
+  ports: PushPorts,
+  opened?: Promise<RegistrySession>,
+): Promise<PushResult> {
   const { logger } = ports;
-  // 1. Read-only steps first, side by side: the local image must exist before anything is created
-  //    or pushed; the token is masked before anything could print it.
-  const [local, credentials] = await Promise.all([
+  // 1. The local image must exist before anything is created or pushed.
+  const [local, session] = await Promise.all([
     inspectImage(ports.exec, settings.image),
-    getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId),
+    opened ?? openRegistrySession(settings, ports),
   ]);
   if (!local) {
     throw ConfigurationError.forInput(
@@ -135,31 +183,24 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
     );
   }
   logger.info(`Local image ${settings.image} is ${local.id}`);
+  const { credentials, registry, repositoryUri, api } = session;
+  const dockerConfigDir = session.docker.configDir;
 
-  const { registry, repositoryUri, api } = registryAccess(settings, credentials, ports);
-
-  // 2. The repository (ECR API) and, meanwhile, docker login into a private config dir (recorded
-  //    before login writes the credentials) and a look at what every tag holds now.
-  const dockerConfigDir = await createDockerConfigDir(settings.configDirBase);
-  ports.onDockerConfig?.(dockerConfigDir, registry);
-  const session: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
-  const loginAndLook = async () => {
-    await dockerLogin(session, { host: registry, username: credentials.username, password: credentials.password });
-    logger.info(`Logged in to ${registry} (docker config in a private directory)`);
-    return Promise.all(
+  // 2. The repository made to match the settings (usually nothing to do) and, meanwhile, a look at
+  //    what every tag holds now and the local tags (they cost nothing remotely).
+  const lookAtTags = () =>
+    Promise.all(
       settings.tags.map(async (tag) => {
         const existing = await getManifest(api, settings.repository.name, tag);
         const same = existing ? await manifestHoldsImage(api, settings.repository.name, existing, local.id) : false;
         return { tag, existing: existing?.digest, same };
       }),
     );
-  };
-  // Local tags cost nothing remotely; made now, they are ready when the push may start.
   const tagLocally = () =>
     Promise.all(settings.tags.map((tag) => tagImage(ports.exec, local.id, `${repositoryUri}:${tag}`)));
   const [repository, plan] = await Promise.all([
-    ensureRepository(ports.ecr, settings.repository, logger),
-    loginAndLook(),
+    ensureRepository(ports.ecr, settings.repository, logger, session.look),
+    lookAtTags(),
     tagLocally(),
   ]);
   if (settings.registryEndpoint === undefined && !repository.repositoryUri.startsWith(`${registry}/`)) {
@@ -183,7 +224,7 @@ export async function pushToEcr(settings: PushSettings, ports: PushPorts): Promi
   //    manifest, so they go side by side.
   const pushOne = async (tag: string): Promise<TagResult> => {
     const reference = `${repositoryUri}:${tag}`;
-    const digest = await pushImage(session, reference, {
+    const digest = await pushImage(session.docker, reference, {
       clock: ports.clock,
       logger,
       retry: settings.retry,

@@ -49,12 +49,37 @@ export interface RepositoryResult {
 
 type Send = Pick<ECRClient, 'send'>;
 
+/** What the repository looks like now: read-only, so it may run before anything is decided. */
+export interface RepositoryLook {
+  /** Undefined when the repository does not exist. */
+  repository?: Repository;
+  /** The lifecycle policy in place (only read when the settings manage one). */
+  lifecyclePolicyText?: string;
+}
+
+/** Reads the repository (and its lifecycle policy when one is managed) without changing anything. */
+export async function inspectRepository(client: Send, settings: RepositorySettings): Promise<RepositoryLook> {
+  const repository = await describeRepository(client, settings);
+  if (!repository || !settings.lifecycle) return repository ? { repository } : {};
+  const lifecyclePolicyText = await getLifecyclePolicyText(client, settings.name, repository.registryId);
+  return { repository, ...(lifecyclePolicyText !== undefined ? { lifecyclePolicyText } : {}) };
+}
+
+/**
+ * Makes the repository match the settings: creates it when missing (if allowed), corrects tag
+ * mutability and scan on push, keeps the lifecycle policy, reports an encryption difference (fixed at
+ * creation). `look` is an earlier inspectRepository (the pipeline reads while the image builds); the
+ * writes, if any, happen only here.
+ */
 export async function ensureRepository(
   client: Send,
   settings: RepositorySettings,
   logger: Logger,
+  look?: RepositoryLook,
 ): Promise<RepositoryResult> {
-  let repository = await describeRepository(client, settings);
+  const seen = look ?? (await inspectRepository(client, settings));
+  let repository = seen.repository;
+  let policyText = seen.lifecyclePolicyText;
   let created = false;
   const changes: string[] = [];
   const warnings: string[] = [];
@@ -86,7 +111,9 @@ export async function ensureRepository(
     } catch (error) {
       // Another job created it between our describe and create: reconcile it like any existing one.
       if (errorName(error) !== 'RepositoryAlreadyExistsException') throw error;
-      repository = await describeRepository(client, settings);
+      const again = await inspectRepository(client, settings);
+      repository = again.repository;
+      policyText = again.lifecyclePolicyText;
     }
     if (!repository) throw new Error(`ECR repository '${settings.name}' could not be read back after creation`);
   }
@@ -118,8 +145,8 @@ export async function ensureRepository(
   }
 
   if (settings.lifecycle) {
-    // A repository made just now has no policy yet: no need to ask.
-    const existing = created ? undefined : await getLifecyclePolicyText(client, settings.name, repository.registryId);
+    // A repository made just now has no policy yet; an existing one's was read with it.
+    const existing = created ? undefined : policyText;
     if (!samePolicy(existing, settings.lifecycle)) {
       await client.send(
         new PutLifecyclePolicyCommand({

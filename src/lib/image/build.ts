@@ -2,8 +2,13 @@
  * `docker build` with an argument array: buildx when the CLI has it (`docker buildx version`
  * works), else the classic builder (DOCKER_BUILDKIT=0, which needs no buildx component).
  * The engine is whatever DOCKER_HOST in the given environment says.
+ *
+ * The classic builder turns every `--label` into a LABEL step of its own, and each costs a
+ * container and a commit (≈ 60 ms here). So with the classic builder the labels go into ONE LABEL
+ * instruction appended to a copy of the Dockerfile (same image config, one step), when that can be
+ * written safely; otherwise they stay `--label` flags.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
@@ -91,6 +96,47 @@ export async function detectBuilder(exec: Exec, env: NodeJS.ProcessEnv): Promise
   }
 }
 
+/**
+ * The Dockerfile with one LABEL instruction appended that sets every label, or undefined when that
+ * would not mean the same as `--label` flags: a `--target` (the labels belong to that stage, not the
+ * last one), a last line that continues onto the next, or a value that cannot be quoted on one line.
+ * Values are double-quoted with `"`, `$` and the escape character escaped, so nothing is expanded.
+ */
+export function withLabelInstruction(
+  dockerfile: string,
+  labels: ReadonlyMap<string, string>,
+  target?: string,
+): string | undefined {
+  if (labels.size === 0 || target) return undefined;
+  const escape = escapeCharacter(dockerfile);
+  const lastLine = dockerfile.replace(/\s+$/, '').split(/\r?\n/).at(-1) ?? '';
+  if (lastLine.endsWith(escape) && !lastLine.trimStart().startsWith('#')) return undefined;
+  const quote = (text: string): string | undefined =>
+    /[\r\n\0]/.test(text)
+      ? undefined
+      : `"${text.replace(/[\s\S]/g, (c) => (c === '"' || c === '$' || c === escape ? escape + c : c))}"`;
+  const pairs: string[] = [];
+  for (const [key, value] of labels) {
+    const k = quote(key);
+    const v = quote(value);
+    if (k === undefined || v === undefined) return undefined;
+    pairs.push(`${k}=${v}`);
+  }
+  const separator = dockerfile === '' || dockerfile.endsWith('\n') ? '' : '\n';
+  return `${dockerfile}${separator}LABEL ${pairs.join(' ')}\n`;
+}
+
+/** The escape character from the `# escape=` parser directive (default backslash). */
+function escapeCharacter(dockerfile: string): string {
+  for (const line of dockerfile.split(/\r?\n/)) {
+    const directive = /^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (!directive) break; // directives are only the leading `# name=value` lines
+    if (directive[1]!.toLowerCase() === 'escape' && (directive[2] === '`' || directive[2] === '\\'))
+      return directive[2];
+  }
+  return '\\';
+}
+
 /** The docker command line (after `docker`), in order, for a builder. */
 export function buildCommand(spec: BuildSpec, builder: Builder, iidfile: string): string[] {
   const args = builder === 'buildx' ? ['buildx', 'build', '--load'] : ['build'];
@@ -116,12 +162,24 @@ export async function buildImage(
   spec: BuildSpec,
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
+  /** The builder, when the caller already asked (detectBuilder) while doing other work. */
+  knownBuilder?: Builder | Promise<Builder>,
 ): Promise<BuildResult> {
-  const builder = await detectBuilder(exec, env);
+  const builder = await (knownBuilder ?? detectBuilder(exec, env));
   const dir = await mkdtemp(join(tmpdir(), 'phlo-build-'));
   try {
     const iidfile = join(dir, 'iid');
-    const args = buildCommand(spec, builder, iidfile);
+    let command = spec;
+    if (builder === 'classic') {
+      const merged = withLabelInstruction(await readFile(spec.dockerfile, 'utf8'), spec.labels, spec.target);
+      if (merged !== undefined) {
+        const dockerfile = join(dir, 'Dockerfile');
+        await writeFile(dockerfile, merged);
+        command = { ...spec, dockerfile, labels: new Map() };
+        logger.info(`Labels go in one LABEL instruction at the end of a copy of ${spec.dockerfile}`);
+      }
+    }
+    const args = buildCommand(command, builder, iidfile);
     const runEnv: NodeJS.ProcessEnv = { ...env, DOCKER_BUILDKIT: builder === 'buildx' ? '1' : '0' };
     logger.info(`Building with the ${builder} builder: ${describeCommand(args)}`);
     const r = await exec('docker', args, { env: runEnv, onLine: (line) => logger.info(line) });

@@ -3,6 +3,11 @@
  * rollback when a gate fails. Each stage is a port — in the root action and the CLI it is the very
  * `run` of the separate action, fed through a sub-context — so there is one implementation of every
  * step. Everything the user gave is validated (every stage's settings) before the first write.
+ *
+ * Stages run in order, but read-only groundwork overlaps the build: push-ecr's registry session
+ * (token, a look at the repository, docker login into a private config) and the lookup of an image
+ * an earlier run pushed for this commit. When that lookup finds one, the build is stopped and that
+ * image is deployed; when it fails, the build is stopped and the deploy fails before any write.
  */
 import type { DeployNotice, NotifySettings } from '../notify/notify.js';
 import { ConfigurationError, ConfigurationErrors, GateFailure, describeError } from '../runtime/errors.js';
@@ -26,8 +31,13 @@ export interface StageRun {
 export interface StagePort {
   /** Parses the stage's settings without side effects; throws ConfigurationError. */
   validate(wired: Wired): void;
-  /** Runs the stage; never throws (a failure is `error` in the result). */
-  run(wired: Wired): Promise<StageRun>;
+  /**
+   * Starts the stage's read-only groundwork ahead of its turn, with placeholders for what earlier
+   * stages will wire in; its log lines wait for the stage's own turn. Optional.
+   */
+  prepare?(wired: Wired): void;
+  /** Runs the stage; never throws (a failure is `error` in the result). `signal` stops it early. */
+  run(wired: Wired, signal?: AbortSignal): Promise<StageRun>;
 }
 
 export interface PipelineSettings {
@@ -60,6 +70,10 @@ export interface PipelinePorts {
    * deployed as it is instead of rebuilding, which an IMMUTABLE repository would refuse.
    */
   findCommitImage?(): Promise<{ image: string; digest: string; tag: string } | undefined>;
+  /** Starts loading what later stages need, while the build runs. */
+  preload?(): void;
+  /** Called once at the end: settles work started early and closes its clients. */
+  dispose?(): Promise<void>;
 }
 
 export interface PipelineResult extends PipelineReport {
@@ -107,10 +121,10 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   if (problems.length) throw new ConfigurationErrors(problems);
 
   // 2. Run the stages in order.
-  const runStage = async (stage: StageName, wired: Wired): Promise<StageRun> => {
+  const runStage = async (stage: StageName, wired: Wired, signal?: AbortSignal): Promise<StageRun> => {
     const r = report(stage);
     const started = clock.now();
-    const result = await logger.group(stage, () => stages[stage].run(wired));
+    const result = await logger.group(stage, () => stages[stage].run(wired, signal));
     r.durationMs = clock.now() - started;
     stageSummaries.push(...result.summaries);
     if (result.error !== undefined) {
@@ -131,16 +145,39 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
 
   await ports.deployment?.start();
   try {
-    const existing = await ports.findCommitImage?.();
+    // The build starts at once; the registry session and the commit lookup run beside it.
+    const stopBuild = new AbortController();
+    const building = runStage('build-scan', { image: settings.repository }, stopBuild.signal);
+    let buildSettled = false;
+    building.then(
+      () => (buildSettled = true),
+      () => (buildSettled = true),
+    ); // and awaited below on every path
+    stages['push-ecr'].prepare?.({ image: settings.repository, tags: 'prepare' });
+    ports.preload?.();
+    let existing: Awaited<ReturnType<NonNullable<PipelinePorts['findCommitImage']>>>;
+    try {
+      existing = await ports.findCommitImage?.();
+    } catch (error) {
+      stopBuild.abort();
+      await building.catch(() => undefined);
+      Object.assign(report('build-scan'), { status: 'not run', note: 'stopped: the commit lookup failed' });
+      delete report('build-scan').durationMs;
+      throw error;
+    }
     if (existing) {
+      const what = buildSettled ? 'the image built meanwhile is not used' : 'the build started meanwhile was stopped';
+      stopBuild.abort();
+      await building.catch(() => undefined);
       image = existing.image;
       digest = existing.digest;
       const note = `${existing.tag} was built, scanned and pushed by an earlier run: deploying ${existing.digest}`;
-      logger.info(note);
+      logger.info(`${note} (${what})`);
       for (const stage of ['build-scan', 'push-ecr'] as const)
         Object.assign(report(stage), { status: 'skipped', note });
+      delete report('build-scan').durationMs;
     } else {
-      const built = await runStage('build-scan', { image: settings.repository });
+      const built = await building;
       outputs['scan-counts'] = built.outputs.counts ?? '';
       const pushed = await runStage('push-ecr', {
         image: built.outputs['image-id'] ?? settings.repository,
@@ -185,6 +222,7 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   if (verdict !== 'rolled-back' && failure) await ports.notify(notice(settings, 'failure', headline, image));
   if (!failure) await ports.notify(notice(settings, 'success', headline, image));
   await ports.deployment?.finish(!failure, headline, settings.environmentUrl);
+  await ports.dispose?.();
 
   Object.assign(outputs, {
     digest: digest ?? '',

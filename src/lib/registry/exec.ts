@@ -11,6 +11,8 @@ export interface ExecOptions {
   cwd?: string;
   /** Each complete output line as it arrives (for progress logging). */
   onLine?(line: string, stream: 'stdout' | 'stderr'): void;
+  /** Stops the program (SIGTERM) and rejects with the signal's AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -21,7 +23,7 @@ export interface ExecResult {
 
 export type Exec = (command: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
-/** Never rejects for a non-zero exit (callers decide); rejects when the program cannot start. */
+/** Never rejects for a non-zero exit (callers decide); rejects when the program cannot start or is stopped. */
 export const spawnExec: Exec = (command, args, options = {}) =>
   new Promise<ExecResult>((resolve, reject) => {
     const child = spawn(command, [...args], {
@@ -29,6 +31,7 @@ export const spawnExec: Exec = (command, args, options = {}) =>
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

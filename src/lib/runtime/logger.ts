@@ -51,3 +51,36 @@ export class ConsoleLogger implements Logger {
     return fn();
   }
 }
+
+/**
+ * Holds lines logged by work started ahead of its turn (the pipeline opens the registry session while
+ * the image builds) and hands them, in order, to the logger given to `attach`; later lines go
+ * straight through. Groups are not nested in the buffer: their lines are kept in place.
+ */
+export class BufferedLogger implements Logger {
+  private held: Array<[level: 'info' | 'warning' | 'debug', message: string]> = [];
+  private target: Logger | undefined;
+  attach(target: Logger): void {
+    if (this.target) return;
+    this.target = target;
+    for (const [level, message] of this.held) target[level](message);
+    this.held = [];
+  }
+  info(message: string): void {
+    if (this.target) this.target.info(message);
+    else this.held.push(['info', message]);
+  }
+  warning(message: string): void {
+    if (this.target) this.target.warning(message);
+    else this.held.push(['warning', message]);
+  }
+  debug(message: string): void {
+    if (this.target) this.target.debug(message);
+    else this.held.push(['debug', message]);
+  }
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    if (this.target) return this.target.group(title, fn);
+    this.info(title);
+    return fn();
+  }
+}
