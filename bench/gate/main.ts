@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/lib/kube/config.js';
-import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/watch.js';
+import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/client.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const K = Number(process.env.BENCH_DEPLOYMENTS ?? 5);

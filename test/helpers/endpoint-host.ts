@@ -24,7 +24,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { collectionPath, kubeJson, kubeRequest, objectPath } from '../../src/lib/kube/watch.js';
+import { collectionPath, kubeJson, kubeRequest, objectPath } from '../../src/lib/kube/client.js';
 
 const run = promisify(execFile);
 

@@ -70,7 +70,7 @@ describe('rollout-gate and rollback actions', () => {
     const rs = live.metadata.annotations!['deployment.kubernetes.io/revision']!;
     const rsList = (
       await (
-        await import('../../src/lib/kube/watch.js')
+        await import('../../src/lib/kube/client.js')
       ).kubeJson<{ items: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }>(
         kc,
         'GET',

@@ -16,7 +16,7 @@ import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { startEndpointHost, type EndpointHost } from '../helpers/endpoint-host.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
-import { kubeJson, collectionPath } from '../../src/lib/kube/watch.js';
+import { kubeJson, collectionPath } from '../../src/lib/kube/client.js';
 import { runHealthGate, type HealthPolicy } from '../../src/lib/health/probe.js';
 import { parseServiceRef, serviceProxyTarget } from '../../src/lib/health/service-proxy.js';
 import { gateAndRollback, renderRollbackSummary } from '../../src/lib/gates/index.js';

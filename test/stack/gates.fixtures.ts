@@ -4,7 +4,7 @@
  * independent readiness check (plain status fields, not the gate's rules).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/watch.js';
+import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/client.js';
 import type { WorkloadRecord } from '../../src/lib/kube/types.js';
 import { waitFor } from '../helpers/stack.js';
 

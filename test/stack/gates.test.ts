@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { kubeConfig, sleep, useNamespace, waitFor } from '../helpers/stack.js';
-import { kubeJson, kubeRequest } from '../../src/lib/kube/watch.js';
+import { kubeJson, kubeRequest } from '../../src/lib/kube/client.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';

@@ -13,7 +13,7 @@ import {
 import { parseWorkloads } from '../../src/lib/gates/targets.js';
 import { renderGateSummary, cell, explanationLines } from '../../src/lib/gates/summary.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
-import type { KubeObject } from '../../src/lib/kube/watch.js';
+import type { KubeObject } from '../../src/lib/kube/client.js';
 import type { GateResult } from '../../src/lib/gates/gate.js';
 
 const meta = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject['metadata'] => ({

@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from '../runtime/errors.js';
 import type { ObjectRef } from '../kube/types.js';
-import { collectionPath, kubeJson, kubeRequest, type KubeObject } from '../kube/watch.js';
+import { collectionPath, kubeJson, kubeRequest, type KubeClient, type KubeObject } from '../kube/client.js';
 import type { ContainerState, ContainerStatus } from './rules.js';
 
 export interface ContainerExplanation {
@@ -61,7 +61,7 @@ const MAX_EVENTS = 15;
 const LOG_LINES = 20;
 
 export async function explainWorkload(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   status: ObjectRef & { state: string; reason?: string; message: string; pod?: string },
   input: ExplainInput,
 ): Promise<WorkloadExplanation> {
@@ -74,12 +74,12 @@ export async function explainWorkload(
   // Doomed pod first, then unready ones, then the rest.
   const pods = [...input.pods].sort((a, b) => podRank(a, status.pod) - podRank(b, status.pod)).slice(0, MAX_PODS);
   const podExplanations: PodExplanation[] = [];
-  for (const pod of pods) podExplanations.push(await explainPod(kc, pod));
+  for (const pod of pods) podExplanations.push(await explainPod(kube, pod));
 
   const involved: Array<{ kind: string; name: string }> = [{ kind: ref.kind, name: ref.name }];
   if (input.replicaSet) involved.push({ kind: 'ReplicaSet', name: input.replicaSet.metadata.name });
   for (const p of pods) involved.push({ kind: 'Pod', name: p.metadata.name });
-  const events = await recentEvents(kc, ref.namespace, involved);
+  const events = await recentEvents(kube, ref.namespace, involved);
 
   return { ref, state: status.state, reason: status.reason, message: status.message, pods: podExplanations, events };
 }
@@ -104,7 +104,7 @@ export function describeContainerState(state: ContainerState | undefined): strin
   return 'unknown';
 }
 
-async function explainPod(kc: KubeConfig, pod: KubeObject): Promise<PodExplanation> {
+async function explainPod(kube: KubeConfig | KubeClient, pod: KubeObject): Promise<PodExplanation> {
   const st = pod.status ?? {};
   const conditions = (
     (st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
@@ -128,7 +128,7 @@ async function explainPod(kc: KubeConfig, pod: KubeObject): Promise<PodExplanati
     const crashed = (c.restartCount ?? 0) > 0 || Boolean(c.state?.terminated) || Boolean(c.lastState?.terminated);
     if (crashed && pod.metadata.namespace) {
       const previous = !c.state?.terminated && (c.restartCount ?? 0) > 0;
-      const log = await containerLogTail(kc, pod.metadata.namespace, pod.metadata.name, c.name, previous);
+      const log = await containerLogTail(kube, pod.metadata.namespace, pod.metadata.name, c.name, previous);
       if ('lines' in log) entry.logTail = log.lines;
       else entry.logError = log.error;
     }
@@ -139,7 +139,7 @@ async function explainPod(kc: KubeConfig, pod: KubeObject): Promise<PodExplanati
 
 /** The last lines of a container's log (the previous instance's after a restart). Never throws. */
 export async function containerLogTail(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   namespace: string,
   pod: string,
   container: string,
@@ -147,7 +147,7 @@ export async function containerLogTail(
 ): Promise<{ lines: string[] } | { error: string }> {
   try {
     const res = await kubeRequest(
-      kc,
+      kube,
       'GET',
       `${collectionPath('v1', 'pods', namespace)}/${encodeURIComponent(pod)}/log`,
       {
@@ -175,7 +175,7 @@ export async function containerLogTail(
 
 /** Recent core/v1 Events about these objects, newest last. Never throws. */
 export async function recentEvents(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   namespace: string | undefined,
   objects: Array<{ kind: string; name: string }>,
 ): Promise<EventLine[]> {
@@ -184,7 +184,7 @@ export async function recentEvents(
   await Promise.all(
     objects.map(async (o) => {
       try {
-        const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('v1', 'events', namespace), {
+        const list = await kubeJson<{ items: KubeObject[] }>(kube, 'GET', collectionPath('v1', 'events', namespace), {
           query: { fieldSelector: `involvedObject.kind=${o.kind},involvedObject.name=${o.name}` },
           timeoutMs: 10_000,
         });

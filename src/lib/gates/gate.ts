@@ -10,7 +10,8 @@ import type { Logger } from '../runtime/logger.js';
 import { formatDuration } from '../runtime/inputs.js';
 import { describeError } from '../runtime/errors.js';
 import { refKey, type ObjectRef } from '../kube/types.js';
-import { collectionPath, listWatch, ObjectStore, resolvePlural, STOPPED, type KubeObject } from '../kube/watch.js';
+import { collectionPath, withKubeClient, type KubeClient, type KubeObject } from '../kube/client.js';
+import { listWatch, ObjectStore, STOPPED } from '../kube/watch.js';
 import { newReplicaSet, newRevisionPods, podDoom, workloadRule, type RuleVerdict } from './rules.js';
 import { explainWorkload, type WorkloadExplanation } from './explain.js';
 
@@ -76,10 +77,13 @@ interface NamespaceWatch {
   stores: Map<string, ObjectStore>;
 }
 
-export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], options: GateOptions): Promise<GateResult> {
-  const { clock, logger } = options;
-  const restartLimit = options.restartLimit ?? 3;
-  const start = clock.now();
+/** Gates `targets`. Given a KubeConfig, it makes a client for the gate (its watches share its connections). */
+export async function runRolloutGate(
+  kube: KubeConfig | KubeClient,
+  targets: GateTarget[],
+  options: GateOptions,
+): Promise<GateResult> {
+  const start = options.clock.now();
   const unique = new Map<string, GateTarget>();
   for (const t of targets) unique.set(refKey(t), t);
   const list = [...unique.values()];
@@ -93,6 +97,12 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
       reconnects: 0,
     };
   }
+  return withKubeClient(kube, (client) => gate(client, list, start, options));
+}
+
+async function gate(client: KubeClient, list: GateTarget[], start: number, options: GateOptions): Promise<GateResult> {
+  const { clock, logger } = options;
+  const restartLimit = options.restartLimit ?? 3;
 
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal?.reason ?? STOPPED);
@@ -224,7 +234,7 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
             } else logger.info(`watch on ${path} resumed`);
           },
         },
-        kc,
+        client,
       ).catch((error) => logger.warning(`watch ${path} stopped: ${String(error)}`)),
     );
   };
@@ -246,7 +256,7 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
         const [apiVersion, kind] = storeKey.split(' ') as [string, string];
         let plural: string;
         try {
-          plural = await resolvePlural(kc, apiVersion, kind, abort.signal);
+          plural = await client.resolvePlural(apiVersion, kind);
         } catch (error) {
           // A kind the API server does not serve: those workloads fail (the rest are still gated).
           for (const t of nw.tracked.filter((x) => x.store === store)) {
@@ -305,7 +315,7 @@ export async function runRolloutGate(kc: KubeConfig, targets: GateTarget[], opti
         const obj = t.store.get(t.target.namespace, t.target.name);
         try {
           explanations.push(
-            await explainWorkload(kc, t.status, {
+            await explainWorkload(client, t.status, {
               workload: obj,
               pods: obj ? podsForExplain(t.target.kind, obj, nw) : [],
               replicaSet:

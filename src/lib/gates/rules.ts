@@ -5,7 +5,7 @@
  * DaemonSet scheduled/available counts; Job Complete/Failed). Fail-fast rules look only at pods of
  * the new revision.
  */
-import type { KubeObject } from '../kube/watch.js';
+import type { KubeObject } from '../kube/client.js';
 
 export type RuleState = 'ready' | 'progressing' | 'failed';
 

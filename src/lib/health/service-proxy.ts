@@ -10,7 +10,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigurationError } from '../runtime/errors.js';
-import { kubeRequest } from '../kube/watch.js';
+import { kubeRequest } from '../kube/client.js';
 import type { ProbeTarget } from './probe.js';
 
 export interface ServiceRef {

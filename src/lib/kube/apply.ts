@@ -26,7 +26,7 @@ import { ConfigurationError, ConfigurationErrors, describeError } from '../runti
 import type { Logger } from '../runtime/logger.js';
 import type { ApplyResult, ObjectRef, WorkloadRecord } from './types.js';
 import { refKey } from './types.js';
-import { KubeApiError, KubeClient, type KubeObject, type ResourceInfo } from './client.js';
+import { KubeApiError, KubeClient, withKubeClient, type KubeObject, type ResourceInfo } from './client.js';
 import { recordRevisions, isWorkloadKind } from './revisions.js';
 import { jsonEqual, stripServerFields, unifiedDiff } from './diff.js';
 import { TIERS, tierOf } from '../manifests/kinds.js';
@@ -119,13 +119,9 @@ export async function applyManifests(
   kube: KubeClient | KubeConfig,
   logger: Logger,
 ): Promise<ApplyOutcome> {
-  if (kube instanceof KubeClient) return applyWith(manifests, secrets, settings, kube, logger);
-  const client = await KubeClient.create(kube, { maxSockets: Math.max(1, settings.concurrency) });
-  try {
-    return await applyWith(manifests, secrets, settings, client, logger);
-  } finally {
-    client.close();
-  }
+  return withKubeClient(kube, (client) => applyWith(manifests, secrets, settings, client, logger), {
+    maxSockets: Math.max(1, settings.concurrency),
+  });
 }
 
 async function applyWith(

@@ -1,31 +1,48 @@
 /**
- * A small raw-JSON Kubernetes client over node:https with a keep-alive agent.
+ * The one raw-JSON Kubernetes client (apply, revisions, rollback, the gates, the health service
+ * proxy, and the list-watch loop in watch.ts), over node:http(s).
  *
  * Why not `KubernetesObjectApi`: it round-trips every object through the typed model serializer
  * (unknown fields of CRDs are dropped, timestamps turn into Date objects), which makes "is the
  * dry-run result equal to the live object" comparisons unreliable, and it opens a new connection
- * per call. Here bodies go out and come back as plain JSON. Authentication and TLS still come from
- * the KubeConfig (client-node's `applyToHTTPSOptions`), loaded by `config.ts`.
+ * per call. Here bodies go out and come back as plain JSON.
+ *
+ * Auth and TLS come from `KubeConfig.applyToHTTPSOptions` (tokens, client certificates, exec
+ * plugins such as `aws eks get-token`), refreshed every minute because exec and OIDC tokens expire.
+ * Connections: one-shot requests share a keep-alive pool of at most `maxSockets`; a watch holds its
+ * connection for minutes, so watches get a keep-alive pool of their own without a cap (a capped pool
+ * full of watches would starve every other request). A kubeconfig `proxy-url` is honoured with the
+ * proxy agent client-node builds for it.
+ *
+ * Functions given a KubeConfig instead of a KubeClient make a client for their call and close it
+ * (`withKubeClient`); pass a KubeClient to share one connection pool across calls.
  */
 import https from 'node:https';
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectRef } from './types.js';
 
+/** Any Kubernetes object as JSON: typed where every caller agrees, loose elsewhere. */
 export interface KubeObject {
-  apiVersion: string;
-  kind: string;
+  /** Absent on the items of a LIST. */
+  apiVersion?: string;
+  kind?: string;
   metadata: {
     name: string;
     namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
     uid?: string;
     resourceVersion?: string;
     generation?: number;
-    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion?: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
     [key: string]: unknown;
   };
+  // Loosely typed on purpose: rules read what they need and tolerate absence.
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   [key: string]: unknown;
 }
 
@@ -51,7 +68,8 @@ export interface KubeStatus {
 
 /**
  * An API error. Shaped like client-node's ApiException (`code` + `body`) so that `describeError`
- * turns it into one line. The message holds only the Status message, never headers.
+ * turns it into one line. `body` is the server's Status; a body that is not JSON becomes a Status
+ * whose message is its first line. The message never holds headers.
  */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
@@ -66,15 +84,47 @@ export class KubeApiError extends Error {
   get reason(): string | undefined {
     return this.body.reason;
   }
+
+  /** The error for a non-2xx answer with this body text. */
+  static fromResponse(code: number, text: string, method: string, path: string): KubeApiError {
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const status: KubeStatus =
+      parsed && typeof parsed === 'object'
+        ? (parsed as KubeStatus)
+        : { code, message: text.split('\n', 1)[0]?.slice(0, 300) || `HTTP ${code}` };
+    return new KubeApiError(code, status, method, path);
+  }
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface RequestOptions {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
+  /** API path without the server's own path prefix, e.g. /api/v1/namespaces. */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
+  /** JSON-serialised unless already a string. */
   body?: unknown;
   contentType?: string;
+  /** Default application/json. */
+  accept?: string;
+  /** Extra request headers (never logged); the kubeconfig's auth headers win over them. */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Deadline for the whole request, body included (default 60 s, the API server's own request timeout). */
   timeoutMs?: number;
+}
+
+/** A raw answer, whatever its status. */
+export interface KubeResponse {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** What discovery says about a kind. */
@@ -94,113 +144,105 @@ interface DiscoveryResource {
   verbs?: string[];
 }
 
+interface Auth {
+  headers: Record<string, string>;
+  tls: https.AgentOptions;
+  /** client-node's agent when the kubeconfig names a proxy-url (it does the proxying). */
+  proxyAgent?: http.Agent;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const AUTH_TTL_MS = 60_000;
+
+/** Kinds whose plural is known without asking discovery (the gates watch these). */
+const PLURALS: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  ReplicaSet: 'replicasets',
+  ControllerRevision: 'controllerrevisions',
+  Pod: 'pods',
+  Event: 'events',
+  Service: 'services',
+};
+
 /** A thin client: JSON in, JSON out, discovery cached per group/version. */
 export class KubeClient {
-  private readonly agent: https.Agent | http.Agent;
   private readonly server: URL;
-  private headers: Record<string, string> = {};
-  private headersAt = 0;
+  private readonly agent: http.Agent;
+  private readonly streamAgent: http.Agent;
+  private auth?: { at: number; value: Promise<Auth> };
   private readonly discovery = new Map<string, Promise<DiscoveryResource[] | undefined>>();
 
   private constructor(
     private readonly kc: KubeConfig,
-    private readonly tls: https.AgentOptions,
-    headers: Record<string, string>,
     maxSockets: number,
   ) {
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('The kubeconfig has no current cluster');
+    if (!cluster?.server) throw new Error('The kubeconfig has no current cluster');
     this.server = new URL(cluster.server);
-    this.headers = headers;
-    this.headersAt = Date.now();
-    this.agent =
-      this.server.protocol === 'https:'
-        ? new https.Agent({ ...tls, keepAlive: true, maxSockets })
-        : new http.Agent({ keepAlive: true, maxSockets });
+    const Agent = this.server.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.streamAgent = new Agent({ keepAlive: true });
   }
 
-  /** Builds a client from a loaded KubeConfig (see config.ts). */
+  /**
+   * Builds a client from a loaded KubeConfig (see config.ts). Credentials are loaded by the first
+   * request, so a passing failure of an exec plugin is retried by the next one (the watch loop
+   * relies on that).
+   */
   static async create(kc: KubeConfig, options: { maxSockets?: number } = {}): Promise<KubeClient> {
-    const { tls, headers } = await authOptions(kc);
-    return new KubeClient(kc, tls, headers, options.maxSockets ?? 32);
+    return new KubeClient(kc, options.maxSockets ?? 32);
   }
 
-  /** Closes idle keep-alive sockets (call when done, so the process can exit). */
+  /** Closes the connections (call when done, so the process can exit). */
   close(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 
+  /** A request whose 2xx JSON body is returned; other statuses throw a KubeApiError. */
   async request<T = unknown>(opts: RequestOptions): Promise<T> {
-    // exec/OIDC tokens expire: refresh the auth headers every minute.
-    if (Date.now() - this.headersAt > 60_000) {
-      this.headers = (await authOptions(this.kc)).headers;
-      this.headersAt = Date.now();
+    const res = await this.send(opts);
+    if (res.status < 200 || res.status >= 300)
+      throw KubeApiError.fromResponse(res.status, res.body, opts.method, opts.path);
+    if (!res.body) return undefined as T;
+    try {
+      return JSON.parse(res.body) as T;
+    } catch {
+      throw new Error(`${opts.method} ${opts.path}: HTTP ${res.status} with a body that is not JSON`);
     }
-    const base = this.server.pathname.replace(/\/$/, '');
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-    const path = `${base}${opts.path}${qs.size ? `?${qs.toString()}` : ''}`;
-    const payload =
-      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    const headers: Record<string, string> = { ...this.headers, Accept: 'application/json' };
-    if (payload !== undefined) {
-      headers['Content-Type'] = opts.contentType ?? 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+
+  /** One request; resolves with status and body for any HTTP status, rejects on transport errors. */
+  async send(opts: RequestOptions): Promise<KubeResponse> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    const auth = await this.authenticate();
+    try {
+      const res = await this.open(opts, auth, this.agent, signal);
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
+    } catch (error) {
+      throw this.failure(error, opts, deadline.aborted ? `no answer within ${timeoutMs} ms` : undefined);
     }
-    const mod = this.server.protocol === 'https:' ? https : http;
-    return new Promise<T>((resolve, reject) => {
-      const req = mod.request(
-        {
-          protocol: this.server.protocol,
-          hostname: this.server.hostname,
-          port: this.server.port,
-          path,
-          method: opts.method,
-          headers,
-          agent: this.agent,
-          timeout: opts.timeoutMs ?? 60_000,
-          ...(this.server.protocol === 'https:' ? this.tls : {}),
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const code = res.statusCode ?? 0;
-            let parsed: unknown = undefined;
-            if (text) {
-              try {
-                parsed = JSON.parse(text);
-              } catch {
-                parsed = undefined;
-              }
-            }
-            if (code >= 200 && code < 300) {
-              resolve(parsed as T);
-              return;
-            }
-            const status: KubeStatus =
-              parsed && typeof parsed === 'object'
-                ? (parsed as KubeStatus)
-                : { code, message: text.split('\n', 1)[0]?.slice(0, 300) || `HTTP ${code}` };
-            reject(new KubeApiError(code, status, opts.method, opts.path));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`${opts.method} ${opts.path}: timed out`)));
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        // keep the cause (a bug or an outage), but say which server could not be reached
-        reject(
-          new Error(
-            `Cannot reach the Kubernetes API server at ${this.server.origin} (${opts.method} ${opts.path}): ${error.code ?? error.message}`,
-            { cause: error },
-          ),
-        );
-      });
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+  }
+
+  /**
+   * Sends a long-lived request (a watch) and resolves as soon as the response headers arrive,
+   * whatever the status; the caller reads the body and destroys it. No deadline: the caller bounds
+   * it. `onRequest` hands over the request so the caller can destroy it at any time.
+   */
+  async stream(opts: RequestOptions, onRequest?: (req: http.ClientRequest) => void): Promise<http.IncomingMessage> {
+    const auth = await this.authenticate();
+    try {
+      return await this.open(opts, auth, this.streamAgent, opts.signal, onRequest);
+    } catch (error) {
+      throw this.failure(error, opts);
+    }
   }
 
   /** GET that returns undefined on 404. */
@@ -233,8 +275,7 @@ export class KubeClient {
   async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     let pending = this.discovery.get(apiVersion);
     if (!pending) {
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      pending = this.getOrUndefined<{ resources: DiscoveryResource[] }>(path).then((r) => r?.resources);
+      pending = this.getOrUndefined<{ resources: DiscoveryResource[] }>(apiRoot(apiVersion)).then((r) => r?.resources);
       // a failed discovery call must not poison the cache
       pending.catch(() => this.discovery.delete(apiVersion));
       this.discovery.set(apiVersion, pending);
@@ -245,19 +286,145 @@ export class KubeClient {
     return { resource: found.name, namespaced: found.namespaced, kind, apiVersion, verbs: found.verbs ?? [] };
   }
 
+  /**
+   * The plural resource name of a kind: well-known kinds from a table (no request), anything else
+   * (custom resources) through discovery. Throws when the server does not serve the kind.
+   */
+  async resolvePlural(apiVersion: string, kind: string): Promise<string> {
+    const plural = PLURALS[kind] ?? (await this.resourceFor(apiVersion, kind))?.resource;
+    if (!plural) throw new Error(`The API server does not serve kind ${kind} in ${apiVersion}`);
+    return plural;
+  }
+
   /** URL path of a collection (namespace given for namespaced resources). */
   static collectionPath(info: ResourceInfo, namespace?: string): string {
-    const root = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
-    if (info.namespaced && namespace) return `${root}/namespaces/${encodeURIComponent(namespace)}/${info.resource}`;
-    return `${root}/${info.resource}`;
+    return collectionPath(info.apiVersion, info.resource, info.namespaced ? namespace : undefined);
   }
 
   static objectPath(info: ResourceInfo, ref: Pick<ObjectRef, 'namespace' | 'name'>): string {
-    return `${KubeClient.collectionPath(info, info.namespaced ? ref.namespace : undefined)}/${encodeURIComponent(ref.name)}`;
+    return objectPath(info.apiVersion, info.resource, info.namespaced ? ref.namespace : undefined, ref.name);
+  }
+
+  /** The auth of the kubeconfig, loaded again once it is a minute old (exec/OIDC tokens expire). */
+  private authenticate(): Promise<Auth> {
+    if (!this.auth || Date.now() - this.auth.at > AUTH_TTL_MS) {
+      const value = loadAuth(this.kc);
+      // a failed load (exec plugin down) is tried again by the next request
+      value.catch(() => {
+        if (this.auth?.value === value) this.auth = undefined;
+      });
+      this.auth = { at: Date.now(), value };
+    }
+    return this.auth.value;
+  }
+
+  /** The one URL builder: server (with its path prefix, if any) + API path + query. */
+  private url(path: string, query: RequestOptions['query'] = {}): URL {
+    const url = new URL(this.server.href.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private open(
+    opts: RequestOptions,
+    auth: Auth,
+    agent: http.Agent,
+    signal: AbortSignal | undefined,
+    onRequest?: (req: http.ClientRequest) => void,
+  ): Promise<http.IncomingMessage> {
+    const headers: Record<string, string> = {
+      ...opts.headers,
+      ...auth.headers,
+      Accept: opts.accept ?? 'application/json',
+    };
+    const payload =
+      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    if (payload !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const secure = this.server.protocol === 'https:';
+    const request = secure ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        this.url(opts.path, opts.query),
+        {
+          method: opts.method,
+          headers,
+          agent: auth.proxyAgent ?? agent,
+          signal,
+          ...(secure ? auth.tls : {}),
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      onRequest?.(req);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** A transport failure as one line naming the server; a stop asked by the caller stays as it is. */
+  private failure(error: unknown, opts: RequestOptions, detail?: string): unknown {
+    if (opts.signal?.aborted) return error;
+    const e = error as NodeJS.ErrnoException;
+    return new Error(
+      `Cannot reach the Kubernetes API server at ${this.server.origin} (${opts.method} ${opts.path}): ${detail ?? e.code ?? e.message}`,
+      { cause: error },
+    );
   }
 }
 
-async function authOptions(kc: KubeConfig): Promise<{ tls: https.AgentOptions; headers: Record<string, string> }> {
+/** Runs `fn` with `kube` itself, or with a client made from the KubeConfig for this call and closed after it. */
+export async function withKubeClient<T>(
+  kube: KubeConfig | KubeClient,
+  fn: (client: KubeClient) => Promise<T>,
+  options: { maxSockets?: number } = {},
+): Promise<T> {
+  if (kube instanceof KubeClient) return fn(kube);
+  const client = await KubeClient.create(kube, options);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** `KubeClient.send` for callers holding a KubeConfig or a client. */
+export function kubeRequest(
+  kube: KubeConfig | KubeClient,
+  method: HttpMethod,
+  path: string,
+  options: Omit<RequestOptions, 'method' | 'path'> = {},
+): Promise<KubeResponse> {
+  return withKubeClient(kube, (client) => client.send({ ...options, method, path }));
+}
+
+/** `KubeClient.request` (2xx JSON body, else a KubeApiError) for callers holding a KubeConfig or a client. */
+export function kubeJson<T = unknown>(
+  kube: KubeConfig | KubeClient,
+  method: HttpMethod,
+  path: string,
+  options: Omit<RequestOptions, 'method' | 'path'> = {},
+): Promise<T> {
+  return withKubeClient(kube, (client) => client.request<T>({ ...options, method, path }));
+}
+
+function apiRoot(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+/** API path of a collection (namespaced when namespace is given). */
+export function collectionPath(apiVersion: string, plural: string, namespace?: string): string {
+  const root = apiRoot(apiVersion);
+  return namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${root}/${plural}`;
+}
+
+export function objectPath(apiVersion: string, plural: string, namespace: string | undefined, name: string): string {
+  return `${collectionPath(apiVersion, plural, namespace)}/${encodeURIComponent(name)}`;
+}
+
+async function loadAuth(kc: KubeConfig): Promise<Auth> {
   const opts: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   const headers: Record<string, string> = {};
@@ -273,5 +440,6 @@ async function authOptions(kc: KubeConfig): Promise<{ tls: https.AgentOptions; h
   if (opts.passphrase) tls.passphrase = opts.passphrase;
   if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
   if (opts.servername) tls.servername = opts.servername;
-  return { tls, headers };
+  const proxied = Boolean(kc.getCurrentCluster()?.proxyUrl) && opts.agent instanceof http.Agent;
+  return { headers, tls, ...(proxied ? { proxyAgent: opts.agent as http.Agent } : {}) };
 }

@@ -9,7 +9,7 @@
  * - Job and anything else: no revision.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, type KubeObject } from './client.js';
+import { withKubeClient, type KubeClient, type KubeObject } from './client.js';
 import type { ObjectRef, WorkloadKind } from './types.js';
 import { WORKLOAD_KINDS, refKey } from './types.js';
 
@@ -40,9 +40,7 @@ export async function recordRevisions(
   objects: readonly ObjectRef[],
   options: { concurrency?: number; live?: ReadonlyMap<string, KubeObject | undefined> } = {},
 ): Promise<RevisionRecord[]> {
-  const own = !(kc instanceof KubeClient);
-  const client = kc instanceof KubeClient ? kc : await KubeClient.create(kc);
-  try {
+  return withKubeClient(kc, async (client) => {
     const workloads = objects.filter((o) => isWorkloadKind(o.kind));
     const limit = Math.max(1, options.concurrency ?? 8);
     const lives = await mapLimit(workloads, limit, async (ref) => {
@@ -66,7 +64,7 @@ export async function recordRevisions(
         crByNs.set(ns, (p = client.list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/controllerrevisions`)));
       return p;
     };
-    return await mapLimit(workloads, limit, async (ref, i) => {
+    return mapLimit(workloads, limit, async (ref, i) => {
       const live = lives[i] as (KubeObject & { status?: { currentRevision?: string } }) | undefined;
       const rec: RevisionRecord = {
         apiVersion: ref.apiVersion,
@@ -98,9 +96,7 @@ export async function recordRevisions(
       if (!rec.previousRevision) delete rec.previousRevision;
       return rec;
     });
-  } finally {
-    if (own) client.close();
-  }
+  });
 }
 
 function newest<T extends KubeObject>(

@@ -20,7 +20,15 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
 import { refKey, type ObjectRef, type WorkloadRecord } from './types.js';
-import { collectionPath, kubeJson, KubeApiError, objectPath, type KubeObject } from './watch.js';
+import {
+  collectionPath,
+  kubeJson,
+  KubeApiError,
+  objectPath,
+  withKubeClient,
+  type KubeClient,
+  type KubeObject,
+} from './client.js';
 import { runRolloutGate, type GateResult } from '../gates/gate.js';
 import { selectorToString } from '../gates/rules.js';
 
@@ -274,7 +282,7 @@ const PLURAL: Record<string, string> = {
 };
 
 /** Reads the live objects and their revision history for the records. */
-export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
+export async function fetchLive(kube: KubeConfig | KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
   const out = new Map<string, LiveWorkload>();
   await Promise.all(
     refs.map(async (ref) => {
@@ -282,7 +290,7 @@ export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<
       if (!plural) return;
       let object: KubeObject | undefined;
       try {
-        object = await kubeJson<KubeObject>(kc, 'GET', objectPath(ref.apiVersion, plural, ref.namespace, ref.name));
+        object = await kubeJson<KubeObject>(kube, 'GET', objectPath(ref.apiVersion, plural, ref.namespace, ref.name));
       } catch (error) {
         if (error instanceof KubeApiError && error.code === 404) {
           out.set(refKey(ref), { history: [] });
@@ -294,7 +302,7 @@ export async function fetchLive(kc: KubeConfig, refs: ObjectRef[]): Promise<Map<
       if (ref.kind !== 'Job' && object.spec?.selector) {
         const historyPlural = ref.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions';
         const list = await kubeJson<{ items: KubeObject[] }>(
-          kc,
+          kube,
           'GET',
           collectionPath('apps/v1', historyPlural, ref.namespace),
           {
@@ -322,7 +330,7 @@ export interface RollbackOutcome {
 
 /** Applies a plan. Errors per workload are reported, not thrown (the others still roll back). */
 export async function executeRollback(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   plan: RollbackAction[],
   logger: Logger,
 ): Promise<RollbackOutcome[]> {
@@ -333,7 +341,7 @@ export async function executeRollback(
     switch (action.type) {
       case 'patch':
         try {
-          await kubeJson(kc, 'PATCH', path, {
+          await kubeJson(kube, 'PATCH', path, {
             query: { fieldManager: ROLLBACK_FIELD_MANAGER },
             body: action.patch,
             contentType:
@@ -341,7 +349,7 @@ export async function executeRollback(
           });
           let message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
           if (action.replaceStuckPods) {
-            const deleted = await deleteStuckPods(kc, ref.namespace, action.replaceStuckPods);
+            const deleted = await deleteStuckPods(kube, ref.namespace, action.replaceStuckPods);
             if (deleted.length > 0) message += `; replaced stuck pod(s) ${deleted.join(', ')}`;
           }
           logger.info(`${refKey(ref)}: ${message}`);
@@ -361,7 +369,7 @@ export async function executeRollback(
         break;
       case 'delete-created':
         try {
-          await kubeJson(kc, 'DELETE', path, {
+          await kubeJson(kube, 'DELETE', path, {
             body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
           });
           logger.info(`${refKey(ref)}: deleted (${action.reason})`);
@@ -393,11 +401,11 @@ export async function executeRollback(
 
 /** Deletes the not-Ready pods of a bad StatefulSet revision so the controller recreates them. */
 async function deleteStuckPods(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   namespace: string | undefined,
   stuck: { revision: string; selector: string },
 ): Promise<string[]> {
-  const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('v1', 'pods', namespace), {
+  const list = await kubeJson<{ items: KubeObject[] }>(kube, 'GET', collectionPath('v1', 'pods', namespace), {
     query: { labelSelector: `${stuck.selector},controller-revision-hash=${stuck.revision}` },
   });
   const deleted: string[] = [];
@@ -407,7 +415,7 @@ async function deleteStuckPods(
     );
     if (ready || pod.metadata.deletionTimestamp) continue;
     try {
-      await kubeJson(kc, 'DELETE', objectPath('v1', 'pods', namespace, pod.metadata.name));
+      await kubeJson(kube, 'DELETE', objectPath('v1', 'pods', namespace, pod.metadata.name));
       deleted.push(pod.metadata.name);
     } catch (error) {
       if (!(error instanceof KubeApiError && error.code === 404)) throw error;
@@ -433,20 +441,28 @@ export interface RollbackOptions extends RollbackPlanOptions {
   signal?: AbortSignal;
 }
 
-/** Plans, applies and gates a rollback of the given records. */
+/** Plans, applies and gates a rollback of the given records (over one client, made from a KubeConfig). */
 export async function rollbackAndGate(
-  kc: KubeConfig,
+  kube: KubeConfig | KubeClient,
   records: WorkloadRecord[],
   options: RollbackOptions,
 ): Promise<RollbackResult> {
-  const live = await fetchLive(kc, records);
+  return withKubeClient(kube, (client) => rollbackWith(client, records, options));
+}
+
+async function rollbackWith(
+  client: KubeClient,
+  records: WorkloadRecord[],
+  options: RollbackOptions,
+): Promise<RollbackResult> {
+  const live = await fetchLive(client, records);
   const plan = planRollback(records, live, options);
-  const outcomes = await executeRollback(kc, plan, options.logger);
+  const outcomes = await executeRollback(client, plan, options.logger);
   const patched = outcomes.filter((o) => o.outcome === 'rolled-back').map((o) => o.ref);
   let gate: GateResult | undefined;
   if (patched.length > 0) {
     options.logger.info(`gating the rollback of ${patched.length} workload(s)`);
-    gate = await runRolloutGate(kc, patched, {
+    gate = await runRolloutGate(client, patched, {
       timeoutMs: options.gateTimeoutMs,
       restartLimit: options.restartLimit,
       logger: options.logger,

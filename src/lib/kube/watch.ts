@@ -1,7 +1,7 @@
 /**
- * Raw Kubernetes API access for the gates: one-shot requests and a list-watch loop that resumes
- * from the last resourceVersion, relists on 410 Gone and reconnects with backoff when the API
- * server goes away (a restart in the middle of a gate must not change the verdict).
+ * The list-watch loop the gates are built on: it resumes from the last resourceVersion, relists on
+ * 410 Gone and reconnects with backoff when the API server goes away (a restart in the middle of a
+ * gate must not change the verdict). Requests, errors and types are the KubeClient's (client.ts).
  *
  * Why not client-node's `Watch` / informer: in @kubernetes/client-node 1.4.0 `Watch.watch()` builds
  * an `AbortSignal.timeout(30000)` and then overwrites the request's signal with its own
@@ -13,179 +13,24 @@
  * `timeoutSeconds`, a client-side watchdog aborts a stream that outlives that by a margin, and every
  * reconnect resumes from the last resourceVersion seen (events and bookmarks).
  *
- * Auth comes from `KubeConfig.applyToHTTPSOptions` (tokens, client certs, exec plugins such as
- * `aws eks get-token`), so the same code works on the local stack and on EKS.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
+import {
+  KubeApiError,
+  withKubeClient,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+  type KubeStatus,
+} from './client.js';
 
-/** The minimal shape of any Kubernetes object the gates read. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: Array<{ kind: string; name: string; uid: string; controller?: boolean }>;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-  };
-  // Loosely typed on purpose: rules read what they need and tolerate absence.
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  [key: string]: unknown;
-}
-
-/** An API error carrying `code` and `body`, which `describeError` turns into one line. */
-export class KubeApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly body: string,
-    what: string,
-  ) {
-    super(`${what}: HTTP ${code}`);
-    this.name = 'KubeApiError';
-  }
-}
-
-export interface KubeRequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  contentType?: string;
-  accept?: string;
-  /** Extra request headers (never logged). */
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  /** Abort when no response has completed within this time (default 30 s). */
-  timeoutMs?: number;
-}
-
-export interface KubeResponse {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-export function buildUrl(kc: KubeConfig, path: string, query: KubeRequestOptions['query'] = {}): URL {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new Error('The kubeconfig has no current cluster');
-  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-  return url;
-}
-
-async function openRequest(
-  kc: KubeConfig,
-  method: string,
-  path: string,
-  options: KubeRequestOptions & { onRequest?: (req: http.ClientRequest) => void },
-): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
-  const url = buildUrl(kc, path, options.query);
-  const opts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
-  const headers: Record<string, string> = {
-    ...options.headers,
-    ...(opts.headers as Record<string, string> | undefined),
-  };
-  headers.Accept = options.accept ?? 'application/json';
-  let payload: string | undefined;
-  if (options.body !== undefined) {
-    payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    headers['Content-Type'] = options.contentType ?? 'application/json';
-    headers['Content-Length'] = String(Buffer.byteLength(payload));
-  }
-  const request = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ...opts, method, headers, signal: options.signal }, (res) => resolve({ req, res }));
-    req.on('error', reject);
-    options.onRequest?.(req);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
-}
-
-/** One request; resolves with status and body for any HTTP status, rejects on transport errors. */
-export async function kubeRequest(
-  kc: KubeConfig,
-  method: string,
-  path: string,
-  options: KubeRequestOptions = {},
-): Promise<KubeResponse> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const { res } = await openRequest(kc, method, path, { ...options, signal });
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () =>
-      resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
-    );
-    res.on('error', reject);
-  });
-}
-
-/** A request whose 2xx JSON body is returned; other statuses throw a KubeApiError. */
-export async function kubeJson<T = unknown>(
-  kc: KubeConfig,
-  method: string,
-  path: string,
-  options: KubeRequestOptions = {},
-): Promise<T> {
-  const res = await kubeRequest(kc, method, path, options);
-  if (res.status < 200 || res.status >= 300) throw new KubeApiError(res.status, res.body, `${method} ${path}`);
-  return JSON.parse(res.body) as T;
-}
-
-/** API path of a collection (namespaced when namespace is given). */
-export function collectionPath(apiVersion: string, plural: string, namespace?: string): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${base}/${plural}`;
-}
-
-export function objectPath(apiVersion: string, plural: string, namespace: string | undefined, name: string): string {
-  return `${collectionPath(apiVersion, plural, namespace)}/${encodeURIComponent(name)}`;
-}
-
-const PLURALS: Record<string, string> = {
-  Deployment: 'deployments',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-  Job: 'jobs',
-  ReplicaSet: 'replicasets',
-  ControllerRevision: 'controllerrevisions',
-  Pod: 'pods',
-  Event: 'events',
-  Service: 'services',
-};
-
-/**
- * The plural resource name of a kind: well-known kinds from a table, anything else (custom
- * resources) through API discovery of its group version.
- */
-export async function resolvePlural(
-  kc: KubeConfig,
-  apiVersion: string,
-  kind: string,
-  signal?: AbortSignal,
-): Promise<string> {
-  const known = PLURALS[kind];
-  if (known) return known;
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const list = await kubeJson<{ resources: Array<{ name: string; kind: string }> }>(kc, 'GET', base, { signal });
-  const hit = list.resources.find((r) => r.kind === kind && !r.name.includes('/'));
-  if (!hit) throw new Error(`The API server does not serve kind ${kind} in ${apiVersion}`);
-  return hit.name;
-}
+/** A LIST that has not answered by then is taken for a lost connection (the loop lists again). */
+const LIST_TIMEOUT_MS = 30_000;
 
 /** The abort reason used when a watch is stopped on purpose. */
 export const STOPPED = new Error('watch stopped');
@@ -219,9 +64,14 @@ export interface ListWatchStats {
 
 /**
  * Runs list → watch → (resume | relist) until `signal` aborts. Never throws for transport errors:
- * it reconnects with capped exponential backoff. Resolves when aborted.
+ * it reconnects with capped exponential backoff. Resolves when aborted. Given a KubeConfig, it
+ * makes a client for the loop's lifetime.
  */
-export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Promise<ListWatchStats> {
+export async function listWatch(options: ListWatchOptions, kube: KubeConfig | KubeClient): Promise<ListWatchStats> {
+  return withKubeClient(kube, (client) => runListWatch(options, client));
+}
+
+async function runListWatch(options: ListWatchOptions, client: KubeClient): Promise<ListWatchStats> {
   const { signal, clock, logger } = options;
   const stats: ListWatchStats = { lists: 0, watches: 0, reconnects: 0, relistsOn410: 0 };
   let resourceVersion = '';
@@ -252,15 +102,13 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
   while (!signal.aborted) {
     if (!resourceVersion) {
       try {
-        const list = await kubeJson<{ metadata?: { resourceVersion?: string }; items: KubeObject[] }>(
-          kc,
-          'GET',
-          options.path,
-          {
-            query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-            signal,
-          },
-        );
+        const list = await client.request<KubeList>({
+          method: 'GET',
+          path: options.path,
+          query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+          signal,
+          timeoutMs: LIST_TIMEOUT_MS,
+        });
         stats.lists += 1;
         resourceVersion = list.metadata?.resourceVersion ?? '';
         restored();
@@ -289,20 +137,24 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
     );
     watchdog.unref?.();
     try {
-      const { res } = await openRequest(kc, 'GET', options.path, {
-        query: {
-          watch: 'true',
-          resourceVersion,
-          allowWatchBookmarks: 'true',
-          timeoutSeconds,
-          labelSelector: options.labelSelector,
-          fieldSelector: options.fieldSelector,
+      const res = await client.stream(
+        {
+          method: 'GET',
+          path: options.path,
+          query: {
+            watch: 'true',
+            resourceVersion,
+            allowWatchBookmarks: 'true',
+            timeoutSeconds,
+            labelSelector: options.labelSelector,
+            fieldSelector: options.fieldSelector,
+          },
         },
-        onRequest: (req) => {
+        (req) => {
           current = req;
           if (stopped) req.destroy();
         },
-      });
+      );
       stats.watches += 1;
       if (res.statusCode === 410) {
         res.resume();
@@ -313,25 +165,32 @@ export async function listWatch(options: ListWatchOptions, kc: KubeConfig): Prom
       if (res.statusCode !== 200) {
         const chunks: Buffer[] = [];
         for await (const c of res) chunks.push(c as Buffer);
-        throw new KubeApiError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), `watch ${options.path}`);
+        throw KubeApiError.fromResponse(
+          res.statusCode ?? 0,
+          Buffer.concat(chunks).toString('utf8'),
+          'WATCH',
+          options.path,
+        );
       }
       restored();
       let gone = false;
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       for await (const line of lines) {
         if (!line.trim()) continue;
-        let event: { type: string; object: KubeObject & { code?: number } };
+        let event: { type: string; object: KubeObject };
         try {
           event = JSON.parse(line);
         } catch {
           continue;
         }
         if (event.type === 'ERROR') {
-          if (event.object?.code === 410) {
+          // the object of an ERROR event is a Status
+          const status = (event.object ?? {}) as KubeStatus;
+          if (status.code === 410) {
             gone = true;
             break;
           }
-          throw new KubeApiError(event.object?.code ?? 500, JSON.stringify(event.object), `watch ${options.path}`);
+          throw new KubeApiError(status.code ?? 500, status, 'WATCH', options.path);
         }
         const rv = event.object?.metadata?.resourceVersion;
         if (rv) resourceVersion = rv;
