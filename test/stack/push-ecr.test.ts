@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateRepositoryCommand,
@@ -230,9 +230,13 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
       auths: Record<string, unknown>;
     };
     expect(Object.keys(config.auths)).toEqual([env.PHLO_REGISTRY]);
+    // readable by this user only, in a directory only this user can enter
+    expect(statSync(join(result.dockerConfigDir, 'config.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(result.dockerConfigDir).mode & 0o777).toBe(0o700);
     expect(masked).toContain(env.PHLO_REGISTRY_PASSWORD);
     expect(logger.text()).not.toContain(env.PHLO_REGISTRY_PASSWORD);
     await cleanupDockerConfig(stackExec(env), result.dockerConfigDir, result.registry, logger);
+    expect(logger.text()).toContain(`Logged out of ${env.PHLO_REGISTRY}`);
     expect(existsSync(result.dockerConfigDir)).toBe(false);
 
     // second run: same digest, nothing pushed again, repository untouched

@@ -1,13 +1,16 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   buildCommand,
   checkBuildInputs,
   describeCommand,
+  detectBuilder,
+  pluginDirs,
   withLabelInstruction,
   type BuildSpec,
 } from '../../src/lib/image/build.js';
+import type { Exec } from '../../src/lib/registry/exec.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 
 const spec: BuildSpec = {
@@ -110,5 +113,39 @@ describe('withLabelInstruction (the classic builder gets one LABEL step instead 
     expect(withLabelInstruction('FROM scratch\nRUN true \\\n', labels)).toBeUndefined();
     expect(withLabelInstruction('FROM scratch\n', new Map([['k', 'two\nlines']]))).toBeUndefined();
     expect(withLabelInstruction('FROM scratch\n', new Map())).toBeUndefined();
+  });
+});
+
+describe('detectBuilder', () => {
+  const calls: string[][] = [];
+  const exec: Exec = async (command, args) => {
+    calls.push([command, ...args]);
+    return { exitCode: 0, stdout: 'github.com/docker/buildx v0.20.0', stderr: '' };
+  };
+  beforeEach(() => void calls.splice(0));
+
+  test('no docker-buildx in any plugin directory: classic, without starting docker', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    const system = pluginDirs({ DOCKER_CONFIG: config }).slice(1);
+    if (system.some((dir) => existsSync(join(dir, 'docker-buildx')))) return; // this machine has buildx
+    expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('classic');
+    expect(calls).toEqual([]);
+  });
+
+  test('a docker-buildx plugin is confirmed with `docker buildx version`', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    mkdirSync(join(config, 'cli-plugins'));
+    writeFileSync(join(config, 'cli-plugins', 'docker-buildx'), '');
+    expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('buildx');
+    expect(calls).toEqual([['docker', 'buildx', 'version']]);
+    const broken: Exec = async () => ({ exitCode: 1, stdout: '', stderr: 'not a docker plugin' });
+    expect(await detectBuilder(broken, { DOCKER_CONFIG: config })).toBe('classic');
+  });
+
+  test('plugin directories named in the config leave the answer to the CLI', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    writeFileSync(join(config, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: ['/opt/plugins'] }));
+    expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('buildx');
+    expect(calls).toHaveLength(1);
   });
 });

@@ -13,10 +13,10 @@ import { parseGateInputs, parseRollbackInputs } from '../../lib/gates/settings.j
 import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
 import type { ActionContext } from '../../runner/index.js';
 import { parseRenderInputs } from '../render/run.js';
-import { parseApplyInputs } from '../apply/run.js';
+import { parseApplyInputs } from '../apply/inputs.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/git.js';
 import { deriveTags, parseTagRules } from '../../lib/image/tags.js';
-import { spawnExec } from '../../lib/registry/exec.js';
+import { spawnExec, type Exec } from '../../lib/registry/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { PreparedPush } from '../push-ecr/run.js';
 
@@ -82,7 +82,7 @@ export function stageContext(
 /** The stage ports plus what the pipeline does around them. */
 export interface StageKit {
   stages: Record<StageName, StagePort>;
-  /** Starts loading the later stages' code (the pipeline calls it once the build is under way). */
+  /** Loads the later stages' code while the push runs (the pipeline calls it at the start). */
   preload(): void;
   /**
    * The image an earlier run pushed for this commit (its `sha-…` tag), through the push session
@@ -102,17 +102,49 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
     return facts.get(key)!;
   };
 
+  // Work that overlaps others' waiting, started only once they are waiting: the registry session once
+  // the build is under way (docker or trivy started, or build-scan over), the later stages' code once
+  // the push is (docker push started). Neither then holds up a start on this process's one thread.
+  const milestone = () => {
+    let reach: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (reach = resolve));
+    return { reached, reach: () => reach() };
+  };
+  const building = milestone();
+  const pushing = milestone();
+  const watching =
+    (when: (command: string, args: readonly string[]) => boolean, mark: () => void): Exec =>
+    (command, args, options) => {
+      if (when(command, args)) mark();
+      return spawnExec(command, args, options);
+    };
+  const buildExec = watching(
+    (command, args) => (command === 'docker' && args.includes('build')) || /trivy/.test(command),
+    building.reach,
+  );
+  const pushExec = watching((command, args) => command === 'docker' && args.includes('push'), pushing.reach);
+
   // push-ecr's read-only half, opened by `prepare` while the image builds. Its log lines wait in a
   // buffer until the push-ecr stage opens its group, so the log reads in stage order.
   let prepared: { push: PreparedPush; logger: BufferedLogger } | undefined;
   let preparing: Promise<void> | undefined;
 
   const runs: Record<StageName, (ctx: ActionContext) => Promise<void>> = {
-    'build-scan': async (ctx) => (await import('../build-scan/run.js')).run(ctx, { gitFacts: sharedGitFacts }),
+    'build-scan': async (ctx) => {
+      try {
+        await (await import('../build-scan/run.js')).run(ctx, { gitFacts: sharedGitFacts, exec: buildExec });
+      } finally {
+        building.reach();
+      }
+    },
     'push-ecr': async (ctx) => {
       await preparing;
       if (prepared) prepared.logger.attach(ctx.logger);
-      return (await loadPushEcr()).run(ctx, prepared?.push);
+      try {
+        return await (await loadPushEcr()).run(ctx, prepared?.push);
+      } finally {
+        pushing.reach();
+      }
     },
     render: async (ctx) => (await LOAD.render())(ctx),
     apply: async (ctx) => (await LOAD.apply())(ctx),
@@ -135,10 +167,11 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       ? {
           prepare: (wired: Wired) => {
             preparing ??= (async () => {
+              await building.reached;
               const logger = new BufferedLogger();
               const ctx = stageContext(parent, stage, wired, { outputs: {}, summaries: [] }, { logger });
               const { prepare } = await loadPushEcr();
-              prepared = { push: prepare(ctx), logger };
+              prepared = { push: prepare(ctx, undefined, pushExec), logger };
             })();
             preparing.catch(() => undefined); // a failure to even start shows when the stage runs
           },
@@ -161,7 +194,9 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       StagePort
     >,
     preload: () => {
-      void Promise.all([loadPushEcr(), ...Object.values(LOAD).map((load) => load())]).catch(() => undefined);
+      void pushing.reached
+        .then(() => Promise.all([loadPushEcr(), ...Object.values(LOAD).map((load) => load())]))
+        .catch(() => undefined);
     },
     findCommitImage: async () => {
       const rootRules = parent.inputs.raw('tag-rules') || ROOT_DEFAULTS['tag-rules'] || '';

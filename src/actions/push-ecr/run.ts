@@ -6,7 +6,7 @@ import { waitForScanFindings } from '../../lib/ecr/scan.js';
 import { parsePushEcrSettings, type PushEcrSettings } from '../../lib/ecr/settings.js';
 import { pushSummary } from '../../lib/ecr/summary.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
-import { spawnExec } from '../../lib/registry/exec.js';
+import { spawnExec, type Exec } from '../../lib/registry/exec.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../runner/index.js';
@@ -15,15 +15,17 @@ import { STATE } from './state.js';
 /** The read-only half of push-ecr (token, repository look, docker login), started before the push. */
 export interface PreparedPush {
   ecr: ECRClient;
+  /** How docker runs (the pipeline watches for the push starting). */
+  exec: Exec;
   session: Promise<RegistrySession>;
   /** Waits for the session to settle, then closes the ECR client. */
   close(): Promise<void>;
 }
 
-function portsFor(ctx: ActionContext, ecr: ECRClient) {
+function portsFor(ctx: ActionContext, ecr: ECRClient, exec: Exec) {
   return {
     ecr,
-    exec: spawnExec,
+    exec,
     clock: systemClock,
     logger: ctx.logger,
     mask: (secret: string) => ctx.setSecret(secret),
@@ -39,16 +41,21 @@ function portsFor(ctx: ActionContext, ecr: ECRClient) {
  * Opens the registry session now. The pipeline calls it while the image builds (with the image and
  * tags not known yet, so they are placeholders in `ctx`); `run` then pushes through it.
  */
-export function prepare(ctx: ActionContext, parsed: PushEcrSettings = parsePushEcrSettings(ctx.inputs)): PreparedPush {
+export function prepare(
+  ctx: ActionContext,
+  parsed: PushEcrSettings = parsePushEcrSettings(ctx.inputs),
+  exec: Exec = spawnExec,
+): PreparedPush {
   const ecr = createEcrClient({
     region: parsed.region,
     ...(parsed.ecrEndpoint ? { endpoint: parsed.ecrEndpoint } : {}),
     maxAttempts: parsed.apiMaxAttempts,
   });
-  const session = openRegistrySession(parsed.push, portsFor(ctx, ecr));
+  const session = openRegistrySession(parsed.push, portsFor(ctx, ecr, exec));
   session.catch(() => undefined); // reported by whoever awaits it (run); never unhandled
   return {
     ecr,
+    exec,
     session,
     close: async () => {
       await session.catch(() => undefined);
@@ -65,7 +72,7 @@ export async function run(ctx: ActionContext, prepared?: PreparedPush): Promise<
   const own = prepared ?? prepare(ctx, settings);
   const { ecr } = own;
   try {
-    const result = await pushToEcr(settings.push, portsFor(ctx, ecr), own.session);
+    const result = await pushToEcr(settings.push, portsFor(ctx, ecr, own.exec), own.session);
 
     ctx.setOutput('registry', result.registry);
     ctx.setOutput('repository-uri', result.repositoryUri);

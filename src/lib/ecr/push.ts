@@ -1,11 +1,11 @@
 /**
  * The whole push of a local image to ECR, as one lib call the push-ecr action and the pipeline share.
  * It comes in two halves:
- * - the registry session (read-only): GetAuthorizationToken (masked), a look at the repository, docker
- *   login into a private config dir. It needs no image, so the pipeline opens it while the image builds.
+ * - the registry session (read-only): GetAuthorizationToken (masked), a look at the repository, the
+ *   credentials written into a private docker config dir. It needs no image, so the pipeline opens it while the image builds.
  * - the push: inspect the local image → make the repository match the settings (the first remote
- *   write) → check every tag against the registry (immutable tags) → tag + push (retried) → read the
- *   digest back from the registry.
+ *   write) → check every tag against the registry (immutable tags) → tag + push (retried) → read a
+ *   MUTABLE tag's digest back from the registry.
  * Nothing is written to ECR or the registry before the inputs and the local image have been checked.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
@@ -14,7 +14,7 @@ import { ConfigurationError, GateFailure } from '../runtime/errors.js';
 import type { Logger, SecretMasker } from '../runtime/logger.js';
 import {
   createDockerConfigDir,
-  dockerLogin,
+  writeDockerAuth,
   inspectImage,
   pushImage,
   tagImage,
@@ -125,8 +125,8 @@ export type SessionSettings = Omit<PushSettings, 'image' | 'tags'>;
 
 /**
  * Opens the registry session: token (masked before anything can print it), then side by side a look
- * at the repository and docker login into a private config dir (recorded through onDockerConfig
- * before login writes credentials into it). Changes nothing in ECR or the registry.
+ * at the repository and the login — the credentials written into a private docker config dir, which
+ * is recorded through onDockerConfig first. Changes nothing in ECR or the registry.
  */
 export async function openRegistrySession(
   settings: SessionSettings,
@@ -139,8 +139,8 @@ export async function openRegistrySession(
   const docker: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
   const [look] = await Promise.all([
     inspectRepository(ports.ecr, settings.repository),
-    dockerLogin(docker, { host: registry, username: credentials.username, password: credentials.password }).then(() =>
-      ports.logger.info(`Logged in to ${registry} (docker config in a private directory)`),
+    writeDockerAuth(docker, { host: registry, username: credentials.username, password: credentials.password }).then(
+      () => ports.logger.info(`Logged in to ${registry} (credentials in a private docker config directory)`),
     ),
   ]);
   return { credentials, registry, repositoryUri, api, look, docker };
@@ -170,11 +170,27 @@ export async function pushToEcr(
   opened?: Promise<RegistrySession>,
 ): Promise<PushResult> {
   const { logger } = ports;
-  // 1. The local image must exist before anything is created or pushed.
-  const [local, session] = await Promise.all([
-    inspectImage(ports.exec, settings.image),
-    opened ?? openRegistrySession(settings, ports),
-  ]);
+  // 1. The local image must exist before anything is created or pushed. Meanwhile (all read-only or
+  //    local): what every tag holds in the registry now, and the local tags docker push needs.
+  const inspected = inspectImage(ports.exec, settings.image);
+  inspected.catch(() => undefined); // awaited below, after the session
+  const session = await (opened ?? openRegistrySession(settings, ports));
+  const { credentials, registry, repositoryUri, api } = session;
+  const dockerConfigDir = session.docker.configDir;
+  const lookAtTags = Promise.all(
+    settings.tags.map(async (tag) => {
+      const existing = await getManifest(api, settings.repository.name, tag);
+      const image = await inspected;
+      const same =
+        existing && image ? await manifestHoldsImage(api, settings.repository.name, existing, image.id) : false;
+      return { tag, existing: existing?.digest, same };
+    }),
+  );
+  const tagLocally = Promise.all(
+    settings.tags.map((tag) => tagImage(ports.exec, settings.image, `${repositoryUri}:${tag}`)),
+  );
+  const settled = await Promise.allSettled([inspected, lookAtTags, tagLocally]);
+  const local = await inspected;
   if (!local) {
     throw ConfigurationError.forInput(
       'image',
@@ -182,27 +198,12 @@ export async function pushToEcr(
       'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)',
     );
   }
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
   logger.info(`Local image ${settings.image} is ${local.id}`);
-  const { credentials, registry, repositoryUri, api } = session;
-  const dockerConfigDir = session.docker.configDir;
+  const plan = await lookAtTags;
 
-  // 2. The repository made to match the settings (usually nothing to do) and, meanwhile, a look at
-  //    what every tag holds now and the local tags (they cost nothing remotely).
-  const lookAtTags = () =>
-    Promise.all(
-      settings.tags.map(async (tag) => {
-        const existing = await getManifest(api, settings.repository.name, tag);
-        const same = existing ? await manifestHoldsImage(api, settings.repository.name, existing, local.id) : false;
-        return { tag, existing: existing?.digest, same };
-      }),
-    );
-  const tagLocally = () =>
-    Promise.all(settings.tags.map((tag) => tagImage(ports.exec, local.id, `${repositoryUri}:${tag}`)));
-  const [repository, plan] = await Promise.all([
-    ensureRepository(ports.ecr, settings.repository, logger, session.look),
-    lookAtTags(),
-    tagLocally(),
-  ]);
+  // 2. The repository made to match the settings: usually nothing to do; the first remote write.
+  const repository = await ensureRepository(ports.ecr, settings.repository, logger, session.look);
   if (settings.registryEndpoint === undefined && !repository.repositoryUri.startsWith(`${registry}/`)) {
     throw new Error(
       `ECR reports repository URI ${repository.repositoryUri}, not under the token's registry ${registry}`,
@@ -248,16 +249,20 @@ export async function pushToEcr(
   }
   const tags = plan.map((p) => results.get(p.tag)!);
 
-  // 5. Read every tag back: the registry must serve the digest the push reported.
-  await Promise.all(
-    tags.map(async (t) => {
-      const served = await headManifest(api, repository.name, t.tag);
-      if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
-      if (served.digest !== t.digest) {
-        throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
-      }
-    }),
-  );
+  // 5. A MUTABLE tag may be moved by another push at any moment: read every tag back, the registry
+  //    must serve the digest docker reported. An IMMUTABLE tag cannot move once the registry accepted
+  //    it (docker's digest is the registry's answer to the manifest upload), so no read is needed.
+  if (repository.tagMutability === 'MUTABLE') {
+    await Promise.all(
+      tags.map(async (t) => {
+        const served = await headManifest(api, repository.name, t.tag);
+        if (!served) throw new Error(`registry has no manifest for ${t.reference} right after the push`);
+        if (served.digest !== t.digest) {
+          throw new Error(`registry serves ${served.digest} for ${t.reference} but docker reported ${t.digest}`);
+        }
+      }),
+    );
+  }
   const digest = (tags.find((t) => t.action === 'pushed') ?? tags[0]!).digest;
   const stray = tags.filter((t) => t.digest !== digest);
   if (stray.length > 0) {

@@ -9,7 +9,7 @@
  * written safely; otherwise they stay `--label` flags.
  */
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -87,7 +87,33 @@ export async function checkBuildInputs(
   return { context, dockerfile };
 }
 
+/**
+ * The directories the docker CLI looks in for plugins (Linux): the config dir's, then the system ones.
+ * A `docker-buildx` in none of them means no buildx, found without starting a docker process.
+ */
+export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
+  const config = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+  return [
+    join(config, 'cli-plugins'),
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins',
+  ];
+}
+
+/** buildx when the CLI has the plugin and `docker buildx version` works; else classic. Never rejects. */
 export async function detectBuilder(exec: Exec, env: NodeJS.ProcessEnv): Promise<Builder> {
+  const config = join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+  const candidates = await Promise.all([
+    ...pluginDirs(env).map((dir) => isFile(join(dir, 'docker-buildx'))),
+    // Extra plugin directories a config may name: leave the answer to the CLI itself.
+    readFile(config, 'utf8').then(
+      (text) => text.includes('cliPluginsExtraDirs'),
+      () => false,
+    ),
+  ]);
+  if (!candidates.some(Boolean)) return 'classic';
   try {
     const r = await exec('docker', ['buildx', 'version'], { env });
     return r.exitCode === 0 ? 'buildx' : 'classic';

@@ -35,22 +35,27 @@ export async function gitFacts(options: GitFactsOptions): Promise<GitFacts> {
     }
   };
 
-  const sha = env.GITHUB_SHA || (await git('rev-parse', 'HEAD')) || '';
-  let ref = env.GITHUB_REF || '';
-  if (!ref) {
+  // The questions are independent: asked side by side (each is a git process when GitHub's
+  // environment does not answer it).
+  const refFromGit = async (): Promise<string> => {
     const branch = await git('symbolic-ref', '-q', 'HEAD');
-    if (branch) ref = branch;
-    else {
-      const tags = (await git('tag', '--points-at', 'HEAD'))?.split('\n').filter(Boolean) ?? [];
-      if (tags.length > 0) ref = `refs/tags/${tags.sort().at(-1)}`;
-    }
-  }
+    if (branch) return branch;
+    const tags = (await git('tag', '--points-at', 'HEAD'))?.split('\n').filter(Boolean) ?? [];
+    return tags.length > 0 ? `refs/tags/${tags.sort().at(-1)}` : '';
+  };
+  // origin/HEAD only matters when neither the input nor an event payload names the default branch;
+  // without an event file that is known at once, so it is asked with the rest.
+  const originEarly = options.defaultBranch || env.GITHUB_EVENT_PATH ? undefined : originHead(git);
+  const [sha, ref, fromEvent, url] = await Promise.all([
+    env.GITHUB_SHA || git('rev-parse', 'HEAD').then((s) => s ?? ''),
+    env.GITHUB_REF || refFromGit(),
+    eventDefaultBranch(env.GITHUB_EVENT_PATH),
+    repositoryUrl(env) ?? git('config', '--get', 'remote.origin.url').then(sanitizeRemote),
+  ]);
   const facts: GitFacts = { sha, ref };
-  const fromEvent = await eventDefaultBranch(env.GITHUB_EVENT_PATH);
-  const fromOrigin = options.defaultBranch || fromEvent ? undefined : await originHead(git);
+  const fromOrigin = options.defaultBranch || fromEvent ? undefined : await (originEarly ?? originHead(git));
   const defaultBranch = options.defaultBranch || fromEvent || fromOrigin;
   if (defaultBranch) facts.defaultBranch = defaultBranch;
-  const url = repositoryUrl(env) ?? sanitizeRemote(await git('config', '--get', 'remote.origin.url'));
   if (url) facts.repositoryUrl = url;
   return facts;
 }

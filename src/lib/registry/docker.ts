@@ -1,9 +1,9 @@
 /**
- * The docker CLI steps of a push: a private DOCKER_CONFIG directory, `docker login
- * --password-stdin` into it, tag, push (retried on transient failures), logout. Every command is an
- * argument array; the password only ever travels on stdin.
+ * The docker CLI steps of a push: a private DOCKER_CONFIG directory holding the registry
+ * credentials, tag, push (retried on transient failures), logout. Every command is an argument
+ * array; the password is never on a command line.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
@@ -52,14 +52,25 @@ export class DockerCommandError extends Error {
   }
 }
 
-export async function dockerLogin(
+/**
+ * Logs in by writing the credentials into the private config's `config.json` (mode 0600), which is
+ * what `docker login` does when no credential store is configured — and a private config has none.
+ * Unlike `docker login` it does not ask the registry first; the first registry read made with the
+ * same credentials (the tag check before any push) is where a refused token shows.
+ */
+export async function writeDockerAuth(
   session: DockerSession,
   registry: { host: string; username: string; password: string },
 ): Promise<void> {
-  const result = await docker(session, ['login', '--username', registry.username, '--password-stdin', registry.host], {
-    input: registry.password,
-  });
-  if (result.exitCode !== 0) throw new DockerCommandError(`login to ${registry.host}`, result);
+  const auth = Buffer.from(`${registry.username}:${registry.password}`, 'utf8').toString('base64');
+  await writeFile(
+    join(session.configDir, 'config.json'),
+    `${JSON.stringify({ auths: { [registry.host]: { auth } } })}\n`,
+    {
+      mode: 0o600,
+      flag: 'wx', // a fresh private directory: never overwrite anything
+    },
+  );
 }
 
 export async function dockerLogout(session: DockerSession, host: string): Promise<void> {

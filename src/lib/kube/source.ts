@@ -1,0 +1,34 @@
+/**
+ * Where the kubeconfig comes from, decided from the inputs and the environment without loading it —
+ * so settings can be checked without the Kubernetes client's code (config.ts loads it).
+ */
+import { ConfigurationError } from '../runtime/errors.js';
+
+export type KubeconfigSource =
+  | { kind: 'file'; path: string; context?: string }
+  | { kind: 'inline'; content: string; context?: string }
+  | { kind: 'in-cluster' };
+
+export interface KubeconfigSettings {
+  /** Path to a kubeconfig file (input `kubeconfig`), else $KUBECONFIG. */
+  file?: string;
+  /** The kubeconfig itself (input `kubeconfig-content`), e.g. from a secret. */
+  content?: string;
+  context?: string;
+  /** Use the pod's service account (input `in-cluster: true`). */
+  inCluster?: boolean;
+}
+
+export function resolveKubeconfigSource(
+  settings: KubeconfigSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeconfigSource {
+  if (settings.inCluster) return { kind: 'in-cluster' };
+  if (settings.content) return { kind: 'inline', content: settings.content, context: settings.context };
+  const file = settings.file || env.KUBECONFIG?.split(':')[0];
+  if (file) return { kind: 'file', path: file, context: settings.context };
+  throw new ConfigurationError(
+    "No Kubernetes cluster configured: set input 'kubeconfig' (a path), 'kubeconfig-content', or the " +
+      'KUBECONFIG environment variable (e.g. after `aws eks update-kubeconfig`).',
+  );
+}
