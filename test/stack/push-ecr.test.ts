@@ -235,7 +235,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     expect(statSync(result.dockerConfigDir).mode & 0o777).toBe(0o700);
     expect(masked).toContain(env.PHLO_REGISTRY_PASSWORD);
     expect(logger.text()).not.toContain(env.PHLO_REGISTRY_PASSWORD);
-    await cleanupDockerConfig(stackExec(env), result.dockerConfigDir, result.registry, logger);
+    await cleanupDockerConfig(result.dockerConfigDir, result.registry, logger);
     expect(logger.text()).toContain(`Logged out of ${env.PHLO_REGISTRY}`);
     expect(existsSync(result.dockerConfigDir)).toBe(false);
 
@@ -244,7 +244,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     expect(again.digest).toBe(result.digest);
     expect(again.tags.map((t) => t.action)).toEqual(['unchanged', 'unchanged']);
     expect(again.repository).toMatchObject({ created: false, changes: [] });
-    await cleanupDockerConfig(stackExec(env), again.dockerConfigDir, again.registry, new MemoryLogger());
+    await cleanupDockerConfig(again.dockerConfigDir, again.registry, new MemoryLogger());
   });
 
   it('refuses to move an immutable tag to new content, before pushing anything', async () => {
@@ -252,7 +252,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     const first = await image('first');
     const second = await image('second');
     const pushed = await pushToEcr(pushSettings(first.tag, repository, ['v1']), ports());
-    await cleanupDockerConfig(stackExec(env), pushed.dockerConfigDir, pushed.registry, new MemoryLogger());
+    await cleanupDockerConfig(pushed.dockerConfigDir, pushed.registry, new MemoryLogger());
 
     const attempt = pushToEcr(pushSettings(second.tag, repository, ['v2', 'v1']), ports());
     await expect(attempt).rejects.toThrow(GateFailure);
@@ -272,7 +272,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     const moved = await pushToEcr(mutable, ports());
     expect(moved.digest).not.toBe(pushed.digest);
     expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(moved.digest);
-    await cleanupDockerConfig(stackExec(env), moved.dockerConfigDir, moved.registry, new MemoryLogger());
+    await cleanupDockerConfig(moved.dockerConfigDir, moved.registry, new MemoryLogger());
   });
 
   it('stops at a missing image before creating or pushing anything', async () => {
@@ -312,7 +312,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
       expect(proxy.dropped).toBeGreaterThan(0);
       expect(logger.text()).toMatch(/warning: docker push .* attempt 1 of 4 failed .*; retrying in \d+ms/);
       expect(result.digest).toBe((await servedManifest(env, repository, 'v1'))!.digest);
-      await cleanupDockerConfig(stackExec(env), result.dockerConfigDir, result.registry, new MemoryLogger());
+      await cleanupDockerConfig(result.dockerConfigDir, result.registry, new MemoryLogger());
     } finally {
       await proxy.close();
     }
@@ -325,7 +325,7 @@ describe('ECR scan findings (moto)', () => {
     const repository = uniqueRepo(label);
     const built = await image(label);
     const result = await pushToEcr(pushSettings(built.tag, repository, ['v1']), ports());
-    await cleanupDockerConfig(stackExec(env), result.dockerConfigDir, result.registry, new MemoryLogger());
+    await cleanupDockerConfig(result.dockerConfigDir, result.registry, new MemoryLogger());
     const manifest = (await servedManifest(env, repository, 'v1'))!;
     await ecr.send(
       new PutImageCommand({

@@ -1,5 +1,4 @@
 import { cleanupDockerConfig } from '../../lib/registry/docker.js';
-import { spawnExec } from '../../lib/registry/exec.js';
 import type { ActionContext } from '../../runner/index.js';
 import { STATE } from './state.js';
 
@@ -10,5 +9,5 @@ export async function run(ctx: ActionContext): Promise<void> {
     ctx.logger.info('No docker config directory was created; nothing to clean up');
     return;
   }
-  await cleanupDockerConfig(spawnExec, dir, ctx.getState(STATE.registry) || undefined, ctx.logger);
+  await cleanupDockerConfig(dir, ctx.getState(STATE.registry) || undefined, ctx.logger);
 }

@@ -22,6 +22,14 @@ export interface PreparedPush {
   close(): Promise<void>;
 }
 
+function createClient(settings: PushEcrSettings): ECRClient {
+  return createEcrClient({
+    region: settings.region,
+    ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
+    maxAttempts: settings.apiMaxAttempts,
+  });
+}
+
 function portsFor(ctx: ActionContext, ecr: ECRClient, exec: Exec) {
   return {
     ecr,
@@ -46,11 +54,7 @@ export function prepare(
   parsed: PushEcrSettings = parsePushEcrSettings(ctx.inputs),
   exec: Exec = spawnExec,
 ): PreparedPush {
-  const ecr = createEcrClient({
-    region: parsed.region,
-    ...(parsed.ecrEndpoint ? { endpoint: parsed.ecrEndpoint } : {}),
-    maxAttempts: parsed.apiMaxAttempts,
-  });
+  const ecr = createClient(parsed);
   const session = openRegistrySession(parsed.push, portsFor(ctx, ecr, exec));
   session.catch(() => undefined); // reported by whoever awaits it (run); never unhandled
   return {
@@ -69,10 +73,10 @@ export async function run(ctx: ActionContext, prepared?: PreparedPush): Promise<
   // The ignore file is read (and checked) before anything is written.
   if (settings.scan?.ignoreFile)
     settings.scan.policy.ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
-  const own = prepared ?? prepare(ctx, settings);
-  const { ecr } = own;
+  // Standalone, the session opens inside pushToEcr once the image is known to exist.
+  const ecr = prepared?.ecr ?? createClient(settings);
   try {
-    const result = await pushToEcr(settings.push, portsFor(ctx, ecr, own.exec), own.session);
+    const result = await pushToEcr(settings.push, portsFor(ctx, ecr, prepared?.exec ?? spawnExec), prepared?.session);
 
     ctx.setOutput('registry', result.registry);
     ctx.setOutput('repository-uri', result.repositoryUri);
@@ -115,6 +119,6 @@ export async function run(ctx: ActionContext, prepared?: PreparedPush): Promise<
     if (!gate.passed) throw new GateFailure(gate.message);
     ctx.logger.info(`ECR scan ${outcome.status}: gate passed`);
   } finally {
-    if (!prepared) await own.close();
+    if (!prepared) ecr.destroy();
   }
 }

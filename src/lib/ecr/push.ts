@@ -21,7 +21,13 @@ import {
   type DockerSession,
 } from '../registry/docker.js';
 import type { Exec } from '../registry/exec.js';
-import { getManifest, headManifest, manifestHoldsImage, type RegistryApi } from '../registry/manifest.js';
+import {
+  getManifest,
+  headManifest,
+  manifestHoldsImage,
+  type ManifestContent,
+  type RegistryApi,
+} from '../registry/manifest.js';
 import type { RetryPolicy } from '../registry/retry.js';
 import type { RegistryEndpoint } from './names.js';
 import { basicAuthorization, getRegistryCredentials, type RegistryCredentials } from './client.js';
@@ -119,6 +125,12 @@ export interface RegistrySession {
   api: RegistryApi;
   look: RepositoryLook;
   docker: DockerSession;
+  /**
+   * What tags held when this session last read them (undefined: nothing). The push's tag check uses
+   * an answer the commit lookup already got instead of asking again; a tag that changes in between
+   * is still refused by the registry itself when the repository is IMMUTABLE.
+   */
+  seen: Map<string, ManifestContent | undefined>;
 }
 
 export type SessionSettings = Omit<PushSettings, 'image' | 'tags'>;
@@ -143,7 +155,7 @@ export async function openRegistrySession(
       () => ports.logger.info(`Logged in to ${registry} (credentials in a private docker config directory)`),
     ),
   ]);
-  return { credentials, registry, repositoryUri, api, look, docker };
+  return { credentials, registry, repositoryUri, api, look, docker, seen: new Map() };
 }
 
 /**
@@ -153,17 +165,22 @@ export async function openRegistrySession(
  * refuses under the same tag).
  */
 export async function findPushedImage(
-  session: Pick<RegistrySession, 'api' | 'repositoryUri'>,
+  session: Pick<RegistrySession, 'api' | 'repositoryUri' | 'seen'>,
   repositoryName: string,
   tag: string,
 ): Promise<{ repositoryUri: string; digest: string; image: string } | undefined> {
   const found = await getManifest(session.api, repositoryName, tag);
+  session.seen.set(tag, found);
   if (!found) return undefined;
   const { repositoryUri } = session;
   return { repositoryUri, digest: found.digest, image: `${repositoryUri}@${found.digest}` };
 }
 
-/** Pushes the image; `opened` is a session opened earlier (else one is opened now, beside the image check). */
+/**
+ * Pushes the image. `opened` is a session opened earlier (the pipeline opens it while the image builds;
+ * the image check then runs beside the tag work). Without one, the image is checked first and the
+ * session opened only for an image that exists, so a wrong `image` input leaves nothing behind.
+ */
 export async function pushToEcr(
   settings: PushSettings,
   ports: PushPorts,
@@ -173,13 +190,16 @@ export async function pushToEcr(
   // 1. The local image must exist before anything is created or pushed. Meanwhile (all read-only or
   //    local): what every tag holds in the registry now, and the local tags docker push needs.
   const inspected = inspectImage(ports.exec, settings.image);
-  inspected.catch(() => undefined); // awaited below, after the session
+  inspected.catch(() => undefined); // awaited below
+  if (!opened && !(await inspected)) missingImage(settings.image);
   const session = await (opened ?? openRegistrySession(settings, ports));
   const { credentials, registry, repositoryUri, api } = session;
   const dockerConfigDir = session.docker.configDir;
   const lookAtTags = Promise.all(
     settings.tags.map(async (tag) => {
-      const existing = await getManifest(api, settings.repository.name, tag);
+      const existing = session.seen.has(tag)
+        ? session.seen.get(tag)
+        : await getManifest(api, settings.repository.name, tag);
       const image = await inspected;
       const same =
         existing && image ? await manifestHoldsImage(api, settings.repository.name, existing, image.id) : false;
@@ -191,13 +211,7 @@ export async function pushToEcr(
   );
   const settled = await Promise.allSettled([inspected, lookAtTags, tagLocally]);
   const local = await inspected;
-  if (!local) {
-    throw ConfigurationError.forInput(
-      'image',
-      settings.image,
-      'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)',
-    );
-  }
+  if (!local) missingImage(settings.image);
   for (const r of settled) if (r.status === 'rejected') throw r.reason;
   logger.info(`Local image ${settings.image} is ${local.id}`);
   const plan = await lookAtTags;
@@ -286,6 +300,14 @@ export async function pushToEcr(
     dockerConfigDir,
     localImageId: local.id,
   };
+}
+
+function missingImage(image: string): never {
+  throw ConfigurationError.forInput(
+    'image',
+    image,
+    'a local image known to the docker daemon (an image id or name:tag, e.g. the output of build-scan)',
+  );
 }
 
 export { cleanupDockerConfig } from '../registry/docker.js';

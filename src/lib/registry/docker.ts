@@ -73,11 +73,6 @@ export async function writeDockerAuth(
   );
 }
 
-export async function dockerLogout(session: DockerSession, host: string): Promise<void> {
-  const result = await docker(session, ['logout', host]);
-  if (result.exitCode !== 0) throw new DockerCommandError(`logout from ${host}`, result);
-}
-
 export interface LocalImage {
   /** The image id (`sha256:…`): the config digest (classic store) or the manifest digest (containerd store). */
   id: string;
@@ -175,23 +170,19 @@ function lastLines(text: string, count = 3): string {
   return shown.length > 600 ? `${shown.slice(0, 600)}…` : shown || '(no output)';
 }
 
-/** The post step: log out of the registry and delete the private docker config directory. */
+/**
+ * The post step's logout: the private config directory is the only place the credentials were
+ * written (it has no credential store), so deleting it is the logout — no docker process needed.
+ */
 export async function cleanupDockerConfig(
-  exec: Exec,
   dir: string,
   registryHost: string | undefined,
   logger: Logger,
 ): Promise<void> {
-  if (registryHost) {
-    try {
-      await dockerLogout({ exec, configDir: dir }, registryHost);
-      logger.info(`Logged out of ${registryHost}`);
-    } catch (error) {
-      logger.warning(
-        `docker logout from ${registryHost} failed: ${error instanceof Error ? error.message : String(error)}; deleting the config directory anyway`,
-      );
-    }
-  }
   await removeDockerConfigDir(dir);
-  logger.info('Deleted the private docker config directory');
+  logger.info(
+    registryHost
+      ? `Logged out of ${registryHost} (deleted the private docker config that held the credentials)`
+      : 'Deleted the private docker config directory',
+  );
 }
