@@ -9,7 +9,7 @@
 //   npm run build && node bench/push/run.mjs            (BENCH_ROUNDS=6, BENCH_LAYER_MB=64)
 //
 // The layer size matters: our side pays a fixed cost the bare CLI does not (three node processes —
-// build-scan, push-ecr main and its post step — plus the ECR API calls and the registry read-back),
+// build-scan, push-ecr main and its post step — plus the ECR API calls and the tag check before the push),
 // about 0.3–0.5 s on a quiet machine and more under load. 64 MiB stands for a small service layer; a
 // tiny layer (BENCH_LAYER_MB=8) shows the fixed cost, not the push.
 import { spawn } from 'node:child_process';
@@ -253,7 +253,7 @@ try {
   console.log(`median: ours ${median(oursMs).toFixed(0)} ms, by hand ${median(handMs).toFixed(0)} ms`);
   const overhead = median(oursMs.map((o, i) => o - handMs[i]));
   console.log(
-    `median fixed overhead (ours − by hand, per round): ${overhead.toFixed(0)} ms — size-independent: 3 node processes (build-scan, push-ecr main, post), ECR API calls, the registry read-back`,
+    `median fixed overhead (ours − by hand, per round): ${overhead.toFixed(0)} ms — size-independent: 3 node processes (build-scan, push-ecr main, post), ECR API calls, the tag check before the push`,
   );
   console.log(`ratio: ${median(ratios).toFixed(3)} (goal ≤ ${GOAL})`);
 } finally {
