@@ -588,11 +588,20 @@ describe("against the stack's kube-apiserver", () => {
       );
     });
 
-    // BUG: the table of well-known plurals is keyed by kind alone, so a custom resource whose kind
-    // is also a built-in kind (here Deployment in our own group, plural "rollers") gets the built-in
-    // plural; a gate on it would watch /apis/<group>/v1/.../deployments, a 404, forever.
-    test.failing('resolvePlural asks discovery for a custom kind named like a built-in one', async () => {
+    // The table of well-known plurals is keyed by apiVersion and kind: a custom resource whose kind
+    // is also a built-in kind (here Deployment in our own group, plural "rollers") must not get the
+    // built-in plural (a gate on it would watch /apis/<group>/v1/.../deployments, a 404, forever).
+    test('resolvePlural asks discovery for a custom kind named like a built-in one', async () => {
       expect(await admin.resolvePlural(widgetApi, 'Deployment')).toBe('rollers');
+    });
+
+    test('resolvePlural does not take a built-in kind from the table under an apiVersion that does not serve it', async () => {
+      await expect(admin.resolvePlural('v1', 'Deployment')).rejects.toThrow(
+        'The API server does not serve kind Deployment in v1',
+      );
+      await expect(admin.resolvePlural('batch/v1', 'Pod')).rejects.toThrow(
+        'The API server does not serve kind Pod in batch/v1',
+      );
     });
 
     test('discovery is asked once per apiVersion, concurrent callers included', async () => {
@@ -1007,6 +1016,31 @@ describe('against a local HTTP server', () => {
       '/apis/gone.phlo.dev/v1',
     ]);
   });
+
+  test('resolvePlural: the table answers for built-in apiVersions only; a custom Deployment goes to discovery', async () => {
+    const server = await startServer((_req, res, seen) => {
+      if (seen.path === '/apis/example.phlo.dev/v1') {
+        return sendJson(res, 200, {
+          kind: 'APIResourceList',
+          resources: [{ name: 'rollers', kind: 'Deployment', namespaced: true, verbs: ['get', 'list', 'watch'] }],
+        });
+      }
+      sendJson(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    });
+    const client = await localClient(localKubeConfig(server.url));
+    expect(await client.resolvePlural('apps/v1', 'Deployment')).toBe('deployments');
+    expect(await client.resolvePlural('batch/v1', 'Job')).toBe('jobs');
+    expect(await client.resolvePlural('v1', 'Pod')).toBe('pods');
+    expect(server.requests).toHaveLength(0); // all three from the table
+    expect(await client.resolvePlural('example.phlo.dev/v1', 'Deployment')).toBe('rollers');
+    await expect(client.resolvePlural('example.phlo.dev/v1', 'Job')).rejects.toThrow(
+      'The API server does not serve kind Job in example.phlo.dev/v1',
+    );
+    await expect(client.resolvePlural('extensions/v1beta1', 'Deployment')).rejects.toThrow(
+      'The API server does not serve kind Deployment in extensions/v1beta1',
+    );
+    expect(server.requests.map((r) => r.path)).toEqual(['/apis/example.phlo.dev/v1', '/apis/extensions/v1beta1']);
+  });
 });
 
 describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
@@ -1173,10 +1207,9 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     };
   }
 
-  // BUG: send() and stream() await the credentials before the deadline and the caller's signal are
-  // wired to anything, so a hung exec plugin hangs the request past `timeoutMs` ("Deadline for the
-  // whole request"), and neither an AbortSignal nor listWatch's stop can end it.
-  test.failing('timeoutMs also bounds a hung exec plugin', async () => {
+  // The wait for credentials is part of the request: a hung exec plugin must not hold a request past
+  // `timeoutMs` ("Deadline for the whole request"), and an AbortSignal or listWatch's stop ends it.
+  test('timeoutMs also bounds a hung exec plugin', async () => {
     const server = await startServer(authenticating, { tls });
     const plugin = hungPlugin('hung-deadline');
     const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
@@ -1190,7 +1223,7 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     }
   });
 
-  test.failing("the caller's AbortSignal also stops a request waiting for a hung exec plugin", async () => {
+  test("the caller's AbortSignal also stops a request waiting for a hung exec plugin", async () => {
     const server = await startServer(authenticating, { tls });
     const plugin = hungPlugin('hung-abort');
     const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
@@ -1206,6 +1239,163 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     }
   });
 
+  /** A plugin that counts its runs and hangs on run `hangOn` until `release()`; other runs answer at once. */
+  function pluginHangingOnRun(
+    name: string,
+    hangOn: number,
+  ): { user: Record<string, unknown>; runs: () => number; release: () => void } {
+    const file = path.join(dir, `${name}.sh`);
+    const counter = path.join(dir, `${name}.runs`);
+    const go = path.join(dir, `${name}.go`);
+    writeFileSync(
+      file,
+      [
+        '#!/bin/sh',
+        `echo run >> '${counter}'`,
+        `n=$(wc -l < '${counter}')`,
+        `if [ $n -eq ${hangOn} ]; then while [ ! -f '${go}' ]; do sleep 0.05; done; fi`,
+        `echo '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } })}'`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(file, 0o755);
+    return {
+      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: file, interactiveMode: 'Never' } },
+      runs: () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean).length : 0),
+      release: () => writeFileSync(go, ''),
+    };
+  }
+
+  test('a request that timed out waiting for a hung plugin does not leave the next one waiting on it', async () => {
+    const server = await startServer(authenticating, { tls });
+    const plugin = pluginHangingOnRun('hang-first', 1);
+    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
+    try {
+      const error = await within(
+        rejection(client.request({ method: 'GET', path: '/api', timeoutMs: 300 })),
+        5_000,
+        'a request whose exec plugin hangs',
+      );
+      expect(error.message).toMatch(
+        /^Cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ \(GET \/api\): no answer within 300 ms/,
+      );
+      expect(describeError(error)).toContain("still waiting for the kubeconfig's credentials");
+      expect(server.requests).toHaveLength(0);
+      // the next request runs the plugin again (the first run still hangs) and gets through
+      expect(await client.request({ method: 'GET', path: '/api', timeoutMs: 5_000 })).toMatchObject({ path: '/api' });
+      expect(plugin.runs()).toBe(2);
+      expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    } finally {
+      plugin.release();
+    }
+  });
+
+  test("a caller's abort leaves the slow plugin run to the other requests waiting on it", async () => {
+    const server = await startServer(authenticating, { tls });
+    const plugin = pluginHangingOnRun('slow-shared', 1);
+    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
+    try {
+      const controller = new AbortController();
+      const aborted = rejection(client.request({ method: 'GET', path: '/a', signal: controller.signal }));
+      const waiting = client.request({ method: 'GET', path: '/b' });
+      controller.abort();
+      expect((await within(aborted, 5_000, 'the aborted request')).name).toBe('AbortError');
+      plugin.release();
+      expect(await within(waiting, 5_000, 'the request still waiting')).toMatchObject({ path: '/b' });
+      expect(plugin.runs()).toBe(1);
+      expect(server.requests.map((r) => r.path)).toEqual(['/b']);
+    } finally {
+      plugin.release();
+    }
+  });
+
+  test("stream(): the caller's AbortSignal ends the wait for a hung plugin", async () => {
+    const server = await startServer(authenticating, { tls });
+    const plugin = hungPlugin('hung-stream');
+    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
+    const controller = new AbortController();
+    const pending = rejection(client.stream({ method: 'GET', path: '/watch', signal: controller.signal }));
+    try {
+      controller.abort();
+      const error = await within(pending, 5_000, 'an aborted stream whose exec plugin hangs');
+      expect(error.name).toBe('AbortError');
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      plugin.release();
+      await pending.catch(() => undefined);
+    }
+  });
+
+  test('stream(): a failing plugin fails it with its own message, and the next stream runs it again', async () => {
+    const server = await startServer(authenticating, { tls });
+    const plugin = execUser('flaky-stream');
+    plugin.failNext();
+    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
+    const failed = await rejection(client.stream({ method: 'GET', path: '/watch' }));
+    expect(describeError(failed)).toBe('get-token: credentials service unavailable');
+    expect(server.requests).toHaveLength(0);
+    const res = await within(client.stream({ method: 'GET', path: '/watch' }), 5_000, 'stream headers');
+    expect(res.statusCode).toBe(200);
+    res.destroy();
+    expect(plugin.runs()).toBe(2);
+  });
+
+  test('listWatch stops while its LIST or its WATCH waits for a hung plugin', async () => {
+    const server = await startServer(
+      (_req, res, seen) => {
+        if (seen.headers.authorization !== `Bearer ${TOKEN}`) {
+          return sendJson(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+        }
+        if (seen.query.get('watch') !== 'true') {
+          return sendJson(res, 200, { kind: 'ConfigMapList', metadata: { resourceVersion: '7' }, items: [] });
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+      },
+      { tls },
+    );
+    const run = async (plugin: { user: Record<string, unknown> }, onSync: () => void): Promise<ListWatchStats> => {
+      const abort = new AbortController();
+      const loop = listWatch(
+        {
+          path: '/api/v1/namespaces/ns/configmaps',
+          signal: abort.signal,
+          clock: systemClock,
+          logger: new MemoryLogger(),
+          onSync,
+          onEvent: () => undefined,
+        },
+        localKubeConfig(server.url, plugin.user, tls.cert),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      abort.abort();
+      return within(loop, 5_000, 'listWatch after its abort');
+    };
+
+    // the plugin hangs on its first run: the LIST waits for it
+    const first = pluginHangingOnRun('watch-list', 1);
+    try {
+      expect(await run(first, () => undefined)).toMatchObject({ lists: 0, watches: 0 });
+      expect(first.runs()).toBe(1);
+    } finally {
+      first.release();
+    }
+
+    // the plugin answers the LIST, then (credentials a minute old) hangs: the WATCH waits for it
+    const second = pluginHangingOnRun('watch-watch', 2);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      const stats = await run(second, () => clock.mockReturnValue(now + 61_000));
+      expect(stats).toMatchObject({ lists: 1, watches: 0 });
+      expect(second.runs()).toBe(2);
+    } finally {
+      clock.mockRestore();
+      second.release();
+    }
+    expect(server.requests.filter((r) => r.query.get('watch') === 'true')).toHaveLength(0);
+  });
+
   test('a failing plugin fails the request with its message, and the next request runs it again', async () => {
     const server = await startServer(authenticating, { tls });
     const plugin = execUser('flaky');
@@ -1219,11 +1409,10 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
-  // BUG: the client passes the plugin's failure through unchanged, and client-node's is JSON.parse's
-  // SyntaxError, which quotes the start of the plugin's output: a plugin printing a bare token (or
-  // anything but an ExecCredential) puts the token's first characters into the error message, and
-  // the message does not say that the kubeconfig's exec plugin is at fault.
-  test.failing('a plugin printing a bare token instead of an ExecCredential: the error quotes none of it', async () => {
+  // client-node's failure for such a plugin is JSON.parse's SyntaxError, which quotes the start of
+  // the plugin's output (a bare token's first characters) and does not say that the kubeconfig's exec
+  // plugin is at fault: the client replaces it with a line of its own.
+  test('a plugin printing a bare token instead of an ExecCredential: the error quotes none of it', async () => {
     const server = await startServer(authenticating, { tls });
     const bare = path.join(dir, 'bare-token.sh');
     writeFileSync(bare, `#!/bin/sh\necho ${TOKEN}\n`);
@@ -1235,6 +1424,31 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     for (const text of [error.message, describeError(error)]) {
       for (let i = 0; i + 8 <= TOKEN.length; i++) expect(text).not.toContain(TOKEN.slice(i, i + 8));
     }
+  });
+
+  test('a plugin printing JSON that is no ExecCredential: one line naming the exec plugin, quoting none of it', async () => {
+    const server = await startServer(authenticating, { tls });
+    for (const [name, output] of [
+      ['bare', TOKEN],
+      ['object', JSON.stringify({ token: TOKEN })],
+      ['string', JSON.stringify(TOKEN)],
+    ] as const) {
+      const file = path.join(dir, `not-a-credential-${name}.sh`);
+      writeFileSync(file, `#!/bin/sh\necho '${output}'\n`);
+      chmodSync(file, 0o755);
+      const user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: file, interactiveMode: 'Never' } };
+      const client = await localClient(localKubeConfig(server.url, user, tls.cert));
+      const error = await rejection(client.request({ method: 'GET', path: '/api' }));
+      expect(error.message).toBe(
+        `The kubeconfig's exec credential plugin '${file}' printed no valid ExecCredential JSON ` +
+          '(expected an object of kind ExecCredential with a status.token or client certificate; its output is not shown)',
+      );
+      expect(describeError(error)).toBe(error.message);
+      for (const text of [error.message, inspect(error, { depth: 6 })]) {
+        for (let i = 0; i + 8 <= TOKEN.length; i++) expect(text).not.toContain(TOKEN.slice(i, i + 8));
+      }
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });
 
