@@ -154,17 +154,22 @@ interface Auth {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const AUTH_TTL_MS = 60_000;
 
-/** Kinds whose plural is known without asking discovery (the gates watch these). */
-const PLURALS: Record<string, string> = {
-  Deployment: 'deployments',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-  Job: 'jobs',
-  ReplicaSet: 'replicasets',
-  ControllerRevision: 'controllerrevisions',
-  Pod: 'pods',
-  Event: 'events',
-  Service: 'services',
+/**
+ * Built-in kinds whose plural is known without asking discovery (the gates watch these), keyed by
+ * apiVersion and kind: a kind name alone is not unique (a CRD may define `Deployment` in its own
+ * group, under a plural of its own). Any other apiVersion/kind goes to discovery.
+ */
+const PLURALS: Record<string, Record<string, string>> = {
+  v1: { Pod: 'pods', Event: 'events', Service: 'services' },
+  'apps/v1': {
+    Deployment: 'deployments',
+    StatefulSet: 'statefulsets',
+    DaemonSet: 'daemonsets',
+    ReplicaSet: 'replicasets',
+    ControllerRevision: 'controllerrevisions',
+  },
+  'batch/v1': { Job: 'jobs' },
+  'events.k8s.io/v1': { Event: 'events' },
 };
 
 /** A thin client: JSON in, JSON out, discovery cached per group/version. */
@@ -220,7 +225,23 @@ export class KubeClient {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-    const auth = await this.authenticate();
+    // The wait for credentials (a slow or hung exec plugin) is part of the deadline and abortable.
+    const pending = this.authenticate();
+    let auth: Auth;
+    try {
+      auth = await untilAborted(pending, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error; // the plugin failed: its own message
+      // This request gave up on the load: the next one starts a new one instead of waiting on it.
+      if (deadline.aborted) this.forgetAuth(pending);
+      throw this.failure(
+        error,
+        opts,
+        deadline.aborted
+          ? `no answer within ${timeoutMs} ms (still waiting for the kubeconfig's credentials)`
+          : undefined,
+      );
+    }
     try {
       const res = await this.open(opts, auth, this.agent, signal);
       const chunks: Buffer[] = [];
@@ -234,10 +255,16 @@ export class KubeClient {
   /**
    * Sends a long-lived request (a watch) and resolves as soon as the response headers arrive,
    * whatever the status; the caller reads the body and destroys it. No deadline: the caller bounds
-   * it. `onRequest` hands over the request so the caller can destroy it at any time.
+   * it. `onRequest` hands over the request so the caller can destroy it at any time; `opts.signal`
+   * also ends the wait for credentials that comes before the request exists.
    */
   async stream(opts: RequestOptions, onRequest?: (req: http.ClientRequest) => void): Promise<http.IncomingMessage> {
-    const auth = await this.authenticate();
+    let auth: Auth;
+    try {
+      auth = await untilAborted(this.authenticate(), opts.signal);
+    } catch (error) {
+      throw opts.signal?.aborted ? this.failure(error, opts) : error; // a failed plugin: its own message
+    }
     try {
       return await this.open(opts, auth, this.streamAgent, opts.signal, onRequest);
     } catch (error) {
@@ -287,11 +314,11 @@ export class KubeClient {
   }
 
   /**
-   * The plural resource name of a kind: well-known kinds from a table (no request), anything else
-   * (custom resources) through discovery. Throws when the server does not serve the kind.
+   * The plural resource name of a kind: built-in kinds from a table keyed by apiVersion and kind
+   * (no request), anything else (custom resources, whatever their kind is called) through discovery. Throws when the server does not serve the kind.
    */
   async resolvePlural(apiVersion: string, kind: string): Promise<string> {
-    const plural = PLURALS[kind] ?? (await this.resourceFor(apiVersion, kind))?.resource;
+    const plural = PLURALS[apiVersion]?.[kind] ?? (await this.resourceFor(apiVersion, kind))?.resource;
     if (!plural) throw new Error(`The API server does not serve kind ${kind} in ${apiVersion}`);
     return plural;
   }
@@ -310,12 +337,15 @@ export class KubeClient {
     if (!this.auth || Date.now() - this.auth.at > AUTH_TTL_MS) {
       const value = loadAuth(this.kc);
       // a failed load (exec plugin down) is tried again by the next request
-      value.catch(() => {
-        if (this.auth?.value === value) this.auth = undefined;
-      });
+      value.catch(() => this.forgetAuth(value));
       this.auth = { at: Date.now(), value };
     }
     return this.auth.value;
+  }
+
+  /** Drops a credential load that is still cached, so that the next request starts a new one. */
+  private forgetAuth(value: Promise<Auth>): void {
+    if (this.auth?.value === value) this.auth = undefined;
   }
 
   /** The one URL builder: server (with its path prefix, if any) + API path + query. */
@@ -424,9 +454,57 @@ export function objectPath(apiVersion: string, plural: string, namespace: string
   return `${collectionPath(apiVersion, plural, namespace)}/${encodeURIComponent(name)}`;
 }
 
+/** The rejection of a wait that `signal` stopped, shaped like Node's own (name AbortError, code ABORT_ERR). */
+class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+  constructor(signal: AbortSignal) {
+    super('The operation was aborted', { cause: signal.reason });
+  }
+}
+
+/**
+ * Settles like `promise`, or rejects with an AbortError as soon as `signal` aborts. What `promise`
+ * stands for goes on (client-node cannot stop an exec plugin it started); others may still wait on it.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * The credentials of the current user. client-node runs an exec plugin and hands its output to
+ * JSON.parse, whose SyntaxError quotes the start of that output (part of a token, if the plugin
+ * printed a bare one), or reads `status` of a JSON value that is no ExecCredential (a TypeError).
+ * Either becomes one line that names the plugin and quotes none of its output.
+ */
+async function applyCredentials(kc: KubeConfig, opts: https.RequestOptions): Promise<void> {
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (error) {
+    const user = kc.getCurrentUser();
+    const exec = (user?.exec ?? user?.authProvider?.config?.exec) as { command?: unknown } | undefined;
+    const e = error as Error | undefined;
+    const noCredential =
+      e?.name === 'SyntaxError' || (e?.name === 'TypeError' && /clientCertificateData|'status'/.test(e.message));
+    if (!exec || !noCredential) throw error;
+    const command = typeof exec.command === 'string' ? ` '${exec.command}'` : '';
+    // no cause: the SyntaxError's message holds the plugin's output
+    throw new Error(
+      `The kubeconfig's exec credential plugin${command} printed no valid ExecCredential JSON ` +
+        '(expected an object of kind ExecCredential with a status.token or client certificate; its output is not shown)',
+    );
+  }
+}
+
 async function loadAuth(kc: KubeConfig): Promise<Auth> {
   const opts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
+  await applyCredentials(kc, opts);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) {
     if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);

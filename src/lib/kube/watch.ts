@@ -123,21 +123,23 @@ async function runListWatch(options: ListWatchOptions, client: KubeClient): Prom
     // Stopping destroys the request directly rather than through an AbortSignal: Node's abort path
     // costs 15-30 ms the first time it runs (lazy initialisation), and that was right when a gate
     // had its verdict (measured by bench/gate).
+    // Before the request exists (credentials still loading: a slow or hung exec plugin) there is
+    // nothing to destroy; `giveUp` ends that wait, and a request made after it is destroyed at once.
     let current: http.ClientRequest | undefined;
     let stopped = false;
-    const stop = (): void => {
+    let giveUp: (reason: Error) => void = () => undefined;
+    const gaveUp = new Promise<never>((_, reject) => (giveUp = reject));
+    const stop = (reason: Error): void => {
       stopped = true;
-      current?.destroy();
+      current?.destroy(reason === STOPPED ? undefined : reason);
+      giveUp(reason);
     };
-    const onAbort = stop;
+    const onAbort = (): void => stop(STOPPED);
     signal.addEventListener('abort', onAbort, { once: true });
-    const watchdog = setTimeout(
-      () => current?.destroy(new Error('watch outlived its timeout')),
-      (timeoutSeconds + 15) * 1000,
-    );
+    const watchdog = setTimeout(() => stop(new Error('watch outlived its timeout')), (timeoutSeconds + 15) * 1000);
     watchdog.unref?.();
     try {
-      const res = await client.stream(
+      const streaming = client.stream(
         {
           method: 'GET',
           path: options.path,
@@ -155,6 +157,7 @@ async function runListWatch(options: ListWatchOptions, client: KubeClient): Prom
           if (stopped) req.destroy();
         },
       );
+      const res = await Promise.race([streaming, gaveUp]);
       stats.watches += 1;
       if (res.statusCode === 410) {
         res.resume();
