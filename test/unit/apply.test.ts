@@ -20,12 +20,12 @@ describe('explainFailure', () => {
         details: {
           causes: [
             {
-              type: 'FieldManagerConflict',
+              reason: 'FieldManagerConflict',
               message: 'conflict with "kubectl-edit" using apps/v1',
               field: '.spec.replicas',
             },
             {
-              type: 'FieldManagerConflict',
+              reason: 'FieldManagerConflict',
               message: 'conflict with "argocd-controller"',
               field: '.metadata.labels.team',
             },

@@ -442,7 +442,7 @@ export function explainFailure(ref: ObjectRef, error: unknown, forced: boolean):
     const status = error.body;
     if (error.code === 409 && status.reason === 'Conflict' && status.details?.causes?.length) {
       const conflicts = status.details.causes
-        .filter((c) => c.type === 'FieldManagerConflict' || c.message?.startsWith('conflict with'))
+        .filter((c) => c.reason === 'FieldManagerConflict' || c.message?.startsWith('conflict with'))
         .map((c) => {
           const m = /conflict with "([^"]+)"(?: using ([^\s:]+))?/.exec(c.message ?? '');
           const manager = m?.[1] ?? 'another field manager';

@@ -62,7 +62,7 @@ export interface KubeStatus {
     name?: string;
     group?: string;
     kind?: string;
-    causes?: Array<{ type?: string; message?: string; field?: string }>;
+    causes?: Array<{ reason?: string; message?: string; field?: string }>;
   };
 }
 
