@@ -143,18 +143,21 @@ export type SessionSettings = Omit<PushSettings, 'image' | 'tags'>;
 export async function openRegistrySession(
   settings: SessionSettings,
   ports: Omit<PushPorts, 'random'>,
+  /** Settles before anything is written (the login); a rejection stops the session there. */
+  beforeLogin?: Promise<unknown>,
 ): Promise<RegistrySession> {
   const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
   const { registry, repositoryUri, api } = registryAccess(settings, credentials, ports);
-  const dockerConfigDir = await createDockerConfigDir(settings.configDirBase);
-  ports.onDockerConfig?.(dockerConfigDir, registry);
-  const docker: DockerSession = { exec: ports.exec, configDir: dockerConfigDir };
-  const [look] = await Promise.all([
-    inspectRepository(ports.ecr, settings.repository),
-    writeDockerAuth(docker, { host: registry, username: credentials.username, password: credentials.password }).then(
-      () => ports.logger.info(`Logged in to ${registry} (credentials in a private docker config directory)`),
-    ),
-  ]);
+  const login = async (): Promise<DockerSession> => {
+    await beforeLogin;
+    const configDir = await createDockerConfigDir(settings.configDirBase);
+    ports.onDockerConfig?.(configDir, registry);
+    const docker: DockerSession = { exec: ports.exec, configDir };
+    await writeDockerAuth(docker, { host: registry, username: credentials.username, password: credentials.password });
+    ports.logger.info(`Logged in to ${registry} (credentials in a private docker config directory)`);
+    return docker;
+  };
+  const [look, docker] = await Promise.all([inspectRepository(ports.ecr, settings.repository), login()]);
   return { credentials, registry, repositoryUri, api, look, docker, seen: new Map() };
 }
 
@@ -178,8 +181,8 @@ export async function findPushedImage(
 
 /**
  * Pushes the image. `opened` is a session opened earlier (the pipeline opens it while the image builds;
- * the image check then runs beside the tag work). Without one, the image is checked first and the
- * session opened only for an image that exists, so a wrong `image` input leaves nothing behind.
+ * the image check then runs beside the tag work). Without one, the token and the repository look run
+ * beside the image check and the login waits for it, so a wrong `image` input leaves nothing behind.
  */
 export async function pushToEcr(
   settings: PushSettings,
@@ -191,8 +194,10 @@ export async function pushToEcr(
   //    local): what every tag holds in the registry now, and the local tags docker push needs.
   const inspected = inspectImage(ports.exec, settings.image);
   inspected.catch(() => undefined); // awaited below
-  if (!opened && !(await inspected)) missingImage(settings.image);
-  const session = await (opened ?? openRegistrySession(settings, ports));
+  // Standalone, the token and the repository look go beside the image check; the login waits for it.
+  const imageExists = inspected.then((image) => image ?? missingImage(settings.image));
+  imageExists.catch(() => undefined); // awaited by the login (the session's first write)
+  const session = await (opened ?? openRegistrySession(settings, ports, imageExists));
   const { credentials, registry, repositoryUri, api } = session;
   const dockerConfigDir = session.docker.configDir;
   const lookAtTags = Promise.all(
