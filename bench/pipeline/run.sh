@@ -5,7 +5,7 @@
 # loop), on the local stack, with the example app (examples/app, examples/k8s).
 #
 #   bash bench/pipeline/run.sh   (env: ROUNDS=5, MANUAL_HEALTH_PAUSE=0.5, BENCH_RUN_TIMEOUT=600, KEEP_WORK=0,
-#                                      OURS_HEALTH_INTERVAL=500ms)
+#                                      OURS_HEALTH_INTERVAL=500ms, MANUAL_LABELS=1)
 #
 # Both sides do the same health work: 3 answers of 200 in a row on /health and /ready, 0.5 s apart
 # (the action's default interval is 2s, which alone costs 4 s per deploy; MANUAL_HEALTH_PAUSE and
@@ -21,6 +21,9 @@
 # The order alternates (odd rounds: ours first). Each whole run is timed with a monotonic clock
 # (process.hrtime in lib.mjs). Scan is OFF on both sides (the manual side has no scanner). KWOK's
 # nodes run no containers, so both health checks probe the example binary served on loopback.
+# Both sides build the same image: the manual `docker build` sets the OCI labels ours sets (revision,
+# created, version) with `--label` flags, as bench/push does; MANUAL_LABELS=0 leaves them out there
+# (ours still sets them), for a build with less work on the manual side.
 # Prints every sample, both medians, and ends with `ratio: X (goal ≤ 1.0)` = median(ours)/median(manual).
 # Cleans up the namespaces (kubectl delete ns --wait=false) and the local images it built; the ECR
 # repositories and registry blobs stay (the stack is throwaway).
@@ -47,10 +50,10 @@ load_env() {
   done <"$file"
 }
 
-# --- The manual side: one whole deploy by hand. Run as `run.sh __manual <ws> <ns> <tag> <url> <marks>`
+# --- The manual side: one whole deploy by hand. Run as `run.sh __manual <ws> <ns> <tag> <url> <marks> <sha>`
 # by the timer, so it is timed as one process like ours. --------------------------------------------
 manual() {
-  local ws="$1" ns="$2" tag="$3" url="$4" marks="$5"
+  local ws="$1" ns="$2" tag="$3" url="$4" marks="$5" sha="$6"
   local repo="bench/pipeline-manual"
   local ref="$PHLO_REGISTRY/$repo:$tag"
   local push_out digest code path ok deadline pause="${MANUAL_HEALTH_PAUSE:-0.5}"
@@ -60,7 +63,13 @@ manual() {
   printf '%s' "$PHLO_REGISTRY_PASSWORD" | docker login --username "${PHLO_REGISTRY_USER:-AWS}" --password-stdin "$PHLO_REGISTRY"
   mark login
 
-  docker build --build-arg "BASE_IMAGE=$PHLO_BASE_IMAGE" --tag "$repo:$tag" "$ws/app"
+  local -a labels=()
+  if [[ "${MANUAL_LABELS:-1}" == 1 ]]; then
+    labels=(--label "org.opencontainers.image.revision=$sha"
+      --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
+      --label "org.opencontainers.image.version=main")
+  fi
+  docker build --build-arg "BASE_IMAGE=$PHLO_BASE_IMAGE" --tag "$repo:$tag" "${labels[@]}" "$ws/app"
   mark build
 
   docker tag "$repo:$tag" "$ref"
@@ -262,7 +271,7 @@ run_side() {
     local -a cmd=(
       env "DOCKER_CONFIG=$ws/docker-config"
       timeout --kill-after=10 "$run_timeout"
-      bash "$here/run.sh" __manual "$ws" "$ns" "$tag" "$url" "$ws/marks"
+      bash "$here/run.sh" __manual "$ws" "$ns" "$tag" "$url" "$ws/marks" "$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')"
     )
   fi
   line="$(node "$lib" time "$log" -- "${cmd[@]}")" || die "the timer failed for $tool round $round"
@@ -295,6 +304,11 @@ run_side() {
 }
 
 echo "scan: OFF on both sides (ours: --scan false; the manual side has no scanner)"
+if [[ "${MANUAL_LABELS:-1}" == 1 ]]; then
+  echo "OCI labels: ours sets revision, created and version; the manual build sets the same with --label flags"
+else
+  echo "OCI labels: ours sets revision, created and version; the manual build sets none (MANUAL_LABELS=0)"
+fi
 echo "manual health loop: 3 x 200 in a row on /health and /ready, pause between successes ${MANUAL_HEALTH_PAUSE:-0.5}s; ours: health-gate with ${OURS_HEALTH_INTERVAL:-500ms} interval (3 in a row)"
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then
