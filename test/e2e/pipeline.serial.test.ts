@@ -169,6 +169,11 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
   if (r.code !== 0) console.log(r.stdout.slice(-4000), r.stderr.slice(-2000));
   expect(r.code).toBe(0);
   expect(r.outputs.verdict).toBe('success');
+  // The registry session opened while the image built; its lines come out in push-ecr's own group.
+  const log = r.stdout;
+  expect(log.indexOf('::group::push-ecr')).toBeGreaterThan(log.indexOf('::group::build-scan'));
+  expect(log.indexOf('Logged in to')).toBeGreaterThan(log.indexOf('::group::push-ecr'));
+  expect(log.indexOf('Logged in to')).toBeLessThan(log.indexOf('::group::render'));
   const digest = r.outputs.digest!;
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   // The digest the registry serves for the pushed tag is the one deployed.

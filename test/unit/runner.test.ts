@@ -97,3 +97,23 @@ test('the job summary is appended once when the action ends, after what earlier 
   expect(readFileSync(file, 'utf8')).toBe('# an earlier step\n### part one\n\n### part two\n');
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('BufferedLogger holds lines until attached, replays them in order, then passes lines through', async () => {
+  const { BufferedLogger, MemoryLogger } = await import('../../src/lib/runtime/logger.js');
+  const buffered = new BufferedLogger();
+  buffered.info('token fetched');
+  buffered.warning('token expires soon');
+  await buffered.group('login', async () => buffered.debug('writing config'));
+  const target = new MemoryLogger();
+  target.info('── push-ecr');
+  buffered.attach(target);
+  buffered.info('pushed');
+  expect(target.lines).toEqual([
+    '── push-ecr',
+    'token fetched',
+    'warning: token expires soon',
+    'login',
+    'debug: writing config',
+    'pushed',
+  ]);
+});
