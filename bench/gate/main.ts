@@ -22,7 +22,7 @@ import { Watch } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/lib/kube/config.js';
 import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/client.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const K = Number(process.env.BENCH_DEPLOYMENTS ?? 5);
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const here = process.env.BENCH_DIR!; // where run.sh put the bundles and the dist/ snapshot
