@@ -23,11 +23,11 @@ import type { PreparedPush } from '../push-ecr/run.js';
 type Run = (ctx: ActionContext) => Promise<void>;
 
 /**
- * Each stage's `run`, loaded when the pipeline first needs it: the build starts without waiting for
- * the Kubernetes and AWS clients to load, and those load while docker builds (see `preload`).
+ * The later stages' `run`, loaded when first needed: the build starts without waiting for the
+ * Kubernetes client to load, which then loads while docker pushes (see `preload`). build-scan and
+ * push-ecr are loaded by their own ports below.
  */
-const LOAD: Record<Exclude<StageName, 'push-ecr'>, () => Promise<Run>> = {
-  'build-scan': async () => (await import('../build-scan/run.js')).run,
+const LOAD: Record<Exclude<StageName, 'build-scan' | 'push-ecr'>, () => Promise<Run>> = {
   render: async () => (await import('../render/run.js')).run,
   apply: async () => (await import('../apply/run.js')).run,
   'rollout-gate': async () => (await import('../rollout-gate/run.js')).run,

@@ -5,7 +5,7 @@
  * step. Everything the user gave is validated (every stage's settings) before the first write.
  *
  * Stages run in order, but read-only groundwork overlaps the build: push-ecr's registry session
- * (token, a look at the repository, docker login into a private config) and the lookup of an image
+ * (token, a look at the repository, credentials into a private docker config) and the lookup of an image
  * an earlier run pushed for this commit. When that lookup finds one, the build is stopped and that
  * image is deployed; when it fails, the build is stopped and the deploy fails before any write.
  */
@@ -70,7 +70,7 @@ export interface PipelinePorts {
    * deployed as it is instead of rebuilding, which an IMMUTABLE repository would refuse.
    */
   findCommitImage?(): Promise<{ image: string; digest: string; tag: string } | undefined>;
-  /** Starts loading what later stages need, while the build runs. */
+  /** Starts loading what later stages need (the stage kit waits for the push to be under way). */
   preload?(): void;
   /** Called once at the end: settles work started early and closes its clients. */
   dispose?(): Promise<void>;
