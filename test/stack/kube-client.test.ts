@@ -1724,3 +1724,54 @@ describe('listWatch against a scripted local server', () => {
     expect(result.stats).toMatchObject({ lists: 1, reconnects: 1 });
   });
 });
+
+describe('the health gate through the service proxy shares one client', () => {
+  test('attempts reuse the connections: at most one per path probed side by side, not one per attempt', async () => {
+    const { run } = await import('../../src/actions/health-gate/run.js');
+    const { Inputs, fromRecord } = await import('../../src/lib/runtime/inputs.js');
+    const server = await startServer((_req, res, seen) =>
+      seen.path.startsWith('/api/v1/namespaces/phlo/services/web:http/proxy/')
+        ? sendText(res, 200, 'ok')
+        : sendJson(res, 404, status(404, 'NotFound', 'not found')),
+    );
+    const kubeconfig = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: STATIC_TOKEN } }],
+      contexts: [{ name: 'local', context: { cluster: 'local', user: 'u' } }],
+      'current-context': 'local',
+    });
+    const outputs: Record<string, string> = {};
+    const logger = new MemoryLogger();
+    await run({
+      inputs: new Inputs(
+        fromRecord({
+          service: 'phlo/web:http',
+          paths: '/health\n/ready',
+          'consecutive-successes': '3',
+          interval: '10ms',
+          'kubeconfig-content': kubeconfig,
+        }),
+      ),
+      logger,
+      setOutput: (name, value) => void (outputs[name] = String(value)),
+      setSecret: () => undefined,
+      summary: () => undefined,
+      saveState: () => undefined,
+      getState: () => '',
+    });
+    expect(outputs.healthy).toBe('true');
+    expect(server.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/namespaces/phlo/services/web:http/proxy/health',
+        '/api/v1/namespaces/phlo/services/web:http/proxy/ready',
+      ]),
+    );
+    expect(server.requests).toHaveLength(6);
+    // the two paths are probed side by side (two sockets at most); a client per attempt would open six
+    expect(server.connections()).toBeLessThanOrEqual(2);
+    // the action closed its client when it was done
+    await waitFor('the connection to close', async () => server.open() === 0, { timeoutMs: 10_000 });
+  });
+});

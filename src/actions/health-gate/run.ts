@@ -1,5 +1,6 @@
 import { ConfigurationError, ConfigurationErrors, GateFailure } from '../../lib/runtime/errors.js';
 import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { KubeClient } from '../../lib/kube/client.js';
 import { parseServiceRef, serviceProxyTarget, type ServiceRef } from '../../lib/health/service-proxy.js';
 import { parseKubeSettings } from '../../lib/gates/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
@@ -34,16 +35,24 @@ export async function run(ctx: ActionContext): Promise<void> {
     );
   }
   const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
-  if (services.length > 0) {
-    // Through the API server's service proxy, authenticated with the kubeconfig.
-    const kc = loadKubeConfig(resolveKubeconfigSource(parseKubeSettings(ctx.inputs)));
-    for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(kc, svc, p, headers));
-  }
+  // Through the API server's service proxy, authenticated with the kubeconfig: one client for every
+  // attempt, so a latency is the backend's, not a new TLS handshake's or credential plugin's.
+  const client =
+    services.length > 0
+      ? await KubeClient.create(loadKubeConfig(resolveKubeconfigSource(parseKubeSettings(ctx.inputs))))
+      : undefined;
+  if (client)
+    for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(client, svc, p, headers));
 
   ctx.logger.info(
     `Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`,
   );
-  const result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
+  let result;
+  try {
+    result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
+  } finally {
+    client?.close();
+  }
 
   ctx.setOutput('healthy', result.healthy);
   ctx.setOutput('p50-ms', result.p50Ms === undefined ? '' : Math.round(result.p50Ms));

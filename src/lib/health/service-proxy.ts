@@ -10,7 +10,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigurationError } from '../runtime/errors.js';
-import { kubeRequest } from '../kube/client.js';
+import { kubeRequest, type KubeClient } from '../kube/client.js';
 import type { ProbeTarget } from './probe.js';
 
 export interface ServiceRef {
@@ -60,9 +60,14 @@ export function serviceProxyPath(ref: ServiceRef, path: string): { path: string;
 
 const MAX_BODY = 64 * 1024;
 
-/** A ProbeTarget that reaches `path` of the Service through the API server. */
+/**
+ * A ProbeTarget that reaches `path` of the Service through the API server. Give it a KubeClient to
+ * share one connection (and one set of credentials) between attempts: with a KubeConfig each attempt
+ * opens its own, and its TLS handshake — or an exec plugin such as `aws eks get-token` — lands in the
+ * measured latency.
+ */
 export function serviceProxyTarget(
-  kc: KubeConfig,
+  kc: KubeConfig | KubeClient,
   ref: ServiceRef,
   path: string,
   headers: Readonly<Record<string, string>> = {},
