@@ -15,7 +15,7 @@ import type { ActionContext } from '../../runner/index.js';
 import { parseRenderInputs } from '../render/run.js';
 import { parseApplyInputs } from '../apply/inputs.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/git.js';
-import { deriveTags, parseTagRules } from '../../lib/image/tags.js';
+import { deriveTags } from '../../lib/image/tags.js';
 import { spawnExec, type Exec } from '../../lib/registry/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { PreparedPush } from '../push-ecr/run.js';
@@ -199,30 +199,26 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
         .catch(() => undefined);
     },
     findCommitImage: async () => {
-      const rootRules = parent.inputs.raw('tag-rules') || ROOT_DEFAULTS['tag-rules'] || '';
-      const rules = parseTagRules(
-        'tag-rules',
-        rootRules
-          .split(/[\n,]/)
-          .map((r) => r.trim())
-          .filter(Boolean),
+      // The commit's tag as build-scan itself would derive it: its own settings, the shared git facts.
+      const scratch: StageRun = { outputs: {}, summaries: [] };
+      const build = parseBuildScanSettings(
+        stageContext(parent, 'build-scan', { image: 'lookup' }, scratch).inputs,
+        env,
       );
-      if (!rules.includes('sha')) return undefined;
-      const defaultBranch = parent.inputs.raw('default-branch') || undefined;
-      const tag = deriveTags(
-        await sharedGitFacts({ env, exec: spawnExec, cwd: process.cwd(), ...(defaultBranch ? { defaultBranch } : {}) }),
-        ['sha'],
-      ).tags[0];
+      if (!build.tagRules.includes('sha')) return undefined;
+      const facts = await sharedGitFacts({
+        env,
+        exec: spawnExec,
+        cwd: process.cwd(),
+        ...(build.defaultBranch ? { defaultBranch: build.defaultBranch } : {}),
+      });
+      const tag = deriveTags(facts, ['sha']).tags[0];
       if (!tag) return undefined;
       await preparing;
       if (!prepared) throw new Error('the push session was not opened before the commit lookup');
       const session = await prepared.push.session;
       const { findPushedImage } = await import('../../lib/ecr/push.js');
-      const name = parsePushEcrSettings(
-        stageContext(parent, 'push-ecr', { image: 'lookup', tags: tag }, { outputs: {}, summaries: [] }).inputs,
-        env,
-      ).push.repository.name;
-      const found = await findPushedImage(session, name, tag);
+      const found = await findPushedImage(session, prepared.push.repository, tag);
       return found ? { image: found.image, digest: found.digest, tag } : undefined;
     },
     dispose: async () => {

@@ -14,6 +14,8 @@ import { STATE } from './state.js';
 
 /** The read-only half of push-ecr (token, repository look, docker login), started before the push. */
 export interface PreparedPush {
+  /** The ECR repository the session is for. */
+  repository: string;
   ecr: ECRClient;
   /** How docker runs (the pipeline watches for the push starting). */
   exec: Exec;
@@ -58,6 +60,7 @@ export function prepare(
   const session = openRegistrySession(parsed.push, portsFor(ctx, ecr, exec));
   session.catch(() => undefined); // reported by whoever awaits it (run); never unhandled
   return {
+    repository: parsed.push.repository.name,
     ecr,
     exec,
     session,

@@ -92,9 +92,8 @@ export async function checkBuildInputs(
  * A `docker-buildx` in none of them means no buildx, found without starting a docker process.
  */
 export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
-  const config = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
   return [
-    join(config, 'cli-plugins'),
+    join(dockerConfigDir(env), 'cli-plugins'),
     '/usr/local/lib/docker/cli-plugins',
     '/usr/local/libexec/docker/cli-plugins',
     '/usr/lib/docker/cli-plugins',
@@ -102,9 +101,14 @@ export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
   ];
 }
 
+/** The docker CLI's config directory: DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+}
+
 /** buildx when the CLI has the plugin and `docker buildx version` works; else classic. Never rejects. */
 export async function detectBuilder(exec: Exec, env: NodeJS.ProcessEnv): Promise<Builder> {
-  const config = join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
+  const config = join(dockerConfigDir(env), 'config.json');
   const candidates = await Promise.all([
     ...pluginDirs(env).map((dir) => isFile(join(dir, 'docker-buildx'))),
     // Extra plugin directories a config may name: leave the answer to the CLI itself.

@@ -64,19 +64,10 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
   const tags: string[] = [];
   const extraRefs: string[] = [];
   for (const item of attempt(() => inputs.list('tags')) ?? []) {
+    // A bare tag, or a whole name:tag reference to add as it is.
     const { name, tag } = splitRef(item);
-    if (tag === undefined) {
-      if (isValidTag(item)) tags.push(item);
-      else
-        problems.push(
-          ConfigurationError.forInput(
-            'tags',
-            item,
-            'docker tags (letters, digits, _ . -, at most 128, not starting with . or -) or name:tag references',
-          ).message,
-        );
-    } else if (isValidName(name) && isValidTag(tag)) {
-      extraRefs.push(item);
+    if (tag === undefined ? isValidTag(item) : isValidName(name) && isValidTag(tag)) {
+      (tag === undefined ? tags : extraRefs).push(item);
     } else {
       problems.push(
         ConfigurationError.forInput(
