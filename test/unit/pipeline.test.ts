@@ -137,7 +137,7 @@ test('a build that fails while the lookup is still out is reported once the look
   let answer: (v: undefined) => void = () => undefined;
   ports.findCommitImage = () => new Promise((resolve) => (answer = resolve));
   const pending = runPipeline(settings, ports);
-  await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setImmediate(r)); // every pending step of the (immediate) build has run
   expect(runs(calls)).toEqual(['build-scan']); // the build has finished (failed); the lookup decides next
   answer(undefined);
   const result = await pending;
