@@ -154,22 +154,31 @@ describe('deployments on KWOK nodes', () => {
     await updateDeployment(ns.name, 'web', (d) => {
       d.spec!.template.spec!.containers[0]!.image = 'registry.local/phlo/app:2';
     });
-    // Sample the rollout as it goes: never more than 3+1 pods, never fewer than 3 available.
-    const samples: Array<{ replicas: number; available: number }> = [];
+    // Sample the rollout as it goes. maxSurge bounds what the Deployment controller asks for — the sum of
+    // its ReplicaSets' spec.replicas — at 3+1. The observed pod count (status.replicas) may briefly read 5:
+    // the old ReplicaSet is scaled down in spec before its pod is gone, so it is not a surge bound.
+    // maxUnavailable=0 keeps at least 3 available throughout.
+    const samples: Array<{ wanted: number; available: number }> = [];
     await waitFor(
       'rolling update of web to app:2',
       async () => {
-        const d = await readDeployment(ns.name, 'web');
-        samples.push({ replicas: d.status?.replicas ?? 0, available: d.status?.availableReplicas ?? 0 });
+        const [d, rs] = await Promise.all([
+          readDeployment(ns.name, 'web'),
+          apps.listNamespacedReplicaSet({ namespace: ns.name, labelSelector: 'app=web' }),
+        ]);
+        const wanted = rs.items.reduce((sum, r) => sum + (r.spec?.replicas ?? 0), 0);
+        samples.push({ wanted, available: d.status?.availableReplicas ?? 0 });
         return rolloutComplete(d) && d.status?.observedGeneration === 2;
       },
       { intervalMs: 100, describe: async () => summary(await readDeployment(ns.name, 'web')) },
     );
     expect(samples.length).toBeGreaterThan(1);
     for (const s of samples) {
-      expect(s.replicas).toBeLessThanOrEqual(4);
+      expect(s.wanted).toBeLessThanOrEqual(4);
       expect(s.available).toBeGreaterThanOrEqual(3);
     }
+    // The surge was used: at some point the controller wanted a fourth pod.
+    expect(samples.some((s) => s.wanted === 4)).toBe(true);
 
     const after = await waitFor('old ReplicaSet scaled to 0 and its pods gone', async () => {
       const rs = (await apps.listNamespacedReplicaSet({ namespace: ns.name, labelSelector: 'app=web' })).items;
