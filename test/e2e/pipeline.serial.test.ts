@@ -2,7 +2,18 @@
 // local stack: success; a scan-gate failure deploys nothing; a rollout failure rolls back; a health
 // failure rolls back. GitHub's REST API, Slack and PagerDuty are local recorders.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +167,54 @@ function noSecrets(r: StepResult): void {
   }
 }
 
+/**
+ * The stack's admin kubeconfig with its client certificate handed out by an exec credential plugin (as
+ * `aws eks get-token` hands out a token on EKS) that counts its runs.
+ */
+function execPluginKubeconfig(name: string): { path: string; runs: () => number } {
+  const kc = kubeConfig();
+  const user = kc.getCurrentUser()!;
+  const credential = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData: Buffer.from(user.certData!, 'base64').toString('utf8'),
+      clientKeyData: Buffer.from(user.keyData!, 'base64').toString('utf8'),
+    },
+  };
+  const dir = join(work, `exec-${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'credential.json'), JSON.stringify(credential));
+  const plugin = join(dir, 'plugin.sh');
+  writeFileSync(plugin, '#!/bin/sh\necho run >> "$1/runs"\ncat "$1/credential.json"\n');
+  chmodSync(plugin, 0o755);
+  const cluster = kc.getCurrentCluster()!;
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'stack', cluster: { server: cluster.server, 'certificate-authority-data': cluster.caData } }],
+    users: [
+      {
+        name: 'plugin',
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1',
+            command: plugin,
+            args: [dir],
+            interactiveMode: 'Never',
+          },
+        },
+      },
+    ],
+    contexts: [{ name: 'plugin@stack', context: { cluster: 'stack', user: 'plugin' } }],
+    'current-context': 'plugin@stack',
+  };
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, JSON.stringify(config)); // JSON is YAML
+  const runs = join(dir, 'runs');
+  return { path, runs: () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0) };
+}
+
 async function deploymentImage(namespace: string): Promise<string | undefined> {
   const apps = kubeConfig().makeApiClient(AppsV1Api);
   const d = await apps.readNamespacedDeployment({ name: 'phlo-example', namespace });
@@ -276,10 +335,12 @@ test('a health failure after a good rollout rolls back', async () => {
   const goodImage = await deploymentImage(ns);
 
   healthStatus = 503;
+  const kube = execPluginKubeconfig('health');
   const second = await deploy(
     deployInputs(ns, repository, {
       'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=3`,
       'health-timeout': '2s',
+      kubeconfig: kube.path,
     }),
     'c'.repeat(40),
   );
@@ -290,6 +351,8 @@ test('a health failure after a good rollout rolls back', async () => {
   expect(second.summary).toContain('| rollback | ✅ passed');
   expect(errorLines(second).join('\n')).toMatch(/status 503/);
   expect(await deploymentImage(ns)).toBe(goodImage);
+  // apply, the rollout gate and the rollback share one client: the credential plugin ran once.
+  expect(kube.runs()).toBe(1);
   noSecrets(second);
 });
 

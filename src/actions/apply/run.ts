@@ -1,16 +1,17 @@
 import type { ActionContext } from '../../runner/index.js';
-import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
-import { KubeClient } from '../../lib/kube/client.js';
+import { resolveKubeconfigSource } from '../../lib/kube/source.js';
+import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { applyManifests } from '../../lib/kube/apply.js';
 import { applySummary } from '../../lib/kube/apply-report.js';
 import { parseApplyInputs } from './inputs.js';
 
 export { parseApplyInputs, type ApplyInputs } from './inputs.js';
 
-export async function run(ctx: ActionContext): Promise<void> {
+/** `deps.kube`: where the client comes from (the pipeline shares one); by default apply opens its own. */
+export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
   const parsed = parseApplyInputs(ctx, process.env);
-  const kc = loadKubeConfig(resolveKubeconfigSource(parsed.kube));
-  const client = await KubeClient.create(kc, { maxSockets: parsed.settings.concurrency });
+  const kube = deps.kube ?? ownClients({ maxSockets: parsed.settings.concurrency });
+  const { client, release } = await kube(resolveKubeconfigSource(parsed.kube));
   try {
     const { result, diffs } = await applyManifests(
       parsed.manifests!,
@@ -27,6 +28,6 @@ export async function run(ctx: ActionContext): Promise<void> {
     ctx.setOutput('result', result);
     ctx.summary(applySummary(result, diffs));
   } finally {
-    client.close();
+    release();
   }
 }

@@ -19,8 +19,9 @@ import { deriveTags } from '../../lib/image/tags.js';
 import { spawnExec, type Exec } from '../../lib/registry/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { PreparedPush } from '../push-ecr/run.js';
+import type { KubeClients } from '../../lib/kube/clients.js';
 
-type Run = (ctx: ActionContext) => Promise<void>;
+type Run = (ctx: ActionContext, deps: { kube: KubeClients }) => Promise<void>;
 
 /**
  * The later stages' `run`, loaded when first needed: the build starts without waiting for the
@@ -89,7 +90,7 @@ export interface StageKit {
    * opened at the start; undefined when the tag rules make no commit tag or nothing is there.
    */
   findCommitImage(): Promise<{ image: string; digest: string; tag: string } | undefined>;
-  /** Waits for work started early (the registry session) and closes its clients. */
+  /** Waits for work started early (the registry session) and closes its clients and the Kubernetes ones. */
   dispose(): Promise<void>;
 }
 
@@ -129,6 +130,15 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
   let prepared: { push: PreparedPush; logger: BufferedLogger } | undefined;
   let preparing: Promise<void> | undefined;
 
+  // One Kubernetes client per kubeconfig for apply, the gates and the rollback (see lib/kube/clients.ts),
+  // made by the first of them that runs; apply caps its own concurrency, so the pool allows its maximum.
+  let kube: { clients: KubeClients; close(): void } | undefined;
+  const kubeClients: KubeClients = async (source) => {
+    kube ??= (await import('../../lib/kube/clients.js')).sharedClients({ maxSockets: 64 });
+    return kube.clients(source);
+  };
+  const deps = { kube: kubeClients };
+
   const runs: Record<StageName, (ctx: ActionContext) => Promise<void>> = {
     'build-scan': async (ctx) => {
       try {
@@ -146,11 +156,11 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
         pushing.reach();
       }
     },
-    render: async (ctx) => (await LOAD.render())(ctx),
-    apply: async (ctx) => (await LOAD.apply())(ctx),
-    'rollout-gate': async (ctx) => (await LOAD['rollout-gate']())(ctx),
-    'health-gate': async (ctx) => (await LOAD['health-gate']())(ctx),
-    rollback: async (ctx) => (await LOAD.rollback())(ctx),
+    render: async (ctx) => (await LOAD.render())(ctx, deps),
+    apply: async (ctx) => (await LOAD.apply())(ctx, deps),
+    'rollout-gate': async (ctx) => (await LOAD['rollout-gate']())(ctx, deps),
+    'health-gate': async (ctx) => (await LOAD['health-gate']())(ctx, deps),
+    rollback: async (ctx) => (await LOAD.rollback())(ctx, deps),
   };
 
   const port = (stage: StageName): StagePort => ({
@@ -222,6 +232,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       return found ? { image: found.image, digest: found.digest, tag } : undefined;
     },
     dispose: async () => {
+      kube?.close();
       await preparing?.catch(() => undefined);
       await prepared?.push.close();
     },

@@ -1,6 +1,6 @@
 import { ConfigurationError, ConfigurationErrors, GateFailure } from '../../lib/runtime/errors.js';
-import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
-import { KubeClient } from '../../lib/kube/client.js';
+import { resolveKubeconfigSource } from '../../lib/kube/source.js';
+import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { parseServiceRef, serviceProxyTarget, type ServiceRef } from '../../lib/health/service-proxy.js';
 import { parseKubeSettings } from '../../lib/gates/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
@@ -10,7 +10,8 @@ import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/se
 import { healthSummary } from '../../lib/health/summary.js';
 import type { ActionContext } from '../../runner/index.js';
 
-export async function run(ctx: ActionContext): Promise<void> {
+/** `deps.kube`: where a service target's client comes from (the pipeline shares one); by default its own. */
+export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
   // Mask header values before anything else can print them.
   const headers = parseHeaders(ctx.inputs.raw('headers'));
   for (const value of Object.values(headers)) ctx.setSecret(value);
@@ -37,12 +38,12 @@ export async function run(ctx: ActionContext): Promise<void> {
   const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
   // Through the API server's service proxy, authenticated with the kubeconfig: one client for every
   // attempt, so a latency is the backend's, not a new TLS handshake's or credential plugin's.
-  const client =
+  const lease =
     services.length > 0
-      ? await KubeClient.create(loadKubeConfig(resolveKubeconfigSource(parseKubeSettings(ctx.inputs))))
+      ? await (deps.kube ?? ownClients())(resolveKubeconfigSource(parseKubeSettings(ctx.inputs)))
       : undefined;
-  if (client)
-    for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(client, svc, p, headers));
+  if (lease)
+    for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(lease.client, svc, p, headers));
 
   ctx.logger.info(
     `Probing ${targets.length} target(s) until ${policy.consecutiveSuccesses} consecutive successes each`,
@@ -51,7 +52,7 @@ export async function run(ctx: ActionContext): Promise<void> {
   try {
     result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
   } finally {
-    client?.close();
+    lease?.release();
   }
 
   ctx.setOutput('healthy', result.healthy);

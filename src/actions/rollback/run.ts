@@ -1,27 +1,30 @@
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { systemClock } from '../../lib/runtime/clock.js';
-import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { resolveKubeconfigSource } from '../../lib/kube/source.js';
+import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
 import { parseRollbackInputs, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../runner/index.js';
 
-export async function run(ctx: ActionContext): Promise<void> {
+/** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
+export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
   ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
   const settings = parseRollbackInputs(ctx.inputs);
-  const kc = loadKubeConfig(resolveKubeconfigSource(settings.kube));
+  const source = resolveKubeconfigSource(settings.kube);
   const target = resolveTarget(settings.rollback.target, settings.workloads);
 
   ctx.logger.info(
     `Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`,
   );
-  const result = await rollbackAndGate(kc, settings.workloads, {
+  const { client, release } = await (deps.kube ?? ownClients())(source);
+  const result = await rollbackAndGate(client, settings.workloads, {
     target,
     deleteCreated: settings.rollback.deleteCreated,
     gateTimeoutMs: settings.timeoutMs,
     restartLimit: settings.restartLimit,
     logger: ctx.logger,
     clock: systemClock,
-  });
+  }).finally(release);
 
   ctx.setOutput('healthy', result.healthy);
   ctx.setOutput('outcomes', result.outcomes);

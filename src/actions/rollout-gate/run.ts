@@ -1,17 +1,19 @@
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { systemClock } from '../../lib/runtime/clock.js';
-import { loadKubeConfig, resolveKubeconfigSource } from '../../lib/kube/config.js';
+import { resolveKubeconfigSource } from '../../lib/kube/source.js';
+import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../lib/gates/index.js';
 import { parseGateInputs, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../runner/index.js';
 
-export async function run(ctx: ActionContext): Promise<void> {
+/** `deps.kube`: where the client comes from (the pipeline shares one); by default the gate opens its own. */
+export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
   ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
   const settings = parseGateInputs(ctx.inputs);
-  const kc = loadKubeConfig(resolveKubeconfigSource(settings.kube));
+  const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
 
   ctx.logger.info(`Gating ${settings.workloads.length} workload(s) under one deadline of ${settings.timeoutMs}ms`);
-  const { gate, rollback } = await gateAndRollback(kc, settings.workloads, {
+  const { gate, rollback } = await gateAndRollback(client, settings.workloads, {
     timeoutMs: settings.timeoutMs,
     restartLimit: settings.restartLimit,
     logger: ctx.logger,
@@ -24,7 +26,7 @@ export async function run(ctx: ActionContext): Promise<void> {
           deleteCreated: settings.rollback.deleteCreated,
         }
       : undefined,
-  });
+  }).finally(release);
 
   ctx.setOutput('verdict', gate.verdict);
   ctx.setOutput('workloads', gate.workloads);

@@ -14,6 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { WorkloadRecord } from '../kube/types.js';
+import { withKubeClient, type KubeClient } from '../kube/client.js';
 import { rollbackAndGate, type RollbackResult, type RollbackTarget } from '../kube/rollback.js';
 import { runRolloutGate, type GateResult } from './gate.js';
 import { explanationLines } from './summary.js';
@@ -47,17 +48,30 @@ export interface DeployGateOptions {
   rollback?: { enabled: boolean; target?: RollbackTarget; timeoutMs: number; deleteCreated?: boolean };
 }
 
-/** Gates the workloads; when the gate fails and rollback is enabled, rolls them back and gates that. */
-export async function gateAndRollback(
-  kc: KubeConfig,
-  records: WorkloadRecord[],
-  options: DeployGateOptions,
-): Promise<{
+export interface DeployGateResult {
   gate: GateResult;
   health?: { healthy: boolean; reason?: string };
   rollback?: RollbackResult;
   ok: boolean;
-}> {
+}
+
+/**
+ * Gates the workloads; when the gate fails and rollback is enabled, rolls them back and gates that.
+ * The gate and the rollback share one client (made from a KubeConfig, or the one given).
+ */
+export async function gateAndRollback(
+  kube: KubeConfig | KubeClient,
+  records: WorkloadRecord[],
+  options: DeployGateOptions,
+): Promise<DeployGateResult> {
+  return withKubeClient(kube, (client) => gateThenRollback(client, records, options));
+}
+
+async function gateThenRollback(
+  kc: KubeClient,
+  records: WorkloadRecord[],
+  options: DeployGateOptions,
+): Promise<DeployGateResult> {
   const { logger } = options;
   const gate = await runRolloutGate(kc, records, {
     timeoutMs: options.timeoutMs,
