@@ -91,7 +91,8 @@ describe('rollback', () => {
       outcome: 'rolled-back',
       toRevision: record.previousRevision!.revision,
     });
-    expect(out.rollback!.healthy).toBe(true);
+    // (the verdict and per-workload state ride along, so a failure shows why)
+    expect({ healthy: out.rollback!.healthy, gate: out.rollback!.gate?.workloads }).toMatchObject({ healthy: true });
     const live = await get(kc, n, 'StatefulSet', 'db');
     expect(live.spec.template.spec.containers[0].image).toBe('phlo/db:1');
     expect(live.status.currentRevision).toBe(record.previousRevision!.name);

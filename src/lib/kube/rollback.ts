@@ -67,7 +67,9 @@ export type RollbackAction =
       /**
        * StatefulSet only: pods of this (bad) revision that are not Ready are deleted after the
        * patch — the controller does not replace a stuck pod by itself ("forced rollback" in the
-       * Kubernetes StatefulSet docs).
+       * Kubernetes StatefulSet docs). They are deleted only once the controller has taken the
+       * patched template (observedGeneration and updateRevision caught up): deleted earlier, a pod
+       * can be recreated from the bad template still in the controller's cache, and be stuck again.
        */
       replaceStuckPods?: { revision: string; selector: string };
     }
@@ -333,6 +335,8 @@ export async function executeRollback(
   kube: KubeConfig | KubeClient,
   plan: RollbackAction[],
   logger: Logger,
+  clock: Clock,
+  options: { signal?: AbortSignal; settleTimeoutMs?: number } = {},
 ): Promise<RollbackOutcome[]> {
   const outcomes: RollbackOutcome[] = [];
   for (const action of plan) {
@@ -341,7 +345,7 @@ export async function executeRollback(
     switch (action.type) {
       case 'patch':
         try {
-          await kubeJson(kube, 'PATCH', path, {
+          const patched = await kubeJson<KubeObject>(kube, 'PATCH', path, {
             query: { fieldManager: ROLLBACK_FIELD_MANAGER },
             body: action.patch,
             contentType:
@@ -349,6 +353,18 @@ export async function executeRollback(
           });
           let message = `rolled back from revision ${action.fromRevision ?? '?'} to revision ${action.toRevision} (${action.toName})`;
           if (action.replaceStuckPods) {
+            const settled = await untilControllerTook(
+              kube,
+              path,
+              patched,
+              action.replaceStuckPods.revision,
+              clock,
+              options,
+            );
+            if (!settled)
+              logger.warning(
+                `${refKey(ref)}: the StatefulSet controller had not taken the rolled-back template after ${Math.round((options.settleTimeoutMs ?? SETTLE_TIMEOUT_MS) / 1000)}s; replacing its stuck pods anyway`,
+              );
             const deleted = await deleteStuckPods(kube, ref.namespace, action.replaceStuckPods);
             if (deleted.length > 0) message += `; replaced stuck pod(s) ${deleted.join(', ')}`;
           }
@@ -397,6 +413,33 @@ export async function executeRollback(
     }
   }
   return outcomes;
+}
+
+const SETTLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until the StatefulSet's controller has observed the patch (`patched`'s generation) and its
+ * update revision is no longer the bad one. False when that did not happen in time.
+ */
+async function untilControllerTook(
+  kube: KubeConfig | KubeClient,
+  path: string,
+  patched: KubeObject,
+  bad: string,
+  clock: Clock,
+  options: { signal?: AbortSignal; settleTimeoutMs?: number },
+): Promise<boolean> {
+  const generation = patched.metadata.generation ?? 0;
+  const deadline = clock.now() + (options.settleTimeoutMs ?? SETTLE_TIMEOUT_MS);
+  let live = patched;
+  for (;;) {
+    const status = (live.status ?? {}) as { observedGeneration?: number; updateRevision?: string };
+    if ((status.observedGeneration ?? 0) >= generation && status.updateRevision && status.updateRevision !== bad)
+      return true;
+    if (clock.now() >= deadline) return false;
+    await clock.sleep(100, options.signal);
+    live = await kubeJson<KubeObject>(kube, 'GET', path);
+  }
 }
 
 /** Deletes the not-Ready pods of a bad StatefulSet revision so the controller recreates them. */
@@ -457,7 +500,9 @@ async function rollbackWith(
 ): Promise<RollbackResult> {
   const live = await fetchLive(client, records);
   const plan = planRollback(records, live, options);
-  const outcomes = await executeRollback(client, plan, options.logger);
+  const outcomes = await executeRollback(client, plan, options.logger, options.clock, {
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const patched = outcomes.filter((o) => o.outcome === 'rolled-back').map((o) => o.ref);
   let gate: GateResult | undefined;
   if (patched.length > 0) {
