@@ -379,6 +379,34 @@ test('a re-run of the same commit deploys the image the first run pushed instead
   noSecrets(again);
 });
 
+test('a kubeconfig that is not there, or a cluster that does not answer, stops the deploy before anything is pushed', async () => {
+  const ns = uniqueName('e2e-nocluster');
+  const repository = `e2e/${ns}`;
+  const missing = join(work, 'no-such-kubeconfig');
+  const r1 = await deploy(deployInputs(ns, repository, { kubeconfig: missing }));
+  expect(r1.code).toBe(1);
+  expect(errorLines(r1).join('\n')).toContain(`Kubeconfig file '${missing}' does not exist: check input 'kubeconfig'`);
+  expect(r1.everything).not.toMatch(/at .*\.js:\d+/); // a user mistake: no stack trace
+
+  // The stack's own kubeconfig, pointed at a port where nothing listens.
+  const unreachable = join(work, `${ns}-kubeconfig`);
+  writeFileSync(
+    unreachable,
+    readFileSync(stack.KUBECONFIG!, 'utf8').replace(/server: .*/, 'server: https://127.0.0.1:9'),
+  );
+  const r2 = await deploy(deployInputs(ns, repository, { kubeconfig: unreachable }));
+  expect(r2.code).toBe(1);
+  expect(r2.outputs.verdict).toBe('failure');
+  expect(errorLines(r2).join('\n')).toMatch(
+    /did not answer with the kubeconfig's credentials, so nothing was pushed or applied: .*ECONNREFUSED/,
+  );
+  expect(r2.summary).toContain('stopped: the cluster check failed');
+  expect(r2.summary).toContain('| push-ecr | ▫️ not run');
+
+  expect(await registryTags(stack, repository)).toEqual([]);
+  noSecrets(r2);
+});
+
 test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
   const ns = uniqueName('e2e-bad');
   const repository = `e2e/${ns}`;

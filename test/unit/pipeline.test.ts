@@ -132,6 +132,39 @@ test('a failed commit lookup stops the build and fails before anything is writte
   expect(disposed).toContain('dispose');
 });
 
+test('a cluster that does not answer stops the build and fails before anything is pushed', async () => {
+  const { calls, ports, disposed } = recordingPorts({ buildWaits: true });
+  ports.findCommitImage = async () => undefined;
+  ports.checkCluster = async () => {
+    throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
+  };
+  const result = await runPipeline(settings, ports);
+  expect(result.verdict).toBe('failure');
+  expect(result.headline).toContain('ECONNREFUSED');
+  expect(calls.some((c) => c.what === 'stopped' && c.stage === 'build-scan')).toBe(true);
+  expect(runs(calls)).toEqual(['build-scan']);
+  expect(result.stages.find((s) => s.stage === 'build-scan')).toMatchObject({
+    status: 'not run',
+    note: 'stopped: the cluster check failed',
+  });
+  expect(disposed).toContain('dispose');
+});
+
+test('the cluster check must pass even when an earlier run pushed the image: nothing is deployed without it', async () => {
+  const { calls, ports } = recordingPorts({ buildWaits: true });
+  ports.findCommitImage = async () => ({ image: `registry/phlo/dagster@${OLD}`, digest: OLD, tag: 'sha-0123456' });
+  let refuse: (error: Error) => void = () => undefined;
+  ports.checkCluster = () => new Promise<void>((_resolve, reject) => (refuse = reject));
+  const pending = runPipeline(settings, ports);
+  await new Promise((r) => setImmediate(r)); // the lookup has answered; the check is still out
+  expect(runs(calls)).toEqual(['build-scan']);
+  refuse(new Error('Kubernetes API 401: Unauthorized'));
+  const result = await pending;
+  expect(result.verdict).toBe('failure');
+  expect(result.headline).toContain('401');
+  expect(runs(calls)).toEqual(['build-scan']);
+});
+
 test('a build that fails while the lookup is still out is reported once the lookup finds nothing', async () => {
   const { calls, ports } = recordingPorts({ fail: 'build-scan' });
   let answer: (v: undefined) => void = () => undefined;

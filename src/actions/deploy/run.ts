@@ -91,6 +91,7 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
     notify: (notice) => notify(notice, settings.notify, { logger: ctx.logger }),
     preload: kit.preload,
     dispose: kit.dispose,
+    checkCluster: kit.checkCluster,
     ...(settings.reuseCommitImage ? { findCommitImage: kit.findCommitImage } : {}),
   });
 

@@ -3,7 +3,7 @@
  * `run` through a sub-context whose inputs are the root action's (renamed per inputs.generated.ts)
  * plus what earlier stages produced, and whose outputs and summary are collected for the pipeline.
  */
-import { ConfigurationErrors } from '../../lib/runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, describeError } from '../../lib/runtime/errors.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
 import { BufferedLogger } from '../../lib/runtime/logger.js';
 import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
@@ -20,6 +20,7 @@ import { spawnExec, type Exec } from '../../lib/registry/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { PreparedPush } from '../push-ecr/run.js';
 import type { KubeClients } from '../../lib/kube/clients.js';
+import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 
 type Run = (ctx: ActionContext, deps: { kube: KubeClients }) => Promise<void>;
 
@@ -90,6 +91,11 @@ export interface StageKit {
    * opened at the start; undefined when the tag rules make no commit tag or nothing is there.
    */
   findCommitImage(): Promise<{ image: string; digest: string; tag: string } | undefined>;
+  /**
+   * Once the build is under way: the shared Kubernetes client asks for apps/v1 discovery (which
+   * apply needs next anyway). An unreachable server or refused credentials fail here, before the push.
+   */
+  checkCluster(): Promise<void>;
   /** Waits for work started early (the registry session) and closes its clients and the Kubernetes ones. */
   dispose(): Promise<void>;
 }
@@ -230,6 +236,20 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       const { findPushedImage } = await import('../../lib/ecr/push.js');
       const found = await findPushedImage(session, prepared.push.repository, tag);
       return found ? { image: found.image, digest: found.digest, tag } : undefined;
+    },
+    checkCluster: async () => {
+      await building.reached;
+      const ctx = stageContext(parent, 'apply', {}, { outputs: {}, summaries: [] });
+      try {
+        const source = resolveKubeconfigSource(parseApplyInputs(ctx, env, { loadFiles: false }).kube, env);
+        const { client } = await kubeClients(source);
+        await client.resourceFor('apps/v1', 'Deployment');
+      } catch (error) {
+        if (error instanceof ConfigurationError) throw renameInputs(error, 'apply');
+        throw new Error(
+          `The Kubernetes API server did not answer with the kubeconfig's credentials, so nothing was pushed or applied: ${describeError(error)}`,
+        );
+      }
     },
     dispose: async () => {
       kube?.close();

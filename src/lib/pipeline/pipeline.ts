@@ -5,9 +5,10 @@
  * step. Everything the user gave is validated (every stage's settings) before the first write.
  *
  * Stages run in order, but read-only groundwork overlaps the build: push-ecr's registry session
- * (token, a look at the repository, credentials into a private docker config) and the lookup of an image
- * an earlier run pushed for this commit. When that lookup finds one, the build is stopped and that
- * image is deployed; when it fails, the build is stopped and the deploy fails before any write.
+ * (token, a look at the repository, credentials into a private docker config), the lookup of an image
+ * an earlier run pushed for this commit, and a look at the cluster with the kubeconfig's credentials.
+ * When the lookup finds an image, the build is stopped and that image is deployed; when the lookup or
+ * the cluster check fails, the build is stopped and the deploy fails before any write.
  */
 import type { DeployNotice, NotifySettings } from '../notify/notify.js';
 import { ConfigurationError, ConfigurationErrors, GateFailure, describeError } from '../runtime/errors.js';
@@ -70,6 +71,11 @@ export interface PipelinePorts {
    * deployed as it is instead of rebuilding, which an IMMUTABLE repository would refuse.
    */
   findCommitImage?(): Promise<{ image: string; digest: string; tag: string } | undefined>;
+  /**
+   * Checks, beside the build, that the cluster answers the kubeconfig's credentials, so that an
+   * unreachable cluster or an expired credential fails the deploy before the image is pushed.
+   */
+  checkCluster?(): Promise<void>;
   /** Starts loading what later stages need (the stage kit waits for the push to be under way). */
   preload?(): void;
   /** Called once at the end: settles work started early and closes its clients. */
@@ -156,12 +162,25 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
     stages['push-ecr'].prepare?.({ image: settings.repository, tags: 'prepare' });
     ports.preload?.();
     let existing: Awaited<ReturnType<NonNullable<PipelinePorts['findCommitImage']>>>;
+    // Whichever fails first stops the build (the other's later failure is handled by Promise.all).
+    let stoppedBy = '';
+    const guard = async <T>(what: string, work: (() => Promise<T>) | undefined): Promise<T | undefined> => {
+      try {
+        return await work?.();
+      } catch (error) {
+        stoppedBy ||= what;
+        throw error;
+      }
+    };
     try {
-      existing = await ports.findCommitImage?.();
+      [existing] = await Promise.all([
+        guard('the commit lookup failed', ports.findCommitImage && (() => ports.findCommitImage!())),
+        guard('the cluster check failed', ports.checkCluster && (() => ports.checkCluster!())),
+      ]);
     } catch (error) {
       stopBuild.abort();
       await building.catch(() => undefined);
-      Object.assign(report('build-scan'), { status: 'not run', note: 'stopped: the commit lookup failed' });
+      Object.assign(report('build-scan'), { status: 'not run', note: `stopped: ${stoppedBy}` });
       delete report('build-scan').durationMs;
       throw error;
     }
