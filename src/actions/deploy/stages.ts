@@ -239,6 +239,10 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
     },
     checkCluster: async () => {
       await building.reached;
+      // After the registry session has opened: the two loads (AWS SDK, Kubernetes client) one after the
+      // other, not both at once against the build for the same two cores.
+      await preparing?.catch(() => undefined);
+      await prepared?.push.session.catch(() => undefined);
       const ctx = stageContext(parent, 'apply', {}, { outputs: {}, summaries: [] });
       try {
         const source = resolveKubeconfigSource(parseApplyInputs(ctx, env, { loadFiles: false }).kube, env);
