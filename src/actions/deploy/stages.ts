@@ -138,9 +138,13 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
 
   // One Kubernetes client per kubeconfig for apply, the gates and the rollback (see lib/kube/clients.ts),
   // made by the first of them that runs; apply caps its own concurrency, so the pool allows its maximum.
+  // Once disposed, a check still under way (the commit lookup failed first) gets no new client.
   let kube: { clients: KubeClients; close(): void } | undefined;
+  let disposed = false;
   const kubeClients: KubeClients = async (source) => {
-    kube ??= (await import('../../lib/kube/clients.js')).sharedClients({ maxSockets: 64 });
+    const { sharedClients } = await import('../../lib/kube/clients.js');
+    if (disposed) throw new Error('the deploy is over: no new Kubernetes client');
+    kube ??= sharedClients({ maxSockets: 64 });
     return kube.clients(source);
   };
   const deps = { kube: kubeClients };
@@ -256,6 +260,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       }
     },
     dispose: async () => {
+      disposed = true;
       kube?.close();
       await preparing?.catch(() => undefined);
       await prepared?.push.close();
