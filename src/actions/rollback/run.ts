@@ -10,13 +10,12 @@ import type { ActionContext } from '../../runner/index.js';
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
   ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
   const settings = parseRollbackInputs(ctx.inputs);
-  const source = resolveKubeconfigSource(settings.kube);
   const target = resolveTarget(settings.rollback.target, settings.workloads);
+  const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
 
   ctx.logger.info(
     `Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`,
   );
-  const { client, release } = await (deps.kube ?? ownClients())(source);
   const result = await rollbackAndGate(client, settings.workloads, {
     target,
     deleteCreated: settings.rollback.deleteCreated,
