@@ -1187,31 +1187,11 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     expect(server.requests.filter((r) => r.path === '/api')).toHaveLength(0);
   });
 
-  /** A plugin that answers only once `release()` was called (a hung `aws eks get-token`). */
-  function hungPlugin(name: string): { user: Record<string, unknown>; release: () => void } {
-    const hung = path.join(dir, `${name}.sh`);
-    const go = path.join(dir, `${name}.go`);
-    writeFileSync(
-      hung,
-      [
-        '#!/bin/sh',
-        `while [ ! -f '${go}' ]; do sleep 0.05; done`,
-        `echo '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } })}'`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(hung, 0o755);
-    return {
-      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: hung, interactiveMode: 'Never' } },
-      release: () => writeFileSync(go, ''),
-    };
-  }
-
   // The wait for credentials is part of the request: a hung exec plugin must not hold a request past
   // `timeoutMs` ("Deadline for the whole request"), and an AbortSignal or listWatch's stop ends it.
   test('timeoutMs also bounds a hung exec plugin', async () => {
     const server = await startServer(authenticating, { tls });
-    const plugin = hungPlugin('hung-deadline');
+    const plugin = hangingPlugin('hung-deadline');
     const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
     const pending = rejection(client.request({ method: 'GET', path: '/api', timeoutMs: 300 }));
     try {
@@ -1223,26 +1203,34 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     }
   });
 
-  test("the caller's AbortSignal also stops a request waiting for a hung exec plugin", async () => {
-    const server = await startServer(authenticating, { tls });
-    const plugin = hungPlugin('hung-abort');
-    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
-    const controller = new AbortController();
-    const pending = rejection(client.request({ method: 'GET', path: '/api', signal: controller.signal }));
-    try {
-      controller.abort();
-      const error = await within(pending, 5_000, 'an aborted request whose exec plugin hangs');
-      expect(error.name).toBe('AbortError');
-    } finally {
-      plugin.release();
-      await pending.catch(() => undefined);
-    }
-  });
+  test.each(['request', 'stream'] as const)(
+    "the caller's AbortSignal ends a %s's wait for a hung exec plugin",
+    async (kind) => {
+      const server = await startServer(authenticating, { tls });
+      const plugin = hangingPlugin(`hung-abort-${kind}`);
+      const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
+      const controller = new AbortController();
+      const opts = { method: 'GET' as const, path: '/watch', signal: controller.signal };
+      const pending = rejection(kind === 'request' ? client.request(opts) : client.stream(opts));
+      try {
+        controller.abort();
+        const error = await within(pending, 5_000, `an aborted ${kind} whose exec plugin hangs`);
+        expect(error.name).toBe('AbortError');
+        expect(server.requests).toHaveLength(0);
+      } finally {
+        plugin.release();
+        await pending.catch(() => undefined);
+      }
+    },
+  );
 
-  /** A plugin that counts its runs and hangs on run `hangOn` until `release()`; other runs answer at once. */
-  function pluginHangingOnRun(
+  /**
+   * A plugin that counts its runs and hangs until `release()` (a hung `aws eks get-token`): on every run,
+   * or only on run `hangOn` (the other runs answer at once).
+   */
+  function hangingPlugin(
     name: string,
-    hangOn: number,
+    hangOn?: number,
   ): { user: Record<string, unknown>; runs: () => number; release: () => void } {
     const file = path.join(dir, `${name}.sh`);
     const counter = path.join(dir, `${name}.runs`);
@@ -1253,7 +1241,9 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
         '#!/bin/sh',
         `echo run >> '${counter}'`,
         `n=$(wc -l < '${counter}')`,
-        `if [ $n -eq ${hangOn} ]; then while [ ! -f '${go}' ]; do sleep 0.05; done; fi`,
+        hangOn === undefined
+          ? `while [ ! -f '${go}' ]; do sleep 0.05; done`
+          : `if [ $n -eq ${hangOn} ]; then while [ ! -f '${go}' ]; do sleep 0.05; done; fi`,
         `echo '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: TOKEN } })}'`,
         '',
       ].join('\n'),
@@ -1268,7 +1258,7 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
 
   test('a request that timed out waiting for a hung plugin does not leave the next one waiting on it', async () => {
     const server = await startServer(authenticating, { tls });
-    const plugin = pluginHangingOnRun('hang-first', 1);
+    const plugin = hangingPlugin('hang-first', 1);
     const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
     try {
       const error = await within(
@@ -1292,7 +1282,7 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
 
   test("a caller's abort leaves the slow plugin run to the other requests waiting on it", async () => {
     const server = await startServer(authenticating, { tls });
-    const plugin = pluginHangingOnRun('slow-shared', 1);
+    const plugin = hangingPlugin('slow-shared', 1);
     const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
     try {
       const controller = new AbortController();
@@ -1306,23 +1296,6 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
       expect(server.requests.map((r) => r.path)).toEqual(['/b']);
     } finally {
       plugin.release();
-    }
-  });
-
-  test("stream(): the caller's AbortSignal ends the wait for a hung plugin", async () => {
-    const server = await startServer(authenticating, { tls });
-    const plugin = hungPlugin('hung-stream');
-    const client = await localClient(localKubeConfig(server.url, plugin.user, tls.cert));
-    const controller = new AbortController();
-    const pending = rejection(client.stream({ method: 'GET', path: '/watch', signal: controller.signal }));
-    try {
-      controller.abort();
-      const error = await within(pending, 5_000, 'an aborted stream whose exec plugin hangs');
-      expect(error.name).toBe('AbortError');
-      expect(server.requests).toHaveLength(0);
-    } finally {
-      plugin.release();
-      await pending.catch(() => undefined);
     }
   });
 
@@ -1373,7 +1346,7 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     };
 
     // the plugin hangs on its first run: the LIST waits for it
-    const first = pluginHangingOnRun('watch-list', 1);
+    const first = hangingPlugin('watch-list', 1);
     try {
       expect(await run(first, () => undefined)).toMatchObject({ lists: 0, watches: 0 });
       expect(first.runs()).toBe(1);
@@ -1382,7 +1355,7 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     }
 
     // the plugin answers the LIST, then (credentials a minute old) hangs: the WATCH waits for it
-    const second = pluginHangingOnRun('watch-watch', 2);
+    const second = hangingPlugin('watch-watch', 2);
     const now = Date.now();
     const clock = jest.spyOn(Date, 'now');
     try {

@@ -285,6 +285,10 @@ const PLURAL: Record<string, string> = {
 
 /** Reads the live objects and their revision history for the records. */
 export async function fetchLive(kube: KubeConfig | KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
+  return withKubeClient(kube, (client) => fetchLiveWith(client, refs));
+}
+
+async function fetchLiveWith(kube: KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
   const out = new Map<string, LiveWorkload>();
   await Promise.all(
     refs.map(async (ref) => {
@@ -337,6 +341,17 @@ export async function executeRollback(
   logger: Logger,
   clock: Clock,
   options: { signal?: AbortSignal; settleTimeoutMs?: number } = {},
+): Promise<RollbackOutcome[]> {
+  // One client for every write and read of the rollback (the stuck-pod wait polls).
+  return withKubeClient(kube, (client) => executeWith(client, plan, logger, clock, options));
+}
+
+async function executeWith(
+  kube: KubeClient,
+  plan: RollbackAction[],
+  logger: Logger,
+  clock: Clock,
+  options: { signal?: AbortSignal; settleTimeoutMs?: number },
 ): Promise<RollbackOutcome[]> {
   const outcomes: RollbackOutcome[] = [];
   for (const action of plan) {
@@ -422,7 +437,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
  * update revision is no longer the bad one. False when that did not happen in time.
  */
 async function untilControllerTook(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   path: string,
   patched: KubeObject,
   bad: string,
@@ -444,7 +459,7 @@ async function untilControllerTook(
 
 /** Deletes the not-Ready pods of a bad StatefulSet revision so the controller recreates them. */
 async function deleteStuckPods(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   namespace: string | undefined,
   stuck: { revision: string; selector: string },
 ): Promise<string[]> {

@@ -67,16 +67,17 @@ export class BufferedLogger implements Logger {
     this.held = [];
   }
   info(message: string): void {
-    if (this.target) this.target.info(message);
-    else this.held.push(['info', message]);
+    this.emit('info', message);
   }
   warning(message: string): void {
-    if (this.target) this.target.warning(message);
-    else this.held.push(['warning', message]);
+    this.emit('warning', message);
   }
   debug(message: string): void {
-    if (this.target) this.target.debug(message);
-    else this.held.push(['debug', message]);
+    this.emit('debug', message);
+  }
+  private emit(level: 'info' | 'warning' | 'debug', message: string): void {
+    if (this.target) this.target[level](message);
+    else this.held.push([level, message]);
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     if (this.target) return this.target.group(title, fn);
