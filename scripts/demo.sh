@@ -13,8 +13,9 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-say "local stack (Kubernetes built from source + KWOK nodes, dockerd, registry, moto, MinIO, Postgres, Trivy)"
-bash stack/stack.sh up
+# Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), not the deploy.
+say "local stack (Kubernetes built from source + KWOK nodes, dockerd, registry, moto, Trivy)"
+bash stack/stack.sh up etcd kube kwok docker registry moto trivy
 set -a
 # shellcheck disable=SC1091
 source .stack/env

@@ -38,8 +38,6 @@ SCHEDULER_PORT=$((16459 + PHLO_PORT_OFFSET))
 # Pinned versions of the Kubernetes half (the Go module in stack/kube/build pins the same release).
 KUBE_VERSION="v1.34.4"
 KWOK_VERSION="v0.7.0"
-KUBE_BIN="$PHLO_CACHE/kubernetes-$KUBE_VERSION/bin"
-KWOK_BIN="$PHLO_CACHE/kwok-$KWOK_VERSION/bin"
 PKI_DIR="$STACK_RUN/pki"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -182,16 +180,81 @@ apt_ensure() {
   local missing=() p
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
-  log "installing Debian packages: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # One apt at a time: components build side by side (stack.sh), and dpkg takes no second writer.
+  exec {APT_LOCK_FD}>"$PHLO_CACHE/.apt.lock"
+  flock "$APT_LOCK_FD"
+  missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  exec {APT_LOCK_FD}>&-
 }
 
-# build_lock NAME — serialise builds of one cache entry (two clones building at once).
+# build_lock NAME — serialise builds of one cache entry (two clones, or two commands, building at
+# once): the second waits for the first and then finds the entry built.
 build_lock() {
   exec {BUILD_LOCK_FD}>"$PHLO_CACHE/.$1.lock"
-  flock "$BUILD_LOCK_FD"
+  if ! flock -n "$BUILD_LOCK_FD"; then
+    log "$1: another process is building it; waiting for that build to finish"
+    flock "$BUILD_LOCK_FD"
+  fi
 }
+
+# ---------------------------------------------------------------------------------- build cache
+# Every cached build is an entry $PHLO_CACHE/<name>-<version>-<key>, where <key> hashes the recipe
+# (the component's build function, so its flags and targets) and the tracked files it is built from
+# (go.mod, go.sum, tools.go, patches). A changed input makes a new entry; a missing input is an error
+# naming the file, even when an entry for the old inputs exists. Entries are complete only with a
+# .complete marker (written last); the two most recently used entries per name are kept.
+
+# cache_entry NAME VERSION RECIPE_FUNCTION [INPUT_FILE...] — prints the entry's directory.
+cache_entry() {
+  local name="$1" version="$2" recipe="$3" f key; shift 3
+  for f in "$@"; do
+    [[ -s "$f" ]] || die "$name: build input ${f#"$REPO_ROOT"/} is missing or empty (it must be tracked in git: a fresh clone has no other copy; restore it with git checkout -- ${f#"$REPO_ROOT"/})"
+  done
+  key="$( { declare -f "$recipe"; for f in "$@"; do printf '\n== %s\n' "${f#"$REPO_ROOT"/}"; cat "$f"; done; } | sha256sum | cut -c1-12)"
+  printf '%s/%s-%s-%s\n' "$PHLO_CACHE" "$name" "$version" "$key"
+}
+
+# cached_build NAME ENTRY ESTIMATE_SECONDS RECIPE_FUNCTION — build ENTRY/bin unless it is complete: the
+# recipe is called with the directory to fill (ENTRY/bin.tmp) and its log file; one progress line
+# before (with the cold-build estimate) and one after (with the time it took).
+cached_build() {
+  local name="$1" entry="$2" estimate="$3" recipe="$4" base t
+  base="$(basename "$entry")"
+  if [[ -f "$entry/.complete" ]]; then touch "$entry/.complete"; return 0; fi
+  build_lock "$base"
+  if [[ -f "$entry/.complete" ]]; then touch "$entry/.complete"; return 0; fi
+  command -v go >/dev/null || die "$base: Go is needed to build it (none on PATH; install Go ≥ $GO_MIN)"
+  rm -rf "$entry/bin.tmp"; mkdir -p "$entry/bin.tmp"
+  log "$base: building (cold ≈ $((estimate / 60)) min $((estimate % 60)) s on 2 cores; log $entry/build.log)"
+  t=$SECONDS
+  if ! "$recipe" "$entry/bin.tmp" >"$entry/build.log" 2>&1; then
+    tail -n 30 "$entry/build.log" >&2
+    die "$base: build failed (log $entry/build.log)"
+  fi
+  rm -rf "$entry/bin"; mv "$entry/bin.tmp" "$entry/bin"
+  printf '%s\n' "$((SECONDS - t))" >"$entry/.complete"
+  log "$base: built in $((SECONDS - t)) s"
+  prune_cache "$name" "$entry"
+}
+
+# prune_cache NAME KEEP_ENTRY — remove all but the two most recently used entries NAME-v*.
+prune_cache() {
+  local prefix="$1" keep="$2" e n=0
+  while IFS= read -r e; do
+    [[ "$e" == "$keep" ]] && continue
+    n=$((n + 1))
+    if ((n >= 2)); then log "cache: removing the old entry $(basename "$e")"; rm -rf "$e"; fi
+  done < <(find "$PHLO_CACHE" -maxdepth 1 -type d -name "$prefix-v*" -printf '%T@ %p\n' 2>/dev/null | sort -rn | cut -d' ' -f2-)
+}
+
+# The Go the stack's modules need (the highest `go` line among stack/**/go.mod).
+GO_MIN=1.24.0
 
 # kube_curl ARGS... — curl against the stack's apiserver as the admin (client certificate).
 kube_curl() {

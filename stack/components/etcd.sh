@@ -9,32 +9,23 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 ETCD_VERSION="v3.6.4"
-ETCD_BIN="$PHLO_CACHE/etcd-$ETCD_VERSION/bin"
 ETCD_MODULE="$STACK_ROOT/kube/etcd"
 ETCD_DATA="$STACK_RUN/etcd-v3.6"
 ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 
-build() {
-  [[ -x "$ETCD_BIN/etcd" ]] && return 0
-  command -v go >/dev/null || die "etcd: Go is needed to build etcd $ETCD_VERSION (none on PATH)"
-  build_lock "etcd-$ETCD_VERSION"
-  [[ -x "$ETCD_BIN/etcd" ]] && return 0
-  local out="$PHLO_CACHE/etcd-$ETCD_VERSION" t=$SECONDS
-  rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
-  log "etcd: building etcd $ETCD_VERSION (log $out/build.log)"
-  if ! (cd "$ETCD_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-        go build -ldflags="-s -w" -o "$out/bin.tmp/etcd" go.etcd.io/etcd/server/v3) >"$out/build.log" 2>&1; then
-    tail -n 30 "$out/build.log" >&2
-    die "etcd: build failed (log $out/build.log)"
-  fi
-  rm -rf "$ETCD_BIN"; mv "$out/bin.tmp" "$ETCD_BIN"
-  log "etcd: built in $((SECONDS - t))s into $ETCD_BIN"
-}
+recipe() ( # OUT_DIR
+  cd "$ETCD_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+    go build -ldflags="-s -w" -o "$1/etcd" go.etcd.io/etcd/server/v3
+)
+ETCD_ENTRY="$(cache_entry etcd "$ETCD_VERSION" recipe "$ETCD_MODULE"/{go.mod,go.sum,tools.go})"
+ETCD_BIN="$ETCD_ENTRY/bin"
+
+build() { cached_build etcd "$ETCD_ENTRY" 76 recipe; }
 
 healthy() { curl --silent --fail --max-time 2 "$ETCD_URL/health" | grep -q '"health":"true"'; }
 
 up() {
-  [[ -x "$ETCD_BIN/etcd" ]] || die "etcd: binary missing in $ETCD_BIN (run: stack/stack.sh build etcd)"
+  [[ -f "$ETCD_ENTRY/.complete" ]] || die "etcd: binary missing in $ETCD_BIN (run: stack/stack.sh build etcd)"
   if pid_alive etcd && healthy; then log "etcd already up ($ETCD_URL)"; return 0; fi
   pid_alive etcd || { port_free "$ETCD_PORT" || die "port $ETCD_PORT is taken by another process (etcd client port; set PHLO_PORT_OFFSET)"; }
   mkdir -p "$ETCD_DATA"; chmod 700 "$ETCD_DATA"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Kubernetes control plane: kube-apiserver, kube-controller-manager and kube-scheduler of one
 # pinned release, built from the Kubernetes Go modules (stack/kube/build/go.mod) into
-# $PHLO_CACHE/kubernetes-<version>/bin. TLS with a stack CA (certificates in $STACK_RUN/pki),
+# $PHLO_CACHE/kubernetes-<version>-<key>/bin (see cache_entry in stack/lib.sh). TLS with a stack CA (certificates in $STACK_RUN/pki),
 # Node+RBAC authorization, no insecure port, API on https://127.0.0.1:16443 (+ PHLO_PORT_OFFSET).
 # Writes the admin kubeconfig (KUBECONFIG) and the restricted service account's one
 # (PHLO_KUBECONFIG_RESTRICTED). etcd must be up first (stack/components/etcd.sh).
@@ -17,35 +17,23 @@ SERVICE_CIDR="10.96.0.0/16"
 
 # ---------------------------------------------------------------------------------------- build
 
-built() {
-  local c
-  for c in "${COMMANDS[@]}"; do [[ -x "$KUBE_BIN/$c" ]] || return 1; done
-}
-
-build() {
-  command -v jq >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null || apt_ensure jq openssl curl
-  built && return 0
-  command -v go >/dev/null || die "kube: Go is needed to build Kubernetes $KUBE_VERSION (none on PATH)"
-  build_lock "kubernetes-$KUBE_VERSION"
-  built && return 0
+recipe() ( # OUT_DIR
   local minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w" pkg
+  local ldflags="-s -w" pkg targets=()
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
-  local out="$PHLO_CACHE/kubernetes-$KUBE_VERSION" targets=()
   for pkg in "${COMMANDS[@]}"; do targets+=("k8s.io/kubernetes/cmd/$pkg"); done
-  rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
-  log "kube: building ${COMMANDS[*]} $KUBE_VERSION with $(go version | cut -d' ' -f3) (cold: 15–25 minutes on 2 cores; log $out/build.log)"
-  local t=$SECONDS
-  if ! (cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-        go build -ldflags="$ldflags" -o "$out/bin.tmp/" "${targets[@]}") >"$out/build.log" 2>&1; then
-    tail -n 30 "$out/build.log" >&2
-    die "kube: build failed (log $out/build.log)"
-  fi
-  rm -rf "$KUBE_BIN"; mv "$out/bin.tmp" "$KUBE_BIN"
-  log "kube: built in $((SECONDS - t))s into $KUBE_BIN"
+  cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+    go build -ldflags="$ldflags" -o "$1/" "${targets[@]}"
+)
+KUBE_ENTRY="$(cache_entry kubernetes "$KUBE_VERSION" recipe "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
+KUBE_BIN="$KUBE_ENTRY/bin"
+
+build() {
+  command -v jq >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null || apt_ensure jq openssl curl
+  cached_build kubernetes "$KUBE_ENTRY" 347 recipe
 }
 
 # ------------------------------------------------------------------------------------------ pki
@@ -195,7 +183,7 @@ setup_restricted() {
 default_sa_exists() { kube_curl "$KUBE_SERVER/api/v1/namespaces/default/serviceaccounts/default" -o /dev/null; }
 
 up() {
-  built || die "kube: binaries missing in $KUBE_BIN (run: stack/stack.sh build kube)"
+  [[ -f "$KUBE_ENTRY/.complete" ]] || die "kube: binaries missing in $KUBE_BIN (run: stack/stack.sh build kube)"
   curl --silent --fail --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" >/dev/null || die "kube: etcd is not up on 127.0.0.1:$ETCD_PORT (run: stack/stack.sh up etcd)"
   make_pki
   write_kubeconfig "$ADMIN_KUBECONFIG" phlo-admin cert admin

@@ -11,22 +11,14 @@ KWOK_NODES="${PHLO_KWOK_NODES:-3}"
 KWOK_STAGES="$STACK_ROOT/kube/kwok/stages.yaml"
 KUBE_SERVER="https://127.0.0.1:$APISERVER_PORT"
 
-build() {
-  [[ -x "$KWOK_BIN/kwok" ]] && return 0
-  command -v go >/dev/null || die "kwok: Go is needed to build kwok $KWOK_VERSION (none on PATH)"
-  build_lock "kwok-$KWOK_VERSION"
-  [[ -x "$KWOK_BIN/kwok" ]] && return 0
-  local out="$PHLO_CACHE/kwok-$KWOK_VERSION" t=$SECONDS
-  rm -rf "$out/bin.tmp"; mkdir -p "$out/bin.tmp"
-  log "kwok: go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION (log $out/build.log)"
-  if ! (cd "$out" && CGO_ENABLED=0 GOBIN="$out/bin.tmp" GOFLAGS="-trimpath -buildvcs=false" \
-        go install -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION") >"$out/build.log" 2>&1; then
-    tail -n 30 "$out/build.log" >&2
-    die "kwok: build failed (log $out/build.log)"
-  fi
-  rm -rf "$KWOK_BIN"; mv "$out/bin.tmp" "$KWOK_BIN"
-  log "kwok: built in $((SECONDS - t))s into $KWOK_BIN"
-}
+recipe() ( # OUT_DIR
+  cd "$1" && CGO_ENABLED=0 GOBIN="$1" GOFLAGS="-trimpath -buildvcs=false" \
+    go install -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+)
+KWOK_ENTRY="$(cache_entry kwok "$KWOK_VERSION" recipe)"
+KWOK_BIN="$KWOK_ENTRY/bin"
+
+build() { cached_build kwok "$KWOK_ENTRY" 106 recipe; }
 
 node_name() { printf 'kwok-node-%d' "$1"; }
 
@@ -117,7 +109,7 @@ blackhole_fake_ranges() {
 }
 
 up() {
-  [[ -x "$KWOK_BIN/kwok" ]] || die "kwok: binary missing in $KWOK_BIN (run: stack/stack.sh build kwok)"
+  [[ -f "$KWOK_ENTRY/.complete" ]] || die "kwok: binary missing in $KWOK_BIN (run: stack/stack.sh build kwok)"
   [[ -s "$STACK_RUN/kubeconfig-kwok" ]] || die "kwok: $STACK_RUN/kubeconfig-kwok is missing (run: stack/stack.sh up kube)"
   if ! pid_alive kwok; then
     port_free "$KWOK_PORT" || die "port $KWOK_PORT is taken by another process (kwok; set PHLO_PORT_OFFSET)"

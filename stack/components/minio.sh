@@ -9,32 +9,22 @@ MINIO_RELEASE="RELEASE.2025-09-07T16-13-09Z"
 MINIO_RELEASE_TIME="2025-09-07T16:13:09Z"   # RFC 3339, what minio expects in cmd.Version
 MINIO_COMMIT="07c3a429bfed433e49018cb0f78a52145d4bedeb"
 MINIO_VERSION="v0.0.0-20250907161309-07c3a429bfed"
-MINIO_DIR="$PHLO_CACHE/minio-$MINIO_VERSION"
-MINIO_BIN="$MINIO_DIR/bin/minio"
 MINIO_PORT=19000
 MINIO_CONSOLE_PORT=19001
 MINIO_DATA="$STACK_RUN/minio"
 MINIO_CRED="$STACK_RUN/minio.credentials"
 
-build() {
-  if [[ -x "$MINIO_BIN" ]]; then return 0; fi
-  command -v go >/dev/null || die "minio: go is not installed"
-  log "minio: building $MINIO_RELEASE ($MINIO_VERSION) with $(go version | awk '{print $3}') — takes several minutes on a cold cache"
-  local tmp start=$SECONDS
-  mkdir -p "$MINIO_DIR"
-  tmp="$(mktemp -d "$MINIO_DIR/build.XXXXXX")"
-  # The module has no replace directives, so `go install mod@version` works directly.
-  # GOFLAGS from the environment are kept (e.g. -buildvcs=false); a newer local Go is fine (go.mod asks 1.24).
-  if ! env CGO_ENABLED=0 GOBIN="$tmp" go install -trimpath \
-      -ldflags "-s -w -X github.com/minio/minio/cmd.Version=$MINIO_RELEASE_TIME -X github.com/minio/minio/cmd.ReleaseTag=$MINIO_RELEASE -X github.com/minio/minio/cmd.CommitID=$MINIO_COMMIT -X github.com/minio/minio/cmd.ShortCommitID=${MINIO_COMMIT:0:12}" \
-      "github.com/minio/minio@$MINIO_VERSION"; then
-    rm -rf "$tmp"; die "minio: go install failed"
-  fi
-  mkdir -p "$MINIO_DIR/bin"
-  mv "$tmp/minio" "$MINIO_BIN"
-  rm -rf "$tmp"
-  log "minio: built in $((SECONDS - start)) s → $MINIO_BIN"
-}
+# The module has no replace directives, so `go install mod@version` works directly; a newer local Go
+# is fine (its go.mod asks 1.24).
+recipe() ( # OUT_DIR
+  cd "$1" && CGO_ENABLED=0 GOBIN="$1" GOFLAGS="-trimpath -buildvcs=false" go install \
+    -ldflags "-s -w -X github.com/minio/minio/cmd.Version=$MINIO_RELEASE_TIME -X github.com/minio/minio/cmd.ReleaseTag=$MINIO_RELEASE -X github.com/minio/minio/cmd.CommitID=$MINIO_COMMIT -X github.com/minio/minio/cmd.ShortCommitID=${MINIO_COMMIT:0:12}" \
+    "github.com/minio/minio@$MINIO_VERSION"
+)
+MINIO_ENTRY="$(cache_entry minio "$MINIO_VERSION" recipe)"
+MINIO_BIN="$MINIO_ENTRY/bin/minio"
+
+build() { cached_build minio "$MINIO_ENTRY" 189 recipe; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$MINIO_PORT/minio/health/ready"; }
 

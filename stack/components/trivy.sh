@@ -12,9 +12,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 TRIVY_VERSION="v0.74.0"   # keep in step with stack/trivy/go.mod
-TRIVY_DIR="$PHLO_CACHE/trivy-$TRIVY_VERSION"
-TRIVY_BIN="$TRIVY_DIR/bin/trivy"
-TRIVYDB_BIN="$TRIVY_DIR/bin/trivy-db"
 MODULE_DIR="$STACK_ROOT/trivy"
 ADVISORIES="$MODULE_DIR/advisories"
 DB_REPO_PATH="phlo/trivy-db"
@@ -30,26 +27,20 @@ CONFIG_MEDIA_TYPE="application/vnd.aquasec.trivy.config.v1+json"
 LAYER_MEDIA_TYPE="application/vnd.aquasec.trivy.db.layer.v1.tar+gzip"
 MANIFEST_MEDIA_TYPE="application/vnd.oci.image.manifest.v1+json"
 
-build() {
-  if [[ -x "$TRIVY_BIN" && -x "$TRIVYDB_BIN" ]]; then return 0; fi
-  command -v go >/dev/null || die "go is needed to build trivy"
-  mkdir -p "$TRIVY_DIR/bin.tmp" "$TRIVY_DIR/logs"
-  local start=$SECONDS
-  log "building trivy $TRIVY_VERSION and trivy-db from $MODULE_DIR (several minutes on 2 cores)"
-  # Trivy uses encoding/json/v2, which Go ships behind GOEXPERIMENT=jsonv2.
-  (cd "$MODULE_DIR" && GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false go build -trimpath \
-      -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
-      -o "$TRIVY_DIR/bin.tmp/trivy" github.com/aquasecurity/trivy/cmd/trivy) \
-    >>"$TRIVY_DIR/logs/build.log" 2>&1 || die "trivy build failed; see $TRIVY_DIR/logs/build.log"
-  (cd "$MODULE_DIR" && GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w" \
-      -o "$TRIVY_DIR/bin.tmp/trivy-db" github.com/aquasecurity/trivy-db/cmd/trivy-db) \
-    >>"$TRIVY_DIR/logs/build.log" 2>&1 || die "trivy-db build failed; see $TRIVY_DIR/logs/build.log"
-  mkdir -p "$TRIVY_DIR/bin"
-  mv "$TRIVY_DIR/bin.tmp/trivy" "$TRIVY_BIN"
-  mv "$TRIVY_DIR/bin.tmp/trivy-db" "$TRIVYDB_BIN"
-  rmdir "$TRIVY_DIR/bin.tmp" 2>/dev/null || true
-  log "trivy and trivy-db built in $((SECONDS - start))s"
-}
+# Trivy uses encoding/json/v2, which Go ships behind GOEXPERIMENT=jsonv2.
+recipe() ( # OUT_DIR
+  cd "$MODULE_DIR" || exit 1
+  GOEXPERIMENT=jsonv2 GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath \
+    -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
+    -o "$1/trivy" github.com/aquasecurity/trivy/cmd/trivy &&
+  GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath -ldflags "-s -w" \
+    -o "$1/trivy-db" github.com/aquasecurity/trivy-db/cmd/trivy-db
+)
+TRIVY_DIR="$(cache_entry trivy "$TRIVY_VERSION" recipe "$MODULE_DIR"/{go.mod,go.sum,tools.go})"
+TRIVY_BIN="$TRIVY_DIR/bin/trivy"
+TRIVYDB_BIN="$TRIVY_DIR/bin/trivy-db"
+
+build() { cached_build trivy "$TRIVY_DIR" 474 recipe; }
 
 # The DB is keyed by the advisories' content: editing a fixture makes a new DB.
 advisories_hash() {
