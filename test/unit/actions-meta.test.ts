@@ -1,5 +1,6 @@
 // Every action.yml parses, declares node24, describes every input and output, and points at a
-// bundle that exists; the README's table of actions is generated from them and must be current.
+// bundle that exists, and has no `${{ }}` where GitHub would refuse it; the README's table of actions
+// is generated from them and must be current.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -11,6 +12,29 @@ interface ActionYml {
   inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
   outputs?: Record<string, { description?: string }>;
   runs: { using: string; main?: string; post?: string };
+}
+
+/**
+ * The paths (`inputs.secrets.description`) of every key or string value holding `${{`, except an
+ * input's `default` and anything under `runs`, where GitHub evaluates expressions.
+ */
+function expressionsOutsideDefaults(doc: unknown): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (path[0] === 'runs' || (path.length === 3 && path[0] === 'inputs' && path[2] === 'default')) return;
+    if (typeof value === 'string') {
+      if (value.includes('${{')) found.push(path.join('.'));
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, [...path, String(i)]));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('${{')) found.push([...path, key].join('.'));
+        walk(item, [...path, key]);
+      }
+    }
+  };
+  walk(doc, []);
+  return found;
 }
 
 const files = [
@@ -40,6 +64,20 @@ describe.each(files)('%s', (file) => {
     for (const [name, spec] of Object.entries({ ...doc.inputs, ...doc.outputs })) {
       expect([name, spec?.description?.trim()]).toEqual([name, expect.any(String)]);
       expect(spec!.description!.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('has no ${{ }} expression outside input defaults and runs', () => {
+    const offenders = expressionsOutsideDefaults(doc).map((path) => `${file}: ${path}`);
+    if (offenders.length > 0) {
+      throw new Error(
+        `${offenders.join('\n')}\n` +
+          "GitHub's runner evaluates every `${{ }}` in an action's metadata (descriptions included) and refuses to " +
+          'load the action ("Unrecognized named-value" ... "Failed to load action.yml"), so every workflow that uses ' +
+          'it fails at "Set up job". Expressions belong only in an input\'s `default` and under `runs`: reword the ' +
+          'text without `${{` (for the root action.yml, fix the stage action or src/actions/deploy/stages.json and ' +
+          'run `npm run docs`).',
+      );
     }
   });
 
