@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 export PHLO_CACHE="${PHLO_CACHE:-$HOME/.cache/phlo-deploy}"
 say() { printf '\n=== %s\n' "$*"; }
 
+say "the machine"
+bash scripts/preflight.sh
+
 say "npm dependencies"
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error

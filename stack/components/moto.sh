@@ -7,7 +7,13 @@ MOTO_VERSION=5.2.1
 MOTO_PORT=15001
 # Fixed so the registry's password (registry.sh) matches the token GetAuthorizationToken returns.
 MOTO_ACCOUNT=123456789012
-PYTHON="${PHLO_PYTHON:-python3}"
+# moto runs from a venv under the cache, keyed by moto's version and the Python it is made from: a
+# system Python that refuses `pip install` (PEP 668, Debian's) is never written to.
+BASE_PYTHON="${PHLO_PYTHON:-python3}"
+command -v "$BASE_PYTHON" >/dev/null || die "moto: $BASE_PYTHON not found (install python3 ≥ 3.9, or set PHLO_PYTHON)"
+PY_VERSION="$("$BASE_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+MOTO_VENV="$PHLO_CACHE/moto-$MOTO_VERSION-py$PY_VERSION"
+PYTHON="$MOTO_VENV/bin/python"
 
 have_moto() {
   "$PYTHON" - "$MOTO_VERSION" <<'PY' >/dev/null 2>&1
@@ -18,12 +24,15 @@ PY
 }
 
 build() {
-  command -v "$PYTHON" >/dev/null || die "moto: $PYTHON not found (set PHLO_PYTHON)"
-  if ! have_moto; then
-    log "moto: installing moto[server]==$MOTO_VERSION for $PYTHON"
-    "$PYTHON" -m pip install --quiet "moto[server]==$MOTO_VERSION" || die "moto: pip install failed"
-    have_moto || die "moto: moto[server]==$MOTO_VERSION still not importable by $PYTHON"
-  fi
+  [[ -x "$PYTHON" ]] && have_moto && return 0
+  build_lock "$(basename "$MOTO_VENV")"
+  [[ -x "$PYTHON" ]] && have_moto && return 0
+  "$BASE_PYTHON" -c 'import ensurepip, venv' 2>/dev/null || apt_ensure python3-venv
+  log "moto: installing moto[server]==$MOTO_VERSION into $MOTO_VENV"
+  rm -rf "$MOTO_VENV"
+  "$BASE_PYTHON" -m venv "$MOTO_VENV" || die "moto: could not make a venv with $BASE_PYTHON (apt-get install python3-venv)"
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" || die "moto: pip install moto[server]==$MOTO_VERSION failed"
+  have_moto || die "moto: moto[server]==$MOTO_VERSION still not importable by $PYTHON"
 }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$MOTO_PORT/moto-api/data.json"; }
