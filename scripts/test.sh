@@ -41,16 +41,25 @@ if ! bash stack/stack.sh status >/dev/null 2>&1; then
   bash stack/stack.sh up
 fi
 
+step "Node 24 (what the actions declare: runs.using node24)"
+NODE24="$(bash scripts/node24.sh)"
+echo "$NODE24: $("$NODE24" --version); machine node: $(node --version)"
+
 step "tests"
 results="$(mktemp)"
 set +e
-# Tests that restart or stop parts of the stack run alone, after the rest.
-node --experimental-vm-modules node_modules/jest/bin/jest.js --maxWorkers=3 \
+jest=(--experimental-vm-modules node_modules/jest/bin/jest.js)
+# Every test runs on Node 24, the runtime the actions declare (the bundles are spawned with the
+# runner's own node, process.execPath); the unit tests run on the machine's Node too (package.json
+# engines: Node ≥ 20). Tests that restart or stop parts of the stack run alone, after the rest.
+"$NODE24" "${jest[@]}" --maxWorkers=3 \
   --testPathIgnorePatterns '\.serial\.test\.ts$' --json --outputFile="$results.1" "$@"
 rc1=$?
-node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --passWithNoTests \
+"$NODE24" "${jest[@]}" --runInBand --passWithNoTests \
   --testPathPatterns '\.serial\.test\.ts$' --json --outputFile="$results.2" "$@"
 rc2=$?
+node "${jest[@]}" --selectProjects unit --maxWorkers=2 --passWithNoTests --json --outputFile="$results.3" "$@"
+rc3=$?
 set -e
 node -e '
   let passed = 0, failed = 0, skipped = 0;
@@ -59,6 +68,6 @@ node -e '
     catch { failed += 1; console.error(`no results in ${f}`); }
   }
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results.1" "$results.2"
-rm -f "$results" "$results.1" "$results.2"
-if ((rc1 != 0 || rc2 != 0)); then exit 1; fi
+ ' "$results.1" "$results.2" "$results.3"
+rm -f "$results" "$results.1" "$results.2" "$results.3"
+if ((rc1 != 0 || rc2 != 0 || rc3 != 0)); then exit 1; fi

@@ -229,7 +229,7 @@ cached_build() {
   if [[ -f "$entry/.complete" ]]; then touch "$entry/.complete"; return 0; fi
   build_lock "$base"
   if [[ -f "$entry/.complete" ]]; then touch "$entry/.complete"; return 0; fi
-  command -v go >/dev/null || die "$base: Go is needed to build it (none on PATH; install Go ≥ $GO_MIN)"
+  command -v go >/dev/null || die "$base: Go is needed to build it (none on PATH; scripts/preflight.sh says which version)"
   rm -rf "$entry/bin.tmp"; mkdir -p "$entry/bin.tmp"
   log "$base: building (cold ≈ $((estimate / 60)) min $((estimate % 60)) s on 2 cores; log $entry/build.log)"
   t=$SECONDS
@@ -253,8 +253,6 @@ prune_cache() {
   done < <(find "$PHLO_CACHE" -maxdepth 1 -type d -name "$prefix-v*" -printf '%T@ %p\n' 2>/dev/null | sort -rn | cut -d' ' -f2-)
 }
 
-# The Go the stack's modules need (the highest `go` line among stack/**/go.mod).
-GO_MIN=1.24.0
 
 # kube_curl ARGS... — curl against the stack's apiserver as the admin (client certificate).
 kube_curl() {
