@@ -7,7 +7,7 @@
  * The order of the two tools alternates between rounds. Prints every figure, the medians, both
  * ratios (ours / kubectl) and finally `ratio: X (goal ≤ 0.5)` with the worse of the two.
  *
- * Run: bash bench/apply/run.sh   (needs the local stack; env BENCH_ROUNDS=5, KUBECTL=/usr/bin/kubectl)
+ * Run: bash bench/apply/run.sh   (needs the local stack; env BENCH_ROUNDS=5, KUBECTL=<the stack's kubectl>)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +20,6 @@ import { KubeClient } from '../../src/lib/kube/client.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NAMESPACES = 10;
 const PER_KIND = 10;
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const here = process.env.BENCH_DIR!;
 // set by run.sh (a literal path here would make ncc try to bundle the stack's folder)
 const stackDir = process.env.PHLO_STACK_DIR!;
@@ -30,6 +29,8 @@ const stackEnv = Object.fromEntries(
     .filter((l) => l.includes('='))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
+// kubectl of the stack's release (PHLO_KUBECTL from .stack/env), unless KUBECTL names another.
+const KUBECTL = process.env.KUBECTL ?? stackEnv.PHLO_KUBECTL ?? 'kubectl';
 const kubeconfig = stackEnv.KUBECONFIG!;
 
 function manifests(prefix: string): string {

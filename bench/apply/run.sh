@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/apply: bundles the benchmark and our apply child with ncc, then runs both tools against the
-# local stack. Usage: bash bench/apply/run.sh   (env: BENCH_ROUNDS=5 KUBECTL=/usr/bin/kubectl BENCH_CONCURRENCY=8)
+# local stack. Usage: bash bench/apply/run.sh   (env: BENCH_ROUNDS=5 KUBECTL=<default: the stack's PHLO_KUBECTL> BENCH_CONCURRENCY=8)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/build/bench-apply"

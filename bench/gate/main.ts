@@ -24,7 +24,6 @@ import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const K = Number(process.env.BENCH_DEPLOYMENTS ?? 5);
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const here = process.env.BENCH_DIR!; // where run.sh put the bundles and the dist/ snapshot
 const stackEnv = Object.fromEntries(
   readFileSync(join(process.env.PHLO_STACK_DIR ?? join(process.cwd(), '.stack'), 'env'), 'utf8')
@@ -32,6 +31,8 @@ const stackEnv = Object.fromEntries(
     .filter((l) => l.includes('='))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
+// kubectl of the stack's release (PHLO_KUBECTL from .stack/env), unless KUBECTL names another.
+const KUBECTL = process.env.KUBECTL ?? stackEnv.PHLO_KUBECTL ?? 'kubectl';
 const kubeconfig = stackEnv.KUBECONFIG!;
 const kc = loadKubeConfig({ kind: 'file', path: kubeconfig });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/gate: runs the rollout-gate action as shipped (a snapshot of dist/, so a rebuild during the run
 # cannot change it) against `kubectl rollout status` on the local stack.
-# Usage: bash bench/gate/run.sh   (env: BENCH_ROUNDS=25 BENCH_DEPLOYMENTS=5 BENCH_NODE_ARGS= KUBECTL=/usr/bin/kubectl)
+# Usage: bash bench/gate/run.sh   (env: BENCH_ROUNDS=25 BENCH_DEPLOYMENTS=5 BENCH_NODE_ARGS= KUBECTL=<default: the stack's PHLO_KUBECTL>)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/build/bench-gate"

@@ -127,7 +127,10 @@ for key in KUBECONFIG DOCKER_HOST PHLO_REGISTRY PHLO_REGISTRY_PASSWORD PHLO_BASE
 done
 export DOCKER_BUILDKIT=0
 export KUBECONFIG DOCKER_HOST
-export PATH="/usr/bin:$PATH" # kubectl at /usr/bin/kubectl
+# kubectl of the stack's own release (built with the control plane; PHLO_KUBECTL in .stack/env), so
+# the reference side is a real kubectl of the same version, not a machine's wrapper of another one.
+[[ -x "${PHLO_KUBECTL:-}" ]] || die ".stack/env lacks PHLO_KUBECTL (run: bash stack/stack.sh up)"
+export PATH="$(dirname "$PHLO_KUBECTL"):$PATH"
 
 rounds="${ROUNDS:-5}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer (got '$rounds')"

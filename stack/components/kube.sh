@@ -12,7 +12,7 @@ KUBE_MODULE="$STACK_ROOT/kube/build"
 KUBE_SERVER="https://127.0.0.1:$APISERVER_PORT"
 ADMIN_KUBECONFIG="$STACK_RUN/kubeconfig"
 RESTRICTED_KUBECONFIG="$STACK_RUN/kubeconfig-restricted"
-COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler)
+COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 SERVICE_CIDR="10.96.0.0/16"
 
 # ---------------------------------------------------------------------------------------- build
@@ -204,6 +204,7 @@ up() {
   stack_env PHLO_KUBECONFIG_RESTRICTED "$RESTRICTED_KUBECONFIG"
   stack_env PHLO_KUBE_SERVER "$KUBE_SERVER"
   stack_env PHLO_KUBE_VERSION "$KUBE_VERSION"
+  stack_env PHLO_KUBECTL "$KUBE_BIN/kubectl"
 }
 
 status() {
@@ -220,7 +221,7 @@ down() {
   stop_pid kube-scheduler
   stop_pid kube-controller-manager
   stop_pid kube-apiserver 5  # its graceful shutdown waits up to 60 s for open watches: not worth it here
-  stack_env_unset KUBECONFIG PHLO_KUBECONFIG_RESTRICTED PHLO_KUBE_SERVER PHLO_KUBE_VERSION
+  stack_env_unset KUBECONFIG PHLO_KUBECONFIG_RESTRICTED PHLO_KUBE_SERVER PHLO_KUBE_VERSION PHLO_KUBECTL
 }
 
 # For tests of API server outages: stop the API server (TERM, KILL after 3 s) and start it again with
