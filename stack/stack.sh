@@ -63,6 +63,14 @@ case "$cmd" in
     log "build done in $((SECONDS - start))s" ;;
   up)
     start=$SECONDS
+    # A second `up` in the same clone (a second `npm run demo` started while the first still builds)
+    # waits for the first and then finds the stack up; builds shared by clones wait on the cache's
+    # own lock (build_lock).
+    exec {UP_LOCK_FD}>"$STACK_RUN/.up.lock"
+    if ! flock -n "$UP_LOCK_FD"; then
+      log "another 'stack up' is running in $STACK_RUN; waiting for it to finish"
+      flock "$UP_LOCK_FD"
+    fi
     rm -rf "$BUILD_MARKS"; mkdir -p "$BUILD_MARKS"
     lane_pids=()
     for lane in "${GO_LANES[@]}"; do build_lane "$lane" & lane_pids+=("$!"); done
