@@ -35,7 +35,14 @@ build() {
   have_moto || die "moto: moto[server]==$MOTO_VERSION still not importable by $PYTHON"
 }
 
-healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$MOTO_PORT/moto-api/data.json"; }
+# Healthy = answers a real API call (STS GetCallerIdentity; moto checks no signature). Not
+# /moto-api/data.json: it serialises every model and answers 500 as soon as moto holds an RDS instance
+# (moto 5.2.1: "write only property" on db_subnet_group_name), even after the instance is deleted.
+healthy() {
+  curl -fsS -o /dev/null --max-time 2 -X POST --data 'Action=GetCallerIdentity&Version=2011-06-15' \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0' \
+    "http://127.0.0.1:$MOTO_PORT/"
+}
 
 up() {
   build
