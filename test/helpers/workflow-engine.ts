@@ -73,26 +73,31 @@ let exported: string | undefined;
  * working tree (tracked files with their changes, plus untracked files .gitignore does not hide),
  * written with a temporary index so the real one is never touched. act copies a mapped directory
  * whole, ignoring .gitignore, hence an export rather than the checkout. One export per process.
+ * PHLO_WORKFLOW_EXPORT=<rev> (e.g. HEAD) exports that commit instead (while the tree is being rebuilt).
  */
 export function exportWorkingTree(): string {
   if (exported && existsSync(exported)) return exported;
   const dir = mkdtempSync(join(tmpdir(), 'phlo-export-'));
   const index = join(dir, '.index');
-  const git = (args: string[], input?: Buffer): Buffer =>
+  const git = (args: string[]): Buffer =>
     execFileSync('git', args, {
       cwd: repoRoot,
       env: { ...process.env, GIT_INDEX_FILE: index },
       maxBuffer: 512 * 1024 * 1024,
-      ...(input ? { input } : {}),
     });
-  git(['read-tree', 'HEAD']);
-  git(['add', '-A', '--', '.']);
-  const tree = git(['write-tree']).toString().trim();
+  let tree = process.env.PHLO_WORKFLOW_EXPORT;
+  if (!tree) {
+    git(['read-tree', 'HEAD']);
+    git(['add', '-A', '--', '.']);
+    tree = git(['write-tree']).toString().trim();
+    rmSync(index, { force: true });
+  }
   const tar = git(['archive', '--format=tar', tree]);
-  rmSync(index, { force: true });
   const out = join(dir, 'phlo-deploy');
   mkdirSync(out);
   execFileSync('tar', ['-x', '-C', out], { input: tar, maxBuffer: 512 * 1024 * 1024 });
+  if (!existsSync(join(out, 'dist', 'deploy', 'main.js')))
+    throw new Error(`the export of ${tree} has no dist/deploy/main.js: run \`npm run build\` first`);
   exported = out;
   return out;
 }
@@ -188,7 +193,10 @@ export interface WorkflowRun {
   lines: ActLine[];
   stdout: string;
   stderr: string;
-  /** stdout, stderr and every decoded log field: where a secret must never appear. */
+  /**
+   * Everything act printed, raw and with every JSON field decoded, but for its records of
+   * `::add-mask::` commands (a runner never logs those): where a secret must never appear.
+   */
   everything: string;
   /** A short transcript (jobs, steps, results, errors, the log's tail) for failure messages. */
   explain(): string;
@@ -409,16 +417,26 @@ export function eventPayload(options: Pick<RunWorkflowOptions, 'repo' | 'event' 
 /** Parses act's `--json` output into jobs, steps, outputs and summaries. */
 export function parseRun(stdout: string, stderr: string, exitCode: number | null, timedOut: boolean): WorkflowRun {
   const lines: ActLine[] = [];
-  const decoded: string[] = [];
+  // What the log shows: every line but act's JSON record of an `::add-mask::` command, whose `arg`
+  // and `raw` hold the value being masked (a runner consumes that command; it never reaches the log).
+  const shown: string[] = [];
   for (const text of `${stdout}\n${stderr}`.split('\n')) {
-    if (!text.startsWith('{')) continue;
-    try {
-      const line = JSON.parse(text) as ActLine & Record<string, unknown>;
-      lines.push(line);
-      for (const v of Object.values(line)) if (typeof v === 'string') decoded.push(v);
-    } catch {
-      // a partial line from a killed act
+    let line: (ActLine & Record<string, unknown>) | undefined;
+    if (text.startsWith('{')) {
+      try {
+        line = JSON.parse(text) as ActLine & Record<string, unknown>;
+      } catch {
+        // a partial line from a killed act
+      }
     }
+    if (!line) {
+      shown.push(text);
+      continue;
+    }
+    lines.push(line);
+    if (line.command === 'add-mask') continue;
+    shown.push(text);
+    for (const v of Object.values(line)) if (typeof v === 'string') shown.push(v);
   }
   const jobs = new Map<string, JobRecord>();
   for (const line of lines) {
@@ -451,7 +469,7 @@ export function parseRun(stdout: string, stderr: string, exitCode: number | null
     lines,
     stdout,
     stderr,
-    everything: [stdout, stderr, ...decoded].join('\n'),
+    everything: shown.join('\n'),
     job(match) {
       const found = list.filter((j) => (typeof match === 'string' ? j.name.includes(match) : match.test(j.name)));
       if (found.length !== 1) {
