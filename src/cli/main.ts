@@ -1,77 +1,30 @@
 /**
  * `phlo-deploy`: the same actions and pipeline from a terminal. Every flag is the action input of
- * the same name (`--environment production` is input `environment`), so the README's tables describe
- * the CLI too. Outputs are printed as `name=value` lines on stdout, the job summary after them.
+ * the same name (`--environment production` is input `environment`), so the README's tables and
+ * `phlo-deploy <command> --help` describe the CLI too; a flag that is not an input is an error.
+ * Outputs are printed as `name: value` lines on stdout, the job summary after them as plain text;
+ * `--json` prints one JSON document on stdout instead and everything else on stderr.
  *
- *   phlo-deploy deploy --env local            the whole pipeline (the root action)
- *   phlo-deploy <action> [--input value ...]  one action: build-scan, push-ecr, render, apply, ...
- *   phlo-deploy stack up|status|down          the local stack (from a clone of this repository)
+ *   phlo-deploy deploy --env local              the whole pipeline (the root action)
+ *   phlo-deploy <action> [--input value ...]    one action: build-scan, push-ecr, render, apply, ...
+ *   phlo-deploy <command> --help                its inputs, from its action.yml; runs nothing
+ *   phlo-deploy stack up|status|down [component ...]   the local stack (from a clone of this repository)
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import { ConsoleLogger, type Logger } from '../lib/runtime/logger.js';
 import type { ActionContext } from '../runner/index.js';
+import { COMMANDS, STACK_COMMANDS, parseCommandLine } from './args.js';
+import { formatOutputs, renderMarkdown } from './output.js';
+import { FLAG_RULES, commandHelp, findRoot, loadSpec, wrap } from './spec.js';
 
-/** Commands and what they do; a unit test keeps this list equal to src/actions/. */
-export const COMMANDS: Record<string, string> = {
-  deploy: 'the whole pipeline: build-scan, push-ecr, render, apply, rollout-gate, health-gate, rollback on failure',
-  'build-scan': 'build the image, scan it with Trivy, gate on severity, write SARIF and an SBOM',
-  'push-ecr': 'make sure the ECR repository exists, log in, push every tag, output the digest',
-  render: 'render k8s/ for an environment with images pinned by digest',
-  apply: 'server-side apply with an all-or-nothing dry run, diff and opt-in pruning',
-  'rollout-gate': 'watch workloads until they are rolled out, fail fast and explain',
-  'health-gate': 'probe /health and /ready until they answer well N times in a row',
-  rollback: 'return workloads to a recorded or previous revision',
-};
+export { COMMANDS, parseCommandLine } from './args.js';
 
 /** Relative to the clone's root; built at run time so the bundler does not copy the script into dist/. */
 const STACK_SCRIPT = ['stack', 'stack.sh'].join('/');
-
-/** Aliases for the flags people type most. */
-const ALIASES: Record<string, string> = { env: 'environment' };
-
-export interface ParsedArgs {
-  command: string;
-  inputs: Map<string, string>;
-  json: boolean;
-}
-
-export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const [command = 'help', ...rest] = argv;
-  const inputs = new Map<string, string>();
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (!arg.startsWith('--') || arg === '--') {
-      throw new ConfigurationError(
-        `Unexpected argument '${arg}': flags are written --name value (see 'phlo-deploy help').`,
-      );
-    }
-    let name = arg.slice(2);
-    let value: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    } else if (i + 1 < rest.length && !rest[i + 1]!.startsWith('--')) {
-      value = rest[++i];
-    } else {
-      value = 'true';
-    }
-    if (name === 'json') {
-      json = value !== 'false';
-      continue;
-    }
-    name = ALIASES[name] ?? name;
-    // A repeated flag adds a line, for list inputs (--tags a --tags b).
-    inputs.set(name, inputs.has(name) ? `${inputs.get(name)}\n${value}` : value!);
-  }
-  return { command, inputs, json };
-}
 
 /** Replaces every registered secret in a line before it reaches the terminal. */
 class MaskingLogger implements Logger {
@@ -82,7 +35,8 @@ class MaskingLogger implements Logger {
   }
   mask(text: string): string {
     let out = text;
-    for (const s of this.secrets) out = out.split(s).join('***');
+    // Longest first, so a secret that contains another is masked whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
     return out;
   }
   info(m: string): void {
@@ -122,20 +76,32 @@ async function loadStep(action: string, step: 'run' | 'post-run'): Promise<RunFn
   }
 }
 
+/** The document `--json` prints on stdout, and nothing else goes there. */
+export interface JsonResult {
+  command: string;
+  ok: boolean;
+  /** Every output as the action sets it (a string; JSON outputs are JSON text, as in GitHub). */
+  outputs: Record<string, string>;
+  /** The job summary, Markdown. */
+  summary: string;
+  error?: string;
+}
+
+function errorLine(error: unknown): string {
+  return error instanceof ConfigurationError || error instanceof GateFailure ? error.message : describeError(error);
+}
+
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const logger = new MaskingLogger(io.logger);
   try {
-    const { command, inputs, json } = parseArgs(argv);
-    if (command === 'help' || command === '--help' || command === '-h') {
-      io.out(usage());
+    const invocation = parseCommandLine(argv);
+    if (invocation.kind === 'help') {
+      const { command } = invocation;
+      io.out(command === undefined ? usage() : command === 'stack' ? stackHelp() : commandHelp(loadSpec(command)));
       return 0;
     }
-    if (command === 'stack') return await runStack(argv.slice(1));
-    if (!(command in COMMANDS)) {
-      throw new ConfigurationError(
-        `Unknown command '${command}': expected one of ${Object.keys(COMMANDS).join(', ')}, stack or help.`,
-      );
-    }
+    if (invocation.kind === 'stack') return await runStack(invocation.args);
+    const { command, inputs, json } = invocation;
     const outputs = new Map<string, string>();
     const summary: string[] = [];
     const state = new Map<string, string>();
@@ -158,25 +124,30 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     } finally {
       if (post) await post(ctx).catch((error) => logger.warning(`cleanup failed: ${describeError(error)}`));
     }
-    const printed = Object.fromEntries(outputs);
-    io.out(
-      logger.mask(
-        json
-          ? `${JSON.stringify(printed, null, 2)}\n`
-          : Object.entries(printed)
-              .map(([k, v]) => `${k}=${v}\n`)
-              .join(''),
-      ),
-    );
-    if (summary.length) io.out(`\n${logger.mask(summary.join('\n\n'))}\n`);
+    // Everything printed below is masked: values first (so JSON stays valid), then the whole text.
+    const masked = new Map([...outputs].map(([k, v]) => [logger.mask(k), logger.mask(v)]));
+    const markdown = logger.mask(summary.join('\n\n'));
+    if (json) {
+      const result: JsonResult = {
+        command,
+        ok: failure === undefined,
+        outputs: Object.fromEntries(masked),
+        summary: markdown,
+        ...(failure === undefined ? {} : { error: logger.mask(errorLine(failure)) }),
+      };
+      // The summary is for the person watching: stderr, as plain text.
+      if (markdown) logger.info(`\n${renderMarkdown(markdown)}\n`);
+      io.out(`${logger.mask(JSON.stringify(result, null, 2))}\n`);
+    } else {
+      io.out(logger.mask(formatOutputs(masked)));
+      if (markdown) io.out(`\n${logger.mask(renderMarkdown(markdown))}\n`);
+    }
     if (failure) throw failure;
     return 0;
   } catch (error) {
-    if (error instanceof ConfigurationError || error instanceof GateFailure) {
-      logger.info(`error: ${error.message}`);
-    } else {
-      logger.info(`error: ${describeError(error)}`);
-      if (error instanceof Error) logger.debug(error.stack ?? '');
+    logger.info(`error: ${errorLine(error)}`);
+    if (!(error instanceof ConfigurationError || error instanceof GateFailure) && error instanceof Error) {
+      logger.debug(error.stack ?? '');
     }
     return 1;
   }
@@ -185,28 +156,57 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    'Usage: phlo-deploy <command> [--input value ...]',
+    'Usage: phlo-deploy <command> [--<input> <value> ...] [--json]',
+    '       phlo-deploy <command> --help',
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
-    `  ${'stack'.padEnd(width)}  up | status | down: the local stack (from a clone of phlo-deploy)`,
+    `  ${'stack'.padEnd(width)}  ${Object.keys(STACK_COMMANDS).join(' | ')} [component ...]: the local stack (from a clone of phlo-deploy)`,
+    `  ${'help'.padEnd(width)}  this list; 'phlo-deploy help <command>' is '<command> --help'`,
     '',
-    "Every --flag is the action input of the same name (see the README's tables); a repeated flag",
-    'adds a line to a list input. --env is short for --environment. --json prints outputs as JSON.',
+    ...wrap(
+      `Every --flag is an input of the command's action (see 'phlo-deploy <command> --help' and the README's tables). ${FLAG_RULES}`,
+      100,
+      '',
+    ),
+    '',
+  ].join('\n');
+}
+
+function stackHelp(): string {
+  const width = Math.max(...Object.keys(STACK_COMMANDS).map((c) => c.length));
+  const root = findRoot();
+  const dir = root && join(root, 'stack', 'components');
+  const components =
+    dir && existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.sh'))
+          .map((f) => f.slice(0, -3))
+          .sort()
+      : [];
+  return [
+    `Usage: phlo-deploy stack ${Object.keys(STACK_COMMANDS).join('|')} [component ...]`,
+    '',
+    'The local stack (stack/stack.sh; see stack/README.md), from a clone of phlo-deploy.',
+    '',
+    ...Object.entries(STACK_COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
+    '',
+    ...wrap(
+      `Components: all of them when none is named${components.length ? `; one of ${components.join(', ')}` : ''}.`,
+      100,
+      '',
+    ),
     '',
   ].join('\n');
 }
 
 async function runStack(args: readonly string[]): Promise<number> {
-  // Walk up from the bundle (or the source) to the clone's root: the stack only exists in a clone.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  let script: string | undefined;
-  for (let i = 0; i < 4 && !script; i++, dir = dirname(dir)) {
-    const candidate = join(dir, STACK_SCRIPT);
-    if (existsSync(candidate)) script = candidate;
-  }
-  if (!script)
+  // The stack only exists in a clone: its root is where action.yml and actions/ are.
+  const root = findRoot();
+  const script = root && join(root, STACK_SCRIPT);
+  if (!script || !existsSync(script)) {
     throw new ConfigurationError("'phlo-deploy stack' runs from a clone of phlo-deploy: stack/stack.sh was not found.");
+  }
   const child = spawn('bash', [script, ...args], { stdio: 'inherit' });
   return new Promise((res) => child.on('close', (code) => res(code ?? 1)));
 }
