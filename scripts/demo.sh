@@ -38,8 +38,11 @@ trap 'kill "$app_pid" 2>/dev/null || true' EXIT
 # a new image (its created time differs), so the commit tag alone would refuse a second run.
 run_tag="local-$(date -u +%Y%m%dT%H%M%S)-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 
-say "deploy (phlo-deploy deploy --env local)"
-node dist/cli.js deploy \
+# The deploy runs on Node 24, the runtime the actions declare (runs.using: node24).
+NODE24="$(bash scripts/node24.sh)"
+
+say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
+"$NODE24" dist/cli.js deploy \
   --tag-rules none \
   --tags "$run_tag" \
   --env local \

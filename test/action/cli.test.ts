@@ -314,7 +314,7 @@ function documentedCommandLines(): string[][] {
     lines.push(...variants);
   }
   const demo = readFileSync(join(repoRoot, 'scripts', 'demo.sh'), 'utf8');
-  const call = /^node dist\/cli\.js ((?:.*\\\n)*.*)$/m.exec(demo);
+  const call = /^(?:node|"\$NODE24") dist\/cli\.js ((?:.*\\\n)*.*)$/m.exec(demo);
   expect(call).not.toBeNull();
   lines.push(
     call![1]!
