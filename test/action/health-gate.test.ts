@@ -24,6 +24,11 @@ beforeAll(async () => {
     if (path.startsWith('/down/')) return json(503, { status: 'starting' });
     // flapping: ok, fail, ok, fail, ... for the first 6 hits, then steady ok
     if (path.startsWith('/flap/')) return json(n <= 6 && n % 2 === 0 ? 500 : 200, { status: 'ok' });
+    // paced: /health answers after 40 ms, /ready after 80 ms (lower bounds for the latencies reported)
+    if (path.startsWith('/paced/')) {
+      setTimeout(() => json(200, { status: 'ok' }), path.endsWith('/ready') ? 80 : 40);
+      return;
+    }
     if (path.startsWith('/slow/')) {
       setTimeout(() => json(200, { status: 'ok' }), 150);
       return;
@@ -47,16 +52,36 @@ afterAll(async () => {
 const fast = { interval: '50ms', 'attempt-timeout': '1s', 'consecutive-successes': '3' };
 
 test('healthy: both default paths pass, outputs and summary report latencies', async () => {
-  const r = await runStep(BUNDLE, { inputs: { url: `${base}/ok`, ...fast, timeout: '20s' } });
+  const r = await runStep(BUNDLE, { inputs: { url: `${base}/paced`, ...fast, timeout: '20s' } });
   expect(r.code).toBe(0);
   expect(r.outputs.healthy).toBe('true');
-  expect(Number(r.outputs['p50-ms'])).toBeGreaterThanOrEqual(0);
-  expect(Number(r.outputs['p95-ms'])).toBeGreaterThanOrEqual(Number(r.outputs['p50-ms']));
-  const results = JSON.parse(r.outputs.results!);
-  expect(results.map((t: { label: string }) => t.label)).toEqual([`${base}/ok/health`, `${base}/ok/ready`]);
-  expect(results.every((t: { successes: number }) => t.successes === 3)).toBe(true);
+  // Real numbers, not an empty output (Number('') is 0): the server answers /health after 40 ms and
+  // /ready after 80 ms, so half the successful attempts take at least 40 ms and the slowest at least 80.
+  expect(r.outputs['p50-ms']).toMatch(/^\d+$/);
+  expect(r.outputs['p95-ms']).toMatch(/^\d+$/);
+  const p50 = Number(r.outputs['p50-ms']);
+  const p95 = Number(r.outputs['p95-ms']);
+  expect(p50).toBeGreaterThanOrEqual(40);
+  expect(p95).toBeGreaterThanOrEqual(80);
+  expect(p95).toBeGreaterThanOrEqual(p50);
+  type Target = { label: string; healthy: boolean; attempts: number; successes: number; p50Ms: number; p95Ms: number };
+  const results: Target[] = JSON.parse(r.outputs.results!);
+  expect(results.map((t) => t.label)).toEqual([`${base}/paced/health`, `${base}/paced/ready`]);
+  expect(results.map((t) => [t.attempts, t.successes])).toEqual([
+    [3, 3],
+    [3, 3],
+  ]);
+  const [health, ready] = results as [Target, Target];
+  expect(health.p50Ms).toBeGreaterThanOrEqual(40);
+  expect(ready.p50Ms).toBeGreaterThanOrEqual(80);
+  expect(ready.p95Ms).toBeGreaterThanOrEqual(ready.p50Ms);
+  // Over all six successes, the nearest-rank p95 is the slowest one: the larger of the two targets' maxima.
+  expect(p95).toBe(Math.round(Math.max(health.p95Ms, ready.p95Ms)));
   expect(r.summary).toContain('Health gate: healthy');
-  expect(r.summary).toContain(`${base}/ok/ready`);
+  // One row per target with its own latencies, as the job summary shows them.
+  for (const t of results) {
+    expect(r.summary).toContain(`| ✅ | ${t.label} | 3/3 | ${Math.round(t.p50Ms)} ms | ${Math.round(t.p95Ms)} ms |  |`);
+  }
 });
 
 test('failing: a 503 endpoint fails the gate at the deadline with the status in the error', async () => {
