@@ -10,6 +10,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "the machine (one message for everything missing)"
 bash scripts/preflight.sh
 
+step "every Go module resolves from the clone alone (-mod=readonly; even when the stack is cached)"
+bash scripts/check-go-modules.sh
+
 step "npm dependencies"
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error
@@ -29,9 +32,6 @@ node scripts/gen-readme-table.mjs --check
 
 step "workflows and action.yml files (actionlint, zizmor)"
 bash scripts/lint-workflows.sh
-
-step "every Go module resolves from the clone alone (-mod=readonly; even when the stack is cached)"
-bash scripts/check-go-modules.sh
 
 step "local stack"
 started_stack=0
