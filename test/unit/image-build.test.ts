@@ -124,12 +124,28 @@ describe('detectBuilder', () => {
   };
   beforeEach(() => void calls.splice(0));
 
-  test('no docker-buildx in any plugin directory: classic, without starting docker', async () => {
+  test('no docker-buildx in the config: classic without starting docker, unless a system directory has the plugin', async () => {
     const config = mkdtempSync(join(tmpdir(), 'docker-config-'));
     const system = pluginDirs({ DOCKER_CONFIG: config }).slice(1);
-    if (system.some((dir) => existsSync(join(dir, 'docker-buildx')))) return; // this machine has buildx
-    expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('classic');
-    expect(calls).toEqual([]);
+    expect(system.length).toBeGreaterThan(0);
+    const failing: Exec = async (command, args) => {
+      calls.push([command, ...args]);
+      return { exitCode: 1, stdout: '', stderr: 'unknown command: docker buildx' };
+    };
+    if (system.some((dir) => existsSync(join(dir, 'docker-buildx')))) {
+      // This machine has the plugin in a system directory: the CLI is asked, and only its answer counts.
+      expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('buildx');
+      expect(await detectBuilder(failing, { DOCKER_CONFIG: config })).toBe('classic');
+      expect(calls).toEqual([
+        ['docker', 'buildx', 'version'],
+        ['docker', 'buildx', 'version'],
+      ]);
+    } else {
+      // Nowhere a plugin: classic, and docker is never started (neither a working nor a failing one).
+      expect(await detectBuilder(exec, { DOCKER_CONFIG: config })).toBe('classic');
+      expect(await detectBuilder(failing, { DOCKER_CONFIG: config })).toBe('classic');
+      expect(calls).toEqual([]);
+    }
   });
 
   test('a docker-buildx plugin is confirmed with `docker buildx version`', async () => {
