@@ -24,6 +24,12 @@ check() { # DIR PACKAGE... — go list -deps of the packages in DIR
     printf '[go-modules] %s: ok (%s)\n' "$dir" "$*"
   fi
 }
+# The modules the stack's components build from (their *MODULE*="$STACK_ROOT/…" lines) and the
+# example app must be tracked: a go.mod that was never committed is not in `git ls-files` at all.
+for dir in $(sed -n 's|^[A-Z_]*MODULE[A-Z_]*="\$STACK_ROOT/\([^"]*\)"$|stack/\1|p' stack/components/*.sh) examples/app; do
+  git ls-files --error-unmatch "$dir/go.mod" >/dev/null 2>&1 \
+    || { printf '[go-modules] %s/go.mod is not tracked by git (a fresh clone has no copy): commit it\n' "$dir" >&2; fail=1; }
+done
 for mod in $(git ls-files '*go.mod' | sort); do
   dir="$(dirname "$mod")"
   if grep -q '^require' "$mod" && [[ ! -f "$dir/go.sum" ]]; then
