@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { kubeConfig, sleep, useNamespace, waitFor } from '../helpers/stack.js';
-import { kubeJson, kubeRequest } from '../../src/lib/kube/client.js';
+import { collectionPath, kubeJson, kubeRequest, type KubeObject } from '../../src/lib/kube/client.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
@@ -142,17 +142,76 @@ describe('rollout gate', () => {
 describe('rollout gate with 20 Deployments at once', () => {
   const ns = useNamespace('gates-20');
 
-  it('finishes within 1.2x the slowest workload (per-workload completion vs total)', async () => {
+  /** Completion from plain status fields (not the gate's rules): every replica updated and available. */
+  const complete = (d: KubeObject): boolean => {
+    const s = d.status ?? {};
+    const want = d.spec?.replicas ?? 1;
+    return (
+      (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+      s.updatedReplicas === want &&
+      s.availableReplicas === want &&
+      (s.replicas ?? 0) === want
+    );
+  };
+
+  it('watches every workload at once: each is seen done when the server has it done, not after the ones before it', async () => {
     const n = ns.name;
     const names = Array.from({ length: 20 }, (_, i) => `svc-${i}`);
-    await Promise.all(names.map((name) => apply(kc, n, deploymentManifest(name, { replicas: 2 }))));
-    const result = await gate(
+    // Every pod starts never-ready, so nothing is done when the gate starts.
+    await Promise.all(
+      names.map((name) => apply(kc, n, deploymentManifest(name, { replicas: 2, fault: 'never-ready' }))),
+    );
+
+    // An observer of its own (a list every 100 ms, independent of the gate's watches) records when
+    // each Deployment's status first reads complete.
+    const observed = new Map<string, number>();
+    let observing = true;
+    const observer = (async () => {
+      while (observing) {
+        const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('apps/v1', 'deployments', n));
+        const now = Date.now();
+        for (const d of list.items)
+          if (!observed.has(d.metadata.name) && complete(d)) observed.set(d.metadata.name, now);
+        await sleep(100);
+      }
+    })();
+
+    const started = Date.now();
+    const pending = gate(
       names.map((name) => ref('Deployment', n, name)),
       120_000,
     );
+    // The rollouts finish in the reverse of the gate's order: the fault is taken off svc-19 first and
+    // svc-0 last, 400 ms apart. A gate that waited on one workload at a time (svc-0 first) would see
+    // every other one done only once svc-0 is, seconds after the server had them done.
+    await sleep(1_000);
+    for (const name of [...names].reverse()) {
+      await apply(kc, n, deploymentManifest(name, { replicas: 2 }));
+      await sleep(400);
+    }
+    const result = await pending;
+    await waitFor('the observer to see every Deployment complete', async () => observed.size === names.length, {
+      timeoutMs: 30_000,
+    });
+    observing = false;
+    await observer;
+
     expect(result.verdict).toBe('success');
-    const slowest = Math.max(...result.workloads.map((w) => w.completedMs!));
     expect(result.workloads.every((w) => typeof w.completedMs === 'number')).toBe(true);
+    const seenByGate = new Map(result.workloads.map((w) => [w.name, started + w.completedMs!]));
+    const lastObserved = Math.max(...observed.values());
+    // The workloads the observer saw done at least 2 s before the last one: the gate must have seen
+    // each within 1 s of the observer (a one-at-a-time gate sees them only with the last, ≥ 2 s late).
+    const early = names.filter((name) => observed.get(name)! <= lastObserved - 2_000);
+    expect(early.length).toBeGreaterThanOrEqual(5); // the staggering worked, so the check below means something
+    const late = early
+      .filter((name) => seenByGate.get(name)! > observed.get(name)! + 1_000)
+      .map(
+        (name) => `${name}: gate ${seenByGate.get(name)! - started} ms, observer ${observed.get(name)! - started} ms`,
+      );
+    expect(late).toEqual([]);
+    // And the gate ends with the last one, not a wait per workload later.
+    const slowest = Math.max(...result.workloads.map((w) => w.completedMs!));
     expect(result.durationMs).toBeLessThanOrEqual(1.2 * slowest);
   });
 });
