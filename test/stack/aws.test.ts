@@ -21,6 +21,8 @@ function stackEnv(): Record<string, string> {
   return loadStackEnv([
     'DOCKER_HOST',
     'PHLO_REGISTRY',
+    'PHLO_REGISTRY_USER',
+    'PHLO_REGISTRY_PASSWORD',
     'AWS_ENDPOINT_URL',
     'AWS_REGION',
     'AWS_ACCESS_KEY_ID',
@@ -113,8 +115,11 @@ describe('stack AWS (moto) + ECR token → local registry', () => {
     const data = token.authorizationData?.[0];
     expect(data?.authorizationToken).toBeTruthy();
     const { user, password } = decodeToken(data!.authorizationToken!);
+    // moto's token for account 123456789012 is the local registry's only credential (stack/README.md).
     expect(user).toBe('AWS');
-    if (env.PHLO_REGISTRY_PASSWORD) expect(password).toBe(env.PHLO_REGISTRY_PASSWORD);
+    expect(user).toBe(env.PHLO_REGISTRY_USER);
+    expect(password).toBe('123456789012-auth-token');
+    expect(password).toBe(env.PHLO_REGISTRY_PASSWORD);
 
     const dockerEnv = { ...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_CONFIG: join(work, 'docker-config') };
     const ok = await run('docker', ['login', '--username', user, '--password-stdin', env.PHLO_REGISTRY!], {
