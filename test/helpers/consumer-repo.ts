@@ -102,8 +102,11 @@ export function createConsumerRepo(options: ConsumerOptions = {}): ConsumerRepo 
       writeFileSync(join(dir, '.github', 'workflows', file), out);
     }
     if (options.app ?? true) {
+      // Its .gitignore hides bin/: the fixture commits the binary its Dockerfile copies instead (a real
+      // consumer would build it in a step before the deploy).
       for (const f of readdirSync(join(repoRoot, 'examples', 'app')))
-        if (f !== 'bin') cpSync(join(repoRoot, 'examples', 'app', f), join(dir, f), { recursive: true });
+        if (f !== 'bin' && f !== '.gitignore')
+          cpSync(join(repoRoot, 'examples', 'app', f), join(dir, f), { recursive: true });
       mkdirSync(join(dir, 'bin'));
       cpSync(buildExampleApp(), join(dir, 'bin', 'phlo-example'));
     }
