@@ -20,6 +20,7 @@ import { loadStackEnv, startPrivateStack, type PrivateStack } from '../helpers/s
 import {
   awsStandIns,
   createConsumerRepo,
+  removeExampleBuild,
   setWith,
   type ConsumerRepo,
   type WorkflowYaml,
@@ -27,6 +28,7 @@ import {
 import {
   actBinary,
   exportWorkingTree,
+  removeExport,
   runWorkflow,
   type RunWorkflowOptions,
   type WorkflowRun,
@@ -116,6 +118,8 @@ afterAll(async () => {
   await new Promise((r) => health?.close(r));
   standIns?.remove();
   consumer?.remove();
+  removeExport();
+  removeExampleBuild();
   await cluster?.stop();
 }, 120_000);
 

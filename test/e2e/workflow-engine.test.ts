@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { repoRoot } from '../helpers/action-runner.js';
 import { createConsumerRepo, type ConsumerRepo } from '../helpers/consumer-repo.js';
-import { actBinary, exportWorkingTree, PHLO_REPOSITORY, runWorkflow } from '../helpers/workflow-engine.js';
+import {
+  actBinary,
+  exportWorkingTree,
+  PHLO_REPOSITORY,
+  removeExport,
+  runWorkflow,
+} from '../helpers/workflow-engine.js';
 
 const consumers: ConsumerRepo[] = [];
 let server: Server;
@@ -30,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of consumers) c.remove();
+  removeExport();
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
 });

@@ -53,7 +53,7 @@ export interface ConsumerRepo {
 
 let exampleBinary: string | undefined;
 
-/** The example app's static binary (built once per test file). */
+/** The example app's static binary (built once per test file; removeExampleBuild() in afterAll). */
 function buildExampleApp(): string {
   if (exampleBinary && existsSync(exampleBinary)) return exampleBinary;
   const out = join(mkdtempSync(join(tmpdir(), 'phlo-example-bin-')), 'phlo-example');
@@ -64,6 +64,11 @@ function buildExampleApp(): string {
   });
   exampleBinary = out;
   return out;
+}
+
+export function removeExampleBuild(): void {
+  if (exampleBinary) rmSync(dirname(exampleBinary), { recursive: true, force: true });
+  exampleBinary = undefined;
 }
 
 export function createConsumerRepo(options: ConsumerOptions = {}): ConsumerRepo {

@@ -72,7 +72,8 @@ let exported: string | undefined;
  * This working tree as GitHub would serve it at a ref: `git archive` of a tree made from the
  * working tree (tracked files with their changes, plus untracked files .gitignore does not hide),
  * written with a temporary index so the real one is never touched. act copies a mapped directory
- * whole, ignoring .gitignore, hence an export rather than the checkout. One export per process.
+ * whole, ignoring .gitignore, hence an export rather than the checkout. One export per test file
+ * (removeExport() in afterAll).
  * PHLO_WORKFLOW_EXPORT=<rev> (e.g. HEAD) exports that commit instead (while the tree is being rebuilt).
  */
 export function exportWorkingTree(): string {
@@ -100,6 +101,12 @@ export function exportWorkingTree(): string {
     throw new Error(`the export of ${tree} has no dist/deploy/main.js: run \`npm run build\` first`);
   exported = out;
   return out;
+}
+
+/** Removes the export (call it in afterAll). */
+export function removeExport(): void {
+  if (exported) rmSync(dirname(exported), { recursive: true, force: true });
+  exported = undefined;
 }
 
 export type EventName = 'push' | 'workflow_dispatch' | 'schedule' | 'workflow_call' | (string & {});
