@@ -28,6 +28,8 @@ export interface StepOptions {
   state?: Record<string, string>;
   timeoutMs?: number;
   cwd?: string;
+  /** Called with every chunk of stdout as it arrives (to act while the step runs). */
+  onStdout?: (chunk: string) => void;
 }
 
 /** Parses the GITHUB_OUTPUT / GITHUB_STATE file format (`name<<DELIM\nvalue\nDELIM`). */
@@ -82,7 +84,10 @@ export async function runStep(bundle: string, options: StepOptions = {}): Promis
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    options.onStdout?.(String(d));
+  });
   child.stderr.on('data', (d) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const code = await new Promise<number | null>((res) => child.on('close', res));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 // @ts-expect-error @vercel/ncc ships no type declarations
 import ncc from '@vercel/ncc';
 import { errorLines, repoRoot, runStep } from '../helpers/action-runner.js';
-import { kubeConfig, loadStackEnv, useNamespace } from '../helpers/stack.js';
+import { kubeConfig, loadStackEnv, sleep, useNamespace } from '../helpers/stack.js';
 import { apply, deploymentManifest, get, waitDeploymentReady } from './gates.fixtures.js';
 
 const kc = kubeConfig();
@@ -47,19 +47,43 @@ describe('rollout-gate and rollback actions', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rollout-gate: success, outputs and summary; the kubeconfig content never printed', async () => {
-    await apply(kc, ns.name, deploymentManifest('ok', { replicas: 2 }));
+    // Not ready when the gate starts: the fault comes off 1 s after the gate has said it is waiting,
+    // so the gate's duration is at least 1 s, whatever else it reports.
+    await apply(kc, ns.name, deploymentManifest('ok', { replicas: 2, fault: 'never-ready' }));
+    let output = '';
+    let unfaulted: Promise<unknown> | undefined;
+    const started = Date.now();
     const r = await runStep(gateBundle, {
       inputs: { workloads: `deployment/${ns.name}/ok`, timeout: '90s', 'kubeconfig-content': kubeconfigText },
       env: { KUBECONFIG: undefined },
+      onStdout: (chunk) => {
+        output += chunk;
+        if (!unfaulted && output.includes(`Deployment/${ns.name}/ok: progressing`))
+          unfaulted = sleep(1_000).then(() => apply(kc, ns.name, deploymentManifest('ok', { replicas: 2 })));
+      },
     });
+    const wall = Date.now() - started;
+    expect(unfaulted).toBeDefined();
+    await unfaulted;
     expect(errorLines(r)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.outputs.verdict).toBe('success');
     expect(JSON.parse(r.outputs.workloads!)).toEqual([
       expect.objectContaining({ kind: 'Deployment', name: 'ok', state: 'ready' }),
     ]);
-    expect(Number(r.outputs['duration-ms'])).toBeGreaterThanOrEqual(0);
-    expect(r.summary).toContain('Rollout gate: success');
+    // duration-ms is a number of milliseconds (not empty: Number('') is 0), at least the second the
+    // rollout was held back, no less than the workload's own time to ready, no more than the step took.
+    expect(r.outputs['duration-ms']).toMatch(/^\d+$/);
+    const duration = Number(r.outputs['duration-ms']);
+    const [workload] = JSON.parse(r.outputs.workloads!) as Array<{ completedMs: number }>;
+    expect(duration).toBeGreaterThanOrEqual(1_000);
+    expect(duration).toBeGreaterThanOrEqual(Math.floor(workload!.completedMs));
+    expect(duration).toBeLessThanOrEqual(wall);
+    // The summary states the same duration (formatDuration: 1.23s, 12.3s).
+    const stated = /Rollout gate: success in (\d+(?:\.\d+)?)s\b/.exec(r.summary);
+    expect(stated).not.toBeNull();
+    expect(Math.abs(Number(stated![1]) * 1000 - duration)).toBeLessThanOrEqual(100);
+    expect(r.summary).toMatch(new RegExp(`\\| \`Deployment/${ns.name}/ok\` \\| ✅ ready \\| .* \\| \\d+\\.\\d+s \\|`));
     expect(r.everything).not.toContain(clientKey);
   });
 
