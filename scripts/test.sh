@@ -56,7 +56,8 @@ jest=(--experimental-vm-modules node_modules/jest/bin/jest.js)
   --testPathIgnorePatterns '\.serial\.test\.ts$' --json --outputFile="$results.1" "$@"
 rc1=$?
 "$NODE24" "${jest[@]}" --runInBand --passWithNoTests \
-  --testPathPatterns '\.serial\.test\.ts$' --json --outputFile="$results.2" "$@"
+  --testPathPatterns '\.serial\.test\.ts$' --testSequencer ./test/helpers/serial-sequencer.mjs \
+  --json --outputFile="$results.2" "$@"
 rc2=$?
 node "${jest[@]}" --selectProjects unit --maxWorkers=2 --passWithNoTests --json --outputFile="$results.3" "$@"
 rc3=$?

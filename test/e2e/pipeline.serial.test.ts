@@ -70,7 +70,25 @@ beforeAll(async () => {
   healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
 });
 
+/** The namespaces these tests deploy into (the deploy itself creates them): deleted in afterAll. */
+const namespaces: string[] = [];
+function testNamespace(prefix: string): string {
+  const name = uniqueName(prefix);
+  namespaces.push(name);
+  return name;
+}
+
 afterAll(async () => {
+  // Whatever happened, leave no deployed namespace behind (a later run, the demo and drift checks
+  // must see only what they deployed).
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  await Promise.all(
+    namespaces.map((name) =>
+      core.deleteNamespace({ name }).catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      }),
+    ),
+  );
   await Promise.all([github?.stop(), slack?.stop(), pagerduty?.stop()]);
   health?.closeAllConnections();
   await new Promise((r) => health?.close(r));
@@ -222,7 +240,7 @@ async function deploymentImage(namespace: string): Promise<string | undefined> {
 }
 
 test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub deployment and PagerDuty resolve', async () => {
-  const ns = uniqueName('e2e-ok');
+  const ns = testNamespace('e2e-ok');
   const repository = `e2e/${ns}`;
   const r = await deploy(deployInputs(ns, repository));
   if (r.code !== 0) console.log(r.stdout.slice(-4000), r.stderr.slice(-2000));
@@ -271,7 +289,7 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
 });
 
 test('a scan-gate failure deploys nothing: no push, no namespace, GitHub failure, Slack and PagerDuty told', async () => {
-  const ns = uniqueName('e2e-vuln');
+  const ns = testNamespace('e2e-vuln');
   const repository = `e2e/${ns}`;
   const r = await deploy(
     deployInputs(ns, repository, {
@@ -293,7 +311,7 @@ test('a scan-gate failure deploys nothing: no push, no namespace, GitHub failure
 });
 
 test('a rollout failure (pods never ready) rolls back to the recorded revision, which turns healthy', async () => {
-  const ns = uniqueName('e2e-roll');
+  const ns = testNamespace('e2e-roll');
   const repository = `e2e/${ns}`;
   const first = await deploy(deployInputs(ns, repository));
   expect(first.code).toBe(0);
@@ -328,7 +346,7 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
 });
 
 test('a health failure after a good rollout rolls back', async () => {
-  const ns = uniqueName('e2e-health');
+  const ns = testNamespace('e2e-health');
   const repository = `e2e/${ns}`;
   const first = await deploy(deployInputs(ns, repository));
   expect(first.code).toBe(0);
@@ -357,7 +375,7 @@ test('a health failure after a good rollout rolls back', async () => {
 });
 
 test('a re-run of the same commit deploys the image the first run pushed instead of rebuilding', async () => {
-  const ns = uniqueName('e2e-rerun');
+  const ns = testNamespace('e2e-rerun');
   const repository = `e2e/${ns}`;
   const sha = 'e'.repeat(40);
   const first = await deploy(deployInputs(ns, repository), sha);
@@ -380,7 +398,7 @@ test('a re-run of the same commit deploys the image the first run pushed instead
 });
 
 test('a kubeconfig that is not there, or a cluster that does not answer, stops the deploy before anything is pushed', async () => {
-  const ns = uniqueName('e2e-nocluster');
+  const ns = testNamespace('e2e-nocluster');
   const repository = `e2e/${ns}`;
   const missing = join(work, 'no-such-kubeconfig');
   const r1 = await deploy(deployInputs(ns, repository, { kubeconfig: missing }));
@@ -408,7 +426,7 @@ test('a kubeconfig that is not there, or a cluster that does not answer, stops t
 });
 
 test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
-  const ns = uniqueName('e2e-bad');
+  const ns = testNamespace('e2e-bad');
   const repository = `e2e/${ns}`;
   const r = await deploy(
     deployInputs(ns, repository, {
