@@ -129,6 +129,7 @@ down() {
     if ((${#ids[@]})); then docker kill "${ids[@]}" >/dev/null 2>&1 || true; fi
   fi
   stop_pid dockerd
+  stack_env_unset DOCKER_HOST DOCKER_BUILDKIT PHLO_BASE_IMAGE
   local pids p _
   pids="$(leftovers | sort -u)"
   if [[ -n "$pids" ]]; then

@@ -64,7 +64,7 @@ status() {
   fi
 }
 
-down() { stop_pid minio; }
+down() { stop_pid minio; stack_env_unset PHLO_S3_ENDPOINT PHLO_S3_ACCESS_KEY PHLO_S3_SECRET_KEY; }
 
 case "${1:-}" in
   build|up|status|down) "$1" ;;

@@ -66,7 +66,7 @@ status() {
   fi
 }
 
-down() { stop_pid moto; }
+down() { stop_pid moto; stack_env_unset AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_DEFAULT_REGION PHLO_AWS_ACCOUNT_ID; }
 
 case "${1:-}" in
   build|up|status|down) "$1" ;;

@@ -106,6 +106,7 @@ down() {
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   stop_pid postgres
+  stack_env_unset PHLO_POSTGRES_URL PHLO_POSTGRES_ADMIN_URL
 }
 
 case "${1:-}" in

@@ -90,7 +90,7 @@ status() {
   fi
 }
 
-down() { stop_pid registry; }
+down() { stop_pid registry; stack_env_unset PHLO_REGISTRY PHLO_REGISTRY_USER PHLO_REGISTRY_PASSWORD; }
 
 case "${1:-}" in
   build|up|status|down) "$1" ;;

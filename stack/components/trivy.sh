@@ -138,7 +138,7 @@ status() {
   echo "trivy: up ($TRIVY_VERSION, DB $REGISTRY/$DB_REPO_PATH:$DB_TAG $d)"
 }
 
-down() { log "trivy: nothing to stop"; }
+down() { stack_env_unset PHLO_TRIVY PHLO_TRIVY_DB_REPOSITORY; log "trivy: nothing to stop (its DB stays in the registry)"; }
 
 [[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0   # sourced: functions only
 case "${1:-status}" in
