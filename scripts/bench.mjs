@@ -13,7 +13,7 @@
 // makes the exit code 1; the others still run.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,7 +104,11 @@ function runBench(bench) {
 }
 
 const rows = [];
+// The machine is shared: the 1-minute load average before and after each benchmark says how quiet
+// it was (on 2 cores, a load above 2 means the figures carry other work's time too).
+const load = () => Number(loadavg()[0].toFixed(2));
 for (const bench of selected) {
+  const loadBefore = load();
   console.log(
     `\n=== ${bench.name}: ${bench.command.join(' ')} (${Object.entries(bench.env)
       .map(([k, v]) => `${k}=${v}`)
@@ -127,6 +131,7 @@ for (const bench of selected) {
     met: last ? Number(last[1]) <= Number(last[2]) : false,
     medians,
     seconds: Math.round(seconds),
+    load: [loadBefore, load()],
     exitCode: code,
     ...(code !== 0 || !last ? { error: out.trim().split('\n').slice(-5).join('\n') } : {}),
   };
@@ -136,9 +141,15 @@ for (const bench of selected) {
 const pad = (s, n) => String(s).padEnd(n);
 console.log(
   '\n' +
-    [pad('benchmark', 10), pad('ratio', 7), pad('goal', 7), pad('met', 4), pad('time', 6), 'what is compared'].join(
-      ' ',
-    ),
+    [
+      pad('benchmark', 10),
+      pad('ratio', 7),
+      pad('goal', 7),
+      pad('met', 4),
+      pad('time', 6),
+      pad('load', 11),
+      'what is compared',
+    ].join(' '),
 );
 for (const r of rows) {
   console.log(
@@ -148,6 +159,7 @@ for (const r of rows) {
       pad(r.goal !== null ? `≤ ${r.goal}` : '', 7),
       pad(r.ratio === null ? '—' : r.met ? 'yes' : 'NO', 4),
       pad(`${r.seconds}s`, 6),
+      pad(r.load.join('→'), 11),
       r.compares,
     ].join(' '),
   );
