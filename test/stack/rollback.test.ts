@@ -12,8 +12,10 @@ import {
   renderRollbackSummary,
   rollbackAndGate,
 } from '../../src/lib/gates/index.js';
+import { collectionPath, kubeJson, type KubeObject } from '../../src/lib/kube/client.js';
 import {
   apply,
+  daemonSetManifest,
   deploymentManifest,
   get,
   recordBefore,
@@ -96,6 +98,65 @@ describe('rollback', () => {
     const live = await get(kc, n, 'StatefulSet', 'db');
     expect(live.spec.template.spec.containers[0].image).toBe('phlo/db:1');
     expect(live.status.currentRevision).toBe(record.previousRevision!.name);
+  });
+
+  it('a DaemonSet stuck on an image pull goes back through its ControllerRevision: every node runs the recorded revision again', async () => {
+    const n = ns.name;
+    const dsReady = async (): Promise<KubeObject | undefined> => {
+      const d = await get(kc, n, 'DaemonSet', 'agent');
+      const s = d.status ?? {};
+      return (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+        s.desiredNumberScheduled > 0 &&
+        s.updatedNumberScheduled === s.desiredNumberScheduled &&
+        s.numberReady === s.desiredNumberScheduled &&
+        (s.numberUnavailable ?? 0) === 0
+        ? d
+        : undefined;
+    };
+    await apply(kc, n, daemonSetManifest('agent', { image: 'phlo/agent:1' }));
+    const before = await waitFor('daemonset agent ready', dsReady);
+    const record = await recordBefore(kc, n, 'DaemonSet', 'agent');
+    const revisions = await kubeJson<{ items: KubeObject[] }>(
+      kc,
+      'GET',
+      collectionPath('apps/v1', 'controllerrevisions', n),
+    );
+    const recorded = revisions.items.find((r) => r.metadata.name === record.previousRevision!.name)!;
+    const hash = recorded.metadata.labels!['controller-revision-hash']!;
+    expect(hash).toBeTruthy();
+    await apply(kc, n, daemonSetManifest('agent', { image: 'phlo/agent:2', fault: 'image-pull' }));
+
+    const logger = new MemoryLogger();
+    const out = await gateAndRollback(kc, [record], {
+      timeoutMs: 60_000,
+      logger,
+      clock: systemClock,
+      rollback: { enabled: true, target: 'recorded', timeoutMs: 60_000 },
+    });
+    expect(out.gate.verdict).toBe('failure');
+    expect(['ErrImagePull', 'ImagePullBackOff']).toContain(out.gate.workloads[0]!.reason);
+    expect(out.rollback!.outcomes[0]).toMatchObject({
+      outcome: 'rolled-back',
+      fromRevision: record.previousRevision!.revision + 1,
+      toRevision: record.previousRevision!.revision,
+    });
+    expect({ healthy: out.rollback!.healthy, gate: out.rollback!.gate?.workloads }).toMatchObject({ healthy: true });
+
+    // Independently: the template is v1 again and every node's pod carries the recorded revision's hash.
+    const live = await waitFor('daemonset agent ready again', dsReady);
+    expect(live.spec.template.spec.containers[0].image).toBe('phlo/agent:1');
+    expect(live.spec.template.metadata.labels['phlo.dev/fault']).toBeUndefined();
+    const pods = await waitFor('every agent pod on the recorded revision', async () => {
+      const list = await kubeJson<{ items: KubeObject[] }>(kc, 'GET', collectionPath('v1', 'pods', n), {
+        query: { labelSelector: 'app=agent' },
+      });
+      const live = list.items.filter((p) => !p.metadata.deletionTimestamp);
+      return live.length === before.status.desiredNumberScheduled &&
+        live.every((p) => p.metadata.labels?.['controller-revision-hash'] === hash)
+        ? live
+        : undefined;
+    });
+    expect(pods.map((p) => p.spec.containers[0].image)).toEqual(pods.map(() => 'phlo/agent:1'));
   });
 
   it('the rollback action path: "previous" and an explicit revision number', async () => {
