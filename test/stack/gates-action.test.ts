@@ -43,7 +43,7 @@ describe('rollout-gate and rollback actions', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'phlo-gates-bundle-'));
     [gateBundle, rollbackBundle] = await Promise.all([bundle('rollout-gate'), bundle('rollback')]);
-  }, 180_000);
+  }, 360_000); // two ncc builds with type checks: over 3 minutes once on a busy 2-core machine
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rollout-gate: success, outputs and summary; the kubeconfig content never printed', async () => {
