@@ -46,6 +46,7 @@ beforeAll(async () => {
     'PHLO_TRIVY',
     'PHLO_TRIVY_DB_REPOSITORY',
     'AWS_ENDPOINT_URL',
+    'PHLO_KUBE_SERVER',
   ]) as StackEnv;
   work = mkdtempSync(join(tmpdir(), 'phlo-e2e-'));
   // The example app's static binary, which its Dockerfile copies.
@@ -423,6 +424,33 @@ test('a kubeconfig that is not there, or a cluster that does not answer, stops t
 
   expect(await registryTags(stack, repository)).toEqual([]);
   noSecrets(r2);
+
+  // The stack's API server, with a credential it refuses (a bearer token it does not know).
+  const refused = join(work, `${ns}-refused-kubeconfig`);
+  const token = 'e2e-refused-token-0123456789abcdef';
+  writeFileSync(
+    refused,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: stack\n  cluster:\n    server: ${stack.PHLO_KUBE_SERVER}\n    insecure-skip-tls-verify: true`,
+      `users:\n- name: nobody\n  user:\n    token: ${token}`,
+      'contexts:\n- name: nobody\n  context:\n    cluster: stack\n    user: nobody',
+      'current-context: nobody',
+      '',
+    ].join('\n'),
+  );
+  const r3 = await deploy(deployInputs(ns, repository, { kubeconfig: refused }));
+  expect(r3.code).toBe(1);
+  expect(r3.outputs.verdict).toBe('failure');
+  expect(errorLines(r3).join('\n')).toMatch(
+    /did not answer with the kubeconfig's credentials, so nothing was pushed or applied: .*(401|Unauthorized)/,
+  );
+  expect(r3.summary).toContain('stopped: the cluster check failed');
+  expect(r3.summary).toContain('| push-ecr | ▫️ not run');
+  expect(await registryTags(stack, repository)).toEqual([]);
+  expect(r3.everything).not.toContain(token);
 });
 
 test('bad input anywhere in the pipeline is reported before anything is built or pushed', async () => {
