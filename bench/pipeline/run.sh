@@ -177,8 +177,10 @@ snapshot_dist() {
   for ((i = 0; i < 120; i++)); do
     if [[ -f "$root/dist/cli.js" && -f "$root/dist/index.js" ]] &&
       [[ -z "$(find "$root/dist" -newermt '-5 seconds' -print -quit 2>/dev/null)" ]]; then
-      rm -rf "$work/dist"
-      if cp -r "$root/dist" "$work/dist" 2>/dev/null &&
+      rm -rf "$work/dist" "$work/actions"
+      # The CLI reads its commands' inputs from action.yml and actions/*/action.yml next to dist/.
+      if cp -r "$root/dist" "$work/dist" 2>/dev/null && cp "$root/action.yml" "$work/action.yml" &&
+        cp -r "$root/actions" "$work/actions" &&
         node "$work/dist/cli.js" help 2>/dev/null | grep -q '^  deploy '; then
         return 0
       fi
