@@ -93,7 +93,9 @@ session_pids() {
 start_bg() {
   local name="$1" logfile="$2" pid; shift 2
   if pid_alive "$name"; then log "$name already running (pid $(cat "$STACK_RUN/pids/$name.pid"))"; return 0; fi
-  setsid "$@" >>"$logfile" 2>&1 </dev/null &
+  # The lock descriptors (6 apt, 7 build, 8 stack up) are closed for the process: a daemon holding
+  # one would keep the lock for its whole life and make the next `up` or build wait forever.
+  setsid "$@" >>"$logfile" 2>&1 </dev/null 6>&- 7>&- 8>&- &
   pid=$!
   echo "$pid" >"$STACK_RUN/pids/$name.pid"
   # Record the start time too, so a recycled pid is never mistaken for ours.
@@ -181,8 +183,8 @@ apt_ensure() {
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
   # One apt at a time: components build side by side (stack.sh), and dpkg takes no second writer.
-  exec {APT_LOCK_FD}>"$PHLO_CACHE/.apt.lock"
-  flock "$APT_LOCK_FD"
+  exec 6>"$PHLO_CACHE/.apt.lock"   # fd 6: never inherited by what start_bg starts
+  flock 6
   missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if ((${#missing[@]})); then
@@ -190,16 +192,16 @@ apt_ensure() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  exec {APT_LOCK_FD}>&-
+  exec 6>&-
 }
 
 # build_lock NAME — serialise builds of one cache entry (two clones, or two commands, building at
 # once): the second waits for the first and then finds the entry built.
 build_lock() {
-  exec {BUILD_LOCK_FD}>"$PHLO_CACHE/.$1.lock"
-  if ! flock -n "$BUILD_LOCK_FD"; then
+  exec 7>"$PHLO_CACHE/.$1.lock"   # fd 7: never inherited by what start_bg starts
+  if ! flock -n 7; then
     log "$1: another process is building it; waiting for that build to finish"
-    flock "$BUILD_LOCK_FD"
+    flock 7
   fi
 }
 

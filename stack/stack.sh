@@ -66,10 +66,10 @@ case "$cmd" in
     # A second `up` in the same clone (a second `npm run demo` started while the first still builds)
     # waits for the first and then finds the stack up; builds shared by clones wait on the cache's
     # own lock (build_lock).
-    exec {UP_LOCK_FD}>"$STACK_RUN/.up.lock"
-    if ! flock -n "$UP_LOCK_FD"; then
+    exec 8>"$STACK_RUN/.up.lock"   # fd 8: closed for the daemons start_bg starts (lib.sh)
+    if ! flock -n 8; then
       log "another 'stack up' is running in $STACK_RUN; waiting for it to finish"
-      flock "$UP_LOCK_FD"
+      flock 8
     fi
     rm -rf "$BUILD_MARKS"; mkdir -p "$BUILD_MARKS"
     lane_pids=()
