@@ -183,7 +183,15 @@ if (write) {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${date.slice(0, 10)}-${commit.slice(0, 7)}${only ? `-${[...only].join('+')}` : ''}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  // Formatted as the repository's prettier formats JSON, so `prettier --check .` stays clean.
+  let text = `${JSON.stringify(result, null, 2)}\n`;
+  try {
+    const prettier = await import('prettier');
+    text = await prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  } catch {
+    /* prettier not installed: plain JSON */
+  }
+  writeFileSync(file, text);
   console.log(`\nwritten: ${file.slice(root.length + 1)}`);
 }
 process.exit(rows.every((r) => r.exitCode === 0 && r.ratio !== null) ? 0 : 1);

@@ -64,10 +64,16 @@ async function port() {
   process.stdout.write(`${p}\n`);
 }
 
-// Our deploy prints a job-summary table: `| build-scan | ✅ passed | 0.9s |  |`.
+// Our deploy prints the job summary's stage table: as Markdown (`| build-scan | ✅ passed | 0.9s |  |`)
+// or, from the CLI in a terminal, as plain text (`  build-scan    ✅ passed  0.9s`).
+const STAGE_ROW = new RegExp(
+  String.raw`^ *[0-9]+ (?:\| ([a-z-]+) \| [^|]* \| ([0-9.]+)(ms|s) \|| {2,}(build-scan|push-ecr|render|apply|rollout-gate|health-gate|rollback) +\S+ [a-z-]+ +([0-9.]+)(ms|s)(?: |$))`,
+  'gm',
+);
 function stages() {
   const text = readFileSync(args[0], 'utf8');
-  for (const m of text.matchAll(/^ *[0-9]+ \| ([a-z-]+) \| [^|]* \| ([0-9.]+)(ms|s) \|/gm)) {
+  for (const found of text.matchAll(STAGE_ROW)) {
+    const m = found[1] ? found : [found[0], found[4], found[5], found[6]];
     const seconds = m[3] === 'ms' ? Number(m[2]) / 1000 : Number(m[2]);
     process.stdout.write(`${m[1]} ${seconds.toFixed(2)}\n`);
   }

@@ -289,7 +289,7 @@ run_side() {
     tail -n 40 "$log" >&2 || true
     exit 1
   fi
-  if [[ "$tool" == ours ]] && ! grep -Eq '^ *[0-9]+ verdict=success$' "$log"; then
+  if [[ "$tool" == ours ]] && ! grep -Eq '^ *[0-9]+ verdict(=|: )success$' "$log"; then
     echo "bench/pipeline: our deploy exited 0 without verdict=success in round $round; last lines:" >&2
     tail -n 40 "$log" >&2 || true
     exit 1
