@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/lib/kube/config.js';
 import { listWatch } from '../../src/lib/kube/watch.js';
+import { withKubeClient } from '../../src/lib/kube/client.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 
@@ -33,21 +34,23 @@ const controller = await new Watch(kc).watch(
 
 const abort = new AbortController();
 let lost = 0;
-const ours = listWatch(
-  {
-    path,
-    fieldSelector,
-    timeoutSeconds: 300,
-    signal: abort.signal,
-    clock: systemClock,
-    logger: new MemoryLogger(),
-    onSync: () => undefined,
-    onEvent: () => undefined,
-    onConnection: (s) => {
-      if (s === 'lost') lost++;
+const ours = withKubeClient(kc, (client) =>
+  listWatch(
+    {
+      path,
+      fieldSelector,
+      timeoutSeconds: 300,
+      signal: abort.signal,
+      clock: systemClock,
+      logger: new MemoryLogger(),
+      onSync: () => undefined,
+      onEvent: () => undefined,
+      onConnection: (s) => {
+        if (s === 'lost') lost++;
+      },
     },
-  },
-  kc,
+    client,
+  ),
 );
 await new Promise((r) => setTimeout(r, holdMs));
 const endedOnItsOwn = clientNodeDone;

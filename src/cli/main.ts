@@ -13,10 +13,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
+import { ConfigurationError, GateFailure, describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import { ConsoleLogger, type Logger } from '../lib/runtime/logger.js';
-import type { ActionContext } from '../runner/index.js';
+import type { ActionContext } from '../lib/runtime/context.js';
 import { COMMANDS, STACK_COMMANDS, parseCommandLine } from './args.js';
 import { formatOutputs, renderMarkdown } from './output.js';
 import { FLAG_RULES, commandHelp, findRoot, loadSpec, wrap } from './spec.js';
@@ -146,9 +146,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     return 0;
   } catch (error) {
     logger.info(`error: ${errorLine(error)}`);
-    if (!(error instanceof ConfigurationError || error instanceof GateFailure) && error instanceof Error) {
-      logger.debug(error.stack ?? '');
-    }
+    if (!isUserFacing(error) && error instanceof Error) logger.debug(error.stack ?? '');
     return 1;
   }
 }

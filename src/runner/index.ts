@@ -5,9 +5,10 @@
  */
 import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { ConfigurationError, GateFailure, describeError } from '../lib/runtime/errors.js';
+import { describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import type { Logger } from '../lib/runtime/logger.js';
+import type { ActionContext } from '../lib/runtime/context.js';
 
 export const coreLogger: Logger = {
   info: (m) => core.info(m),
@@ -16,18 +17,7 @@ export const coreLogger: Logger = {
   group: (title, fn) => core.group(title, fn),
 };
 
-export interface ActionContext {
-  inputs: Inputs;
-  logger: Logger;
-  setOutput(name: string, value: string | number | boolean | object): void;
-  setSecret(value: string): void;
-  /** Appends Markdown to the job summary; written once, when the action ends (even on failure). */
-  summary(markdown: string): void;
-  saveState(name: string, value: string): void;
-  getState(name: string): string;
-  /** Set when the caller may stop the work early (the pipeline stops a build it no longer needs). */
-  signal?: AbortSignal;
-}
+export type { ActionContext } from '../lib/runtime/context.js';
 
 export function createContext(): ActionContext & { flushSummary(): Promise<void> } {
   const parts: string[] = [];
@@ -71,15 +61,11 @@ export async function runAction(name: string, body: (ctx: ActionContext) => Prom
 
 export function reportFailure(name: string, error: unknown): void {
   process.exitCode = 1;
-  if (error instanceof ConfigurationError) {
-    core.setFailed(`${name}: ${error.message}`);
+  if (isUserFacing(error)) {
+    core.setFailed(`${name}: ${errorLine(error)}`);
     return;
   }
-  if (error instanceof GateFailure) {
-    core.setFailed(`${name}: ${error.message}`);
-    return;
-  }
-  core.setFailed(`${name} failed: ${describeError(error)}`);
+  core.setFailed(`${name} failed: ${errorLine(error)}`);
   if (error instanceof Error) {
     core.debug(error.stack ?? String(error));
     let cause: unknown = error.cause;

@@ -13,7 +13,7 @@ import { applyManifests, DEFAULT_APPLY_SETTINGS, type ApplySettings } from '../.
 import { renderManifests, loadManifests, type Manifest } from '../../src/lib/manifests/index.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
-import { refKey, type ObjectRef } from '../../src/lib/kube/types.js';
+import { refKey, type ObjectRef } from '../../src/lib/objects/types.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const SECRET_VALUE = 'pg-pass-Zq81-unique-value';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/actions/build-scan/run.js';
 import { detectBuilder } from '../../src/lib/image/build.js';
-import { spawnExec } from '../../src/lib/registry/exec.js';
+import { spawnExec } from '../../src/lib/runtime/exec.js';
 import { ConfigurationError, GateFailure } from '../../src/lib/runtime/errors.js';
 import { fromRecord, Inputs } from '../../src/lib/runtime/inputs.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';

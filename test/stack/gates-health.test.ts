@@ -16,13 +16,19 @@ import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { startEndpointHost, type EndpointHost } from '../helpers/endpoint-host.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
-import { kubeJson, collectionPath } from '../../src/lib/kube/client.js';
+import { KubeClient, kubeJson, collectionPath } from '../../src/lib/kube/client.js';
 import { runHealthGate, type HealthPolicy } from '../../src/lib/health/probe.js';
 import { parseServiceRef, serviceProxyTarget } from '../../src/lib/health/service-proxy.js';
 import { gateAndRollback, renderRollbackSummary } from '../../src/lib/gates/index.js';
 import { apply, deploymentManifest, get, recordBefore, waitDeploymentReady } from './gates.fixtures.js';
 
 const kc = kubeConfig();
+/** One client for the file's gate, rollback and probe calls (lib functions take a KubeClient). */
+let client: KubeClient;
+beforeAll(async () => {
+  client = await KubeClient.create(kc);
+});
+afterAll(() => client?.close());
 
 const policy = (over: Partial<HealthPolicy> = {}): HealthPolicy => ({
   expectedStatus: [200],
@@ -47,7 +53,7 @@ describe('health gate through the API server service proxy', () => {
   it('probes a Service by namespace/name:port with the kubeconfig auth, checking the JSON body', async () => {
     await host.expose(kc, ns.name, 'app');
     await host.setMode('ok');
-    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/health?verbose=1');
+    const target = serviceProxyTarget(client, parseServiceRef('service', `${ns.name}/app:80`), '/health?verbose=1');
     const result = await runHealthGate([target], policy({ expectJson: { status: 'ok', path: '/health' } }), {
       logger: new MemoryLogger(),
       clock: systemClock,
@@ -64,7 +70,7 @@ describe('health gate through the API server service proxy', () => {
   it('a flapping endpoint needs N consecutive successes', async () => {
     // s = 200, f = 500: runs of two successes broken by failures, then steady.
     await host.setMode('seq:ssfssfsfssfs');
-    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/app:80`), '/ready');
+    const target = serviceProxyTarget(client, parseServiceRef('service', `${ns.name}/app:80`), '/ready');
     const result = await runHealthGate([target], policy({ consecutiveSuccesses: 3 }), {
       logger: new MemoryLogger(),
       clock: systemClock,
@@ -91,7 +97,7 @@ describe('health gate through the API server service proxy', () => {
         spec: { selector: { app: 'no-such-pods' }, ports: [{ port: 80, protocol: 'TCP' }] },
       },
     });
-    const target = serviceProxyTarget(kc, parseServiceRef('service', `${ns.name}/empty:80`), '/health');
+    const target = serviceProxyTarget(client, parseServiceRef('service', `${ns.name}/empty:80`), '/health');
     // (The endpoints controller gives a selector Service an empty Endpoints object at once; the
     // proxy then answers 503 "no endpoints available".)
     const result = await runHealthGate([target], policy({ deadlineMs: 3_000 }), {
@@ -110,8 +116,8 @@ describe('health gate through the API server service proxy', () => {
     await apply(kc, n, deploymentManifest('web', { image: 'phlo/web:2', replicas: 2 }));
     await host.setMode('fail');
     const logger = new MemoryLogger();
-    const target = serviceProxyTarget(kc, parseServiceRef('service', `${n}/app:80`), '/health');
-    const out = await gateAndRollback(kc, [record], {
+    const target = serviceProxyTarget(client, parseServiceRef('service', `${n}/app:80`), '/health');
+    const out = await gateAndRollback(client, [record], {
       timeoutMs: 60_000,
       logger,
       clock: systemClock,

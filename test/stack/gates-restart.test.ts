@@ -10,6 +10,7 @@ import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate } from '../../src/lib/gates/index.js';
 import { apply, deploymentManifest, ref } from './gates.fixtures.js';
+import { withKubeClient } from '../../src/lib/kube/client.js';
 
 describe('rollout gate across an API server restart', () => {
   it('resumes its watches and still sees the rollout finish', async () => {
@@ -20,7 +21,9 @@ describe('rollout gate across an API server restart', () => {
       await apply(kc, n, deploymentManifest('phoenix', { fault: 'never-ready', replicas: 2 }));
       const logger = new MemoryLogger();
       const timeoutMs = 150_000;
-      const gate = runRolloutGate(kc, [ref('Deployment', n, 'phoenix')], { timeoutMs, logger, clock: systemClock });
+      const gate = withKubeClient(kc, (client) =>
+        runRolloutGate(client, [ref('Deployment', n, 'phoenix')], { timeoutMs, logger, clock: systemClock }),
+      );
       await sleep(2_000);
       await stack.restartApiserver();
       // Only after the restart can the rollout finish: the gate can only say "success" if its
@@ -46,7 +49,9 @@ describe('rollout gate across an API server restart', () => {
       await apply(kc, n, deploymentManifest('icarus', { fault: 'never-ready', replicas: 1 }));
       const logger = new MemoryLogger();
       const timeoutMs = 150_000;
-      const gate = runRolloutGate(kc, [ref('Deployment', n, 'icarus')], { timeoutMs, logger, clock: systemClock });
+      const gate = withKubeClient(kc, (client) =>
+        runRolloutGate(client, [ref('Deployment', n, 'icarus')], { timeoutMs, logger, clock: systemClock }),
+      );
       await sleep(2_000);
       await stack.restartApiserver();
       await apply(kc, n, deploymentManifest('icarus', { fault: 'image-pull', image: 'phlo/icarus:2', replicas: 1 }));

@@ -5,7 +5,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/client.js';
-import type { WorkloadRecord } from '../../src/lib/kube/types.js';
+import type { WorkloadRecord } from '../../src/lib/objects/types.js';
 import { waitFor } from '../helpers/stack.js';
 
 export type Fault = 'never-ready' | 'crash-loop' | 'image-pull' | 'job-fail';

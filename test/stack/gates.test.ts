@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { kubeConfig, sleep, useNamespace, waitFor } from '../helpers/stack.js';
-import { collectionPath, kubeJson, kubeRequest, type KubeObject } from '../../src/lib/kube/client.js';
+import { KubeClient, collectionPath, kubeJson, kubeRequest, type KubeObject } from '../../src/lib/kube/client.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
@@ -19,6 +19,12 @@ import {
 } from './gates.fixtures.js';
 
 const kc = kubeConfig();
+/** One client for the file's gate, rollback and probe calls (lib functions take a KubeClient). */
+let client: KubeClient;
+beforeAll(async () => {
+  client = await KubeClient.create(kc);
+});
+afterAll(() => client?.close());
 
 function gate(
   targets: Parameters<typeof runRolloutGate>[1],
@@ -26,7 +32,7 @@ function gate(
   restartLimit = 3,
 ): Promise<GateResult & { log: string }> {
   const logger = new MemoryLogger();
-  return runRolloutGate(kc, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
+  return runRolloutGate(client, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
     ...r,
     log: logger.text(),
   }));

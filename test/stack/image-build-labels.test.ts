@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage, inspectLabels } from '../../src/lib/image/build.js';
-import { spawnExec } from '../../src/lib/registry/exec.js';
+import { spawnExec } from '../../src/lib/runtime/exec.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { loadStackEnv, uniqueName } from '../helpers/stack.js';
 

@@ -1329,16 +1329,18 @@ describe('an exec-plugin kubeconfig against a local HTTPS server', () => {
     );
     const run = async (plugin: { user: Record<string, unknown> }, onSync: () => void): Promise<ListWatchStats> => {
       const abort = new AbortController();
-      const loop = listWatch(
-        {
-          path: '/api/v1/namespaces/ns/configmaps',
-          signal: abort.signal,
-          clock: systemClock,
-          logger: new MemoryLogger(),
-          onSync,
-          onEvent: () => undefined,
-        },
-        localKubeConfig(server.url, plugin.user, tls.cert),
+      const loop = withKubeClient(localKubeConfig(server.url, plugin.user, tls.cert), (client) =>
+        listWatch(
+          {
+            path: '/api/v1/namespaces/ns/configmaps',
+            signal: abort.signal,
+            clock: systemClock,
+            logger: new MemoryLogger(),
+            onSync,
+            onEvent: () => undefined,
+          },
+          client,
+        ),
       );
       await new Promise((r) => setTimeout(r, 500));
       abort.abort();

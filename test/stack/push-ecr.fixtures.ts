@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnExec, type Exec } from '../../src/lib/registry/exec.js';
-import { MANIFEST_MEDIA_TYPES } from '../../src/lib/registry/manifest.js';
+import { spawnExec, type Exec } from '../../src/lib/runtime/exec.js';
+import { MANIFEST_MEDIA_TYPES } from '../../src/lib/docker/manifest.js';
 import { loadStackEnv } from '../helpers/stack.js';
 
 export const STACK_KEYS = [

@@ -2,7 +2,7 @@
  * Rollback against the local stack: a failed gate rolls every changed workload back to the revision
  * recorded before apply, and the rollback is gated in turn.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
@@ -24,8 +24,15 @@ import {
   waitDeploymentReady,
 } from './gates.fixtures.js';
 import { waitFor } from '../helpers/stack.js';
+import { KubeClient } from '../../src/lib/kube/client.js';
 
 const kc = kubeConfig();
+/** One client for the file's gate, rollback and probe calls (lib functions take a KubeClient). */
+let client: KubeClient;
+beforeAll(async () => {
+  client = await KubeClient.create(kc);
+});
+afterAll(() => client?.close());
 
 describe('rollback', () => {
   const ns = useNamespace('rollback');
@@ -40,7 +47,7 @@ describe('rollback', () => {
     await apply(kc, n, deploymentManifest('web', { image: 'phlo/web:2', replicas: 2, fault: 'never-ready' }));
 
     const logger = new MemoryLogger();
-    const out = await gateAndRollback(kc, [record, ref('Deployment', n, 'fresh')], {
+    const out = await gateAndRollback(client, [record, ref('Deployment', n, 'fresh')], {
       timeoutMs: 8_000,
       logger,
       clock: systemClock,
@@ -81,7 +88,7 @@ describe('rollback', () => {
     await apply(kc, n, statefulSetManifest('db', { image: 'phlo/db:2', replicas: 2, fault: 'image-pull' }));
 
     const logger = new MemoryLogger();
-    const out = await gateAndRollback(kc, [record], {
+    const out = await gateAndRollback(client, [record], {
       timeoutMs: 60_000,
       logger,
       clock: systemClock,
@@ -167,7 +174,7 @@ describe('rollback', () => {
     }
     const logger = new MemoryLogger();
     const target = [{ ...ref('Deployment', n, 'api'), created: false }];
-    const previous = await rollbackAndGate(kc, target, {
+    const previous = await rollbackAndGate(client, target, {
       target: 'previous',
       gateTimeoutMs: 60_000,
       logger,
@@ -177,11 +184,11 @@ describe('rollback', () => {
     expect(previous.healthy).toBe(true);
     expect((await get(kc, n, 'Deployment', 'api')).spec.template.spec.containers[0].image).toBe('phlo/api:2');
 
-    const one = await rollbackAndGate(kc, target, { target: 1, gateTimeoutMs: 60_000, logger, clock: systemClock });
+    const one = await rollbackAndGate(client, target, { target: 1, gateTimeoutMs: 60_000, logger, clock: systemClock });
     expect(one.outcomes[0]).toMatchObject({ outcome: 'rolled-back', toRevision: 1 });
     expect((await get(kc, n, 'Deployment', 'api')).spec.template.spec.containers[0].image).toBe('phlo/api:1');
 
-    const missing = await rollbackAndGate(kc, target, {
+    const missing = await rollbackAndGate(client, target, {
       target: 42,
       gateTimeoutMs: 60_000,
       logger,

@@ -1,7 +1,7 @@
 import { explainFailure } from '../../src/lib/kube/apply.js';
 import { KubeApiError } from '../../src/lib/kube/client.js';
 import { jsonEqual, maskSecrets, stripServerFields, unifiedDiff } from '../../src/lib/kube/diff.js';
-import { selectorString } from '../../src/lib/kube/revisions.js';
+import { selectorToString } from '../../src/lib/kube/selector.js';
 import { tierOf, TIERS } from '../../src/lib/manifests/kinds.js';
 import { applySummary } from '../../src/lib/kube/apply-report.js';
 import { describeError } from '../../src/lib/runtime/errors.js';
@@ -170,7 +170,7 @@ describe('tiers and selectors', () => {
 
   test('label selectors become query strings', () => {
     expect(
-      selectorString({
+      selectorToString({
         matchLabels: { app: 'x', tier: 'web' },
         matchExpressions: [
           { key: 'env', operator: 'In', values: ['a', 'b'] },
@@ -178,7 +178,7 @@ describe('tiers and selectors', () => {
         ],
       }),
     ).toBe('app=x,tier=web,env in (a,b),!gone');
-    expect(selectorString(undefined)).toBeUndefined();
+    expect(selectorToString(undefined)).toBe('');
   });
 });
 

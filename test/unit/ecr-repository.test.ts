@@ -8,7 +8,7 @@ import {
 import { createEcrClient } from '../../src/lib/ecr/client.js';
 import { buildLifecyclePolicy, lifecyclePolicyText } from '../../src/lib/ecr/lifecycle.js';
 import { compareEncryption, ensureRepository } from '../../src/lib/ecr/repository.js';
-import { manifestHoldsImage, type ManifestContent, type RegistryApi } from '../../src/lib/registry/manifest.js';
+import { manifestHoldsImage, type ManifestContent, type RegistryApi } from '../../src/lib/docker/manifest.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 
 const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });

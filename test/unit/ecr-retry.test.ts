@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTransientDockerError, parsePushDigest, pushImage } from '../../src/lib/registry/docker.js';
-import type { Exec, ExecResult } from '../../src/lib/registry/exec.js';
+import { isTransientDockerError, parsePushDigest, pushImage } from '../../src/lib/docker/docker.js';
+import type { Exec, ExecResult } from '../../src/lib/runtime/exec.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
-import { backoffDelay, retry } from '../../src/lib/registry/retry.js';
+import { backoffDelay, retry } from '../../src/lib/runtime/retry.js';
 import type { Clock } from '../../src/lib/runtime/clock.js';
 
 /** A clock that records sleeps and advances instantly. */

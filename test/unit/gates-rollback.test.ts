@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deepEqual, planRollback, type LiveWorkload } from '../../src/lib/kube/rollback.js';
 import { renderRollbackSummary } from '../../src/lib/gates/summary.js';
-import { refKey, type WorkloadRecord } from '../../src/lib/kube/types.js';
+import { refKey, type WorkloadRecord } from '../../src/lib/objects/types.js';
 import type { KubeObject } from '../../src/lib/kube/client.js';
 
 const template = (image: string, hash?: string): Record<string, unknown> => ({

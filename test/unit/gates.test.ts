@@ -7,11 +7,12 @@ import {
   podDoom,
   readyConditionRule,
   selectorMatches,
-  selectorToString,
   statefulSetRule,
 } from '../../src/lib/gates/rules.js';
+import { selectorToString } from '../../src/lib/kube/selector.js';
 import { parseWorkloads } from '../../src/lib/gates/targets.js';
-import { renderGateSummary, cell, explanationLines } from '../../src/lib/gates/summary.js';
+import { renderGateSummary, explanationLines } from '../../src/lib/gates/summary.js';
+import { cell } from '../../src/lib/report/markdown.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 import type { KubeObject } from '../../src/lib/kube/client.js';
 import type { GateResult } from '../../src/lib/gates/gate.js';

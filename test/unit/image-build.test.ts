@@ -10,7 +10,7 @@ import {
   withLabelInstruction,
   type BuildSpec,
 } from '../../src/lib/image/build.js';
-import type { Exec } from '../../src/lib/registry/exec.js';
+import type { Exec } from '../../src/lib/runtime/exec.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 
 const spec: BuildSpec = {

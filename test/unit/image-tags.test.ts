@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitFacts, sanitizeRemote } from '../../src/lib/image/git.js';
-import { spawnExec } from '../../src/lib/registry/exec.js';
+import { spawnExec } from '../../src/lib/runtime/exec.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';

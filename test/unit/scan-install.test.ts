@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnExec } from '../../src/lib/registry/exec.js';
+import { spawnExec } from '../../src/lib/runtime/exec.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { checksumFor, installTrivy, releaseAsset } from '../../src/lib/scan/install.js';
 

@@ -1,6 +1,6 @@
 /** The apply action's inputs, parsed without loading the Kubernetes client (the pipeline checks them first). */
 import path from 'node:path';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import type { KubeconfigSettings } from '../../lib/kube/source.js';
 import type { ApplySettings } from '../../lib/kube/apply.js';
 import { loadManifests, readSecretValues, type Manifest, type SecretValues } from '../../lib/manifests/index.js';

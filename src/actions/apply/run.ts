@@ -1,4 +1,4 @@
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { applyManifests } from '../../lib/kube/apply.js';

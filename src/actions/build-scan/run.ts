@@ -6,7 +6,7 @@ import { gitFacts as readGitFacts } from '../../lib/image/git.js';
 import { defaultLabels, mergeLabels } from '../../lib/image/labels.js';
 import { type BuildScanSettings, parseBuildScanSettings } from '../../lib/image/settings.js';
 import { deriveTags } from '../../lib/image/tags.js';
-import { type Exec, spawnExec } from '../../lib/registry/exec.js';
+import { type Exec, spawnExec } from '../../lib/runtime/exec.js';
 import { type Clock, systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { describeFinding } from '../../lib/scan/findings.js';
@@ -15,7 +15,7 @@ import { installTrivy } from '../../lib/scan/install.js';
 import { evaluate, failureMessage, type IgnoreEntry, type ScanPolicy } from '../../lib/scan/policy.js';
 import { scanSummaryMarkdown } from '../../lib/scan/summary.js';
 import { DbUnavailableError, downloadDb, scanImageTar, type TrivySettings } from '../../lib/scan/trivy.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 
 export interface RunDeps {
   exec: Exec;

@@ -1,4 +1,4 @@
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import { stagePost } from './stages.js';
 
 /** The root action's post step: the stages' own post steps (push-ecr's registry logout). */

@@ -4,7 +4,7 @@ import { runPipeline, type PipelineSettings } from '../../lib/pipeline/pipeline.
 import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
 import type { Inputs } from '../../lib/runtime/inputs.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 
 const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
 

@@ -8,7 +8,7 @@ import { httpTarget, joinUrl } from '../../lib/health/http.js';
 import { runHealthGate, type ProbeTarget } from '../../lib/health/probe.js';
 import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
 import { healthSummary } from '../../lib/health/summary.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where a service target's client comes from (the pipeline shares one); by default its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {

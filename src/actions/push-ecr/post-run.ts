@@ -1,5 +1,5 @@
-import { cleanupDockerConfig } from '../../lib/registry/docker.js';
-import type { ActionContext } from '../../runner/index.js';
+import { cleanupDockerConfig } from '../../lib/docker/docker.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import { STATE } from './state.js';
 
 /** The post step: log out of the registry and delete the private docker config directory. */

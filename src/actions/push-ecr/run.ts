@@ -6,10 +6,10 @@ import { waitForScanFindings } from '../../lib/ecr/scan.js';
 import { parsePushEcrSettings, type PushEcrSettings } from '../../lib/ecr/settings.js';
 import { pushSummary } from '../../lib/ecr/summary.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
-import { spawnExec, type Exec } from '../../lib/registry/exec.js';
+import { spawnExec, type Exec } from '../../lib/runtime/exec.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import { STATE } from './state.js';
 
 /** The read-only half of push-ecr (token, repository look, docker login), started before the push. */

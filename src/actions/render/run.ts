@@ -1,7 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { ConfigurationError } from '../../lib/runtime/errors.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 import { parseImagesInput, readSecretValues, renderManifests, type RenderSettings } from '../../lib/manifests/index.js';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../../lib/manifests/validate.js';
 import { renderSummary } from '../../lib/kube/apply-report.js';

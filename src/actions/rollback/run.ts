@@ -4,7 +4,7 @@ import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
 import { parseRollbackInputs, resolveTarget } from '../../lib/gates/settings.js';
-import type { ActionContext } from '../../runner/index.js';
+import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {

@@ -19,16 +19,16 @@ import {
   pushImage,
   tagImage,
   type DockerSession,
-} from '../registry/docker.js';
-import type { Exec } from '../registry/exec.js';
+} from '../docker/docker.js';
+import type { Exec } from '../runtime/exec.js';
 import {
   getManifest,
   headManifest,
   manifestHoldsImage,
   type ManifestContent,
   type RegistryApi,
-} from '../registry/manifest.js';
-import type { RetryPolicy } from '../registry/retry.js';
+} from '../docker/manifest.js';
+import type { RetryPolicy } from '../runtime/retry.js';
 import type { RegistryEndpoint } from './names.js';
 import { basicAuthorization, getRegistryCredentials, type RegistryCredentials } from './client.js';
 import {
@@ -315,4 +315,4 @@ function missingImage(image: string): never {
   );
 }
 
-export { cleanupDockerConfig } from '../registry/docker.js';
+export { cleanupDockerConfig } from '../docker/docker.js';

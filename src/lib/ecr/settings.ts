@@ -4,7 +4,7 @@
  */
 import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
-import type { RetryPolicy } from '../registry/retry.js';
+import type { RetryPolicy } from '../runtime/retry.js';
 import { defaultPolicy, parseSeverities, type ScanPolicy } from '../scan/policy.js';
 import type { OnUnavailable } from './gate.js';
 import { buildLifecyclePolicy } from './lifecycle.js';

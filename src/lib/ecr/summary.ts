@@ -1,6 +1,6 @@
 /** The push-ecr job summary: a pure function from results to Markdown. */
 import { describeFinding, SEVERITIES } from '../scan/findings.js';
-import { escapeCell, heading, icon, table } from '../report/markdown.js';
+import { cell, heading, icon, table } from '../report/markdown.js';
 import type { EcrGateResult } from './gate.js';
 import type { PushResult } from './push.js';
 import type { ScanOutcome } from './scan.js';
@@ -28,8 +28,8 @@ export function pushSummary(result: PushResult, scan?: { outcome: ScanOutcome; g
     ),
   );
   if (result.repository.changes.length > 0)
-    parts.push(`Repository settings changed: ${result.repository.changes.map(escapeCell).join('; ')}`);
-  for (const w of result.repository.warnings) parts.push(`⚠️ ${escapeCell(w)}`);
+    parts.push(`Repository settings changed: ${result.repository.changes.map(cell).join('; ')}`);
+  for (const w of result.repository.warnings) parts.push(`⚠️ ${cell(w)}`);
   if (scan) {
     parts.push(heading(`ECR scan ${icon(scan.gate.passed)} ${scan.outcome.status}`, 4));
     if (scan.outcome.ready) {
@@ -45,10 +45,10 @@ export function pushSummary(result: PushResult, scan?: { outcome: ScanOutcome; g
         );
       }
     } else {
-      parts.push(escapeCell(scan.outcome.description));
+      parts.push(cell(scan.outcome.description));
     }
-    if (scan.gate.message) parts.push(escapeCell(scan.gate.message));
-    if (scan.gate.warning) parts.push(`⚠️ ${escapeCell(scan.gate.warning)}`);
+    if (scan.gate.message) parts.push(cell(scan.gate.message));
+    if (scan.gate.warning) parts.push(`⚠️ ${cell(scan.gate.warning)}`);
   }
   return parts.join('\n\n');
 }

@@ -4,10 +4,9 @@
  * log lines of crashed containers when the cluster keeps them (KWOK does not: that is reported,
  * not thrown).
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from '../runtime/errors.js';
-import type { ObjectRef } from '../kube/types.js';
-import { collectionPath, kubeJson, kubeRequest, type KubeClient, type KubeObject } from '../kube/client.js';
+import type { ObjectRef } from '../objects/types.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { ContainerState, ContainerStatus } from './rules.js';
 
 export interface ContainerExplanation {
@@ -61,7 +60,7 @@ const MAX_EVENTS = 15;
 const LOG_LINES = 20;
 
 export async function explainWorkload(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   status: ObjectRef & { state: string; reason?: string; message: string; pod?: string },
   input: ExplainInput,
 ): Promise<WorkloadExplanation> {
@@ -104,7 +103,7 @@ export function describeContainerState(state: ContainerState | undefined): strin
   return 'unknown';
 }
 
-async function explainPod(kube: KubeConfig | KubeClient, pod: KubeObject): Promise<PodExplanation> {
+async function explainPod(kube: KubeClient, pod: KubeObject): Promise<PodExplanation> {
   const st = pod.status ?? {};
   const conditions = (
     (st.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
@@ -139,23 +138,20 @@ async function explainPod(kube: KubeConfig | KubeClient, pod: KubeObject): Promi
 
 /** The last lines of a container's log (the previous instance's after a restart). Never throws. */
 export async function containerLogTail(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   namespace: string,
   pod: string,
   container: string,
   previous: boolean,
 ): Promise<{ lines: string[] } | { error: string }> {
   try {
-    const res = await kubeRequest(
-      kube,
-      'GET',
-      `${collectionPath('v1', 'pods', namespace)}/${encodeURIComponent(pod)}/log`,
-      {
-        query: { container, tailLines: LOG_LINES, previous: previous ? 'true' : undefined, limitBytes: 8192 },
-        accept: '*/*',
-        timeoutMs: 10_000,
-      },
-    );
+    const res = await kube.send({
+      method: 'GET',
+      path: `${await kube.pathOf({ apiVersion: 'v1', kind: 'Pod', namespace, name: pod })}/log`,
+      query: { container, tailLines: LOG_LINES, previous: previous ? 'true' : undefined, limitBytes: 8192 },
+      accept: '*/*',
+      timeoutMs: 10_000,
+    });
     if (res.status < 200 || res.status >= 300) {
       let message = `HTTP ${res.status}`;
       try {
@@ -175,7 +171,7 @@ export async function containerLogTail(
 
 /** Recent core/v1 Events about these objects, newest last. Never throws. */
 export async function recentEvents(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   namespace: string | undefined,
   objects: Array<{ kind: string; name: string }>,
 ): Promise<EventLine[]> {
@@ -184,7 +180,9 @@ export async function recentEvents(
   await Promise.all(
     objects.map(async (o) => {
       try {
-        const list = await kubeJson<{ items: KubeObject[] }>(kube, 'GET', collectionPath('v1', 'events', namespace), {
+        const list = await kube.request<{ items: KubeObject[] }>({
+          method: 'GET',
+          path: await kube.pathOf({ apiVersion: 'v1', kind: 'Event', namespace }),
           query: { fieldSelector: `involvedObject.kind=${o.kind},involvedObject.name=${o.name}` },
           timeoutMs: 10_000,
         });

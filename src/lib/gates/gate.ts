@@ -4,13 +4,12 @@
  * of list-watches (one per workload kind, plus pods, ReplicaSets and ControllerRevisions when
  * needed); every event re-evaluates that namespace's workloads with the pure rules.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { formatDuration } from '../runtime/inputs.js';
 import { describeError } from '../runtime/errors.js';
-import { refKey, type ObjectRef } from '../kube/types.js';
-import { collectionPath, withKubeClient, type KubeClient, type KubeObject } from '../kube/client.js';
+import { refKey, type ObjectRef } from '../objects/types.js';
+import { collectionPath, type KubeClient, type KubeObject } from '../kube/client.js';
 import { listWatch, ObjectStore, STOPPED } from '../kube/watch.js';
 import { newReplicaSet, newRevisionPods, podDoom, workloadRule, type RuleVerdict } from './rules.js';
 import { explainWorkload, type WorkloadExplanation } from './explain.js';
@@ -77,9 +76,9 @@ interface NamespaceWatch {
   stores: Map<string, ObjectStore>;
 }
 
-/** Gates `targets`. Given a KubeConfig, it makes a client for the gate (its watches share its connections). */
+/** Gates `targets` over `client` (its watches share the client's connections). */
 export async function runRolloutGate(
-  kube: KubeConfig | KubeClient,
+  client: KubeClient,
   targets: GateTarget[],
   options: GateOptions,
 ): Promise<GateResult> {
@@ -97,7 +96,7 @@ export async function runRolloutGate(
       reconnects: 0,
     };
   }
-  return withKubeClient(kube, (client) => gate(client, list, start, options));
+  return gate(client, list, start, options);
 }
 
 async function gate(client: KubeClient, list: GateTarget[], start: number, options: GateOptions): Promise<GateResult> {
@@ -254,9 +253,9 @@ async function gate(client: KubeClient, list: GateTarget[], start: number, optio
       const ns = nw.namespace || undefined;
       for (const [storeKey, store] of nw.stores) {
         const [apiVersion, kind] = storeKey.split(' ') as [string, string];
-        let plural: string;
+        let path: string;
         try {
-          plural = await client.resolvePlural(apiVersion, kind);
+          path = await client.pathOf({ apiVersion, kind, namespace: ns });
         } catch (error) {
           // A kind the API server does not serve: those workloads fail (the rest are still gated).
           for (const t of nw.tracked.filter((x) => x.store === store)) {
@@ -270,12 +269,7 @@ async function gate(client: KubeClient, list: GateTarget[], start: number, optio
           continue;
         }
         const names = nw.tracked.filter((t) => t.store === store).map((t) => t.target.name);
-        watchCollection(
-          nw,
-          collectionPath(apiVersion, plural, ns),
-          store,
-          names.length === 1 ? `metadata.name=${names[0]}` : undefined,
-        );
+        watchCollection(nw, path, store, names.length === 1 ? `metadata.name=${names[0]}` : undefined);
       }
       watchCollection(nw, collectionPath('v1', 'pods', ns), nw.pods);
       if (nw.replicaSets) watchCollection(nw, collectionPath('apps/v1', 'replicasets', ns), nw.replicaSets);

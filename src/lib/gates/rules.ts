@@ -280,22 +280,6 @@ export function selectorMatches(
   return true;
 }
 
-/** `matchLabels`/`matchExpressions` → the string form for a labelSelector query. */
-export function selectorToString(selector: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}): string {
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
-
 /**
  * Which pods belong to the workload's NEW revision (the only ones that can doom it)?
  * Deployment: pods whose pod-template-hash is the new ReplicaSet's (the ReplicaSet whose

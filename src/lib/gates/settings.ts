@@ -5,7 +5,7 @@
 import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 import type { KubeconfigSettings } from '../kube/source.js';
-import type { WorkloadRecord } from '../kube/types.js';
+import type { WorkloadRecord } from '../objects/types.js';
 import type { RollbackTarget } from '../kube/rollback.js';
 import { parseWorkloads } from './targets.js';
 

@@ -2,7 +2,8 @@
  * Pure renderers: gate results → Markdown for the job summary, and → plain lines for the log.
  */
 import { formatDuration } from '../runtime/inputs.js';
-import { refKey } from '../kube/types.js';
+import { cell, fenced } from '../report/markdown.js';
+import { refKey } from '../objects/types.js';
 import type { GateResult, WorkloadStatus } from './gate.js';
 import type { WorkloadExplanation } from './explain.js';
 
@@ -15,23 +16,6 @@ const ICON: Record<string, string> = {
   progressing: '⏳',
   timeout_: '⏱️',
 };
-
-/** Escapes text for a Markdown table cell. */
-export function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function fence(lines: string[]): string {
-  const body = lines.join('\n');
-  let ticks = '```';
-  while (body.includes(ticks)) ticks += '`';
-  return `${ticks}text\n${body}\n${ticks}`;
-}
 
 function stateIcon(s: WorkloadStatus): string {
   return s.state === 'timeout' ? ICON.timeout_! : (ICON[s.state] ?? '');
@@ -106,7 +90,7 @@ export function renderExplanation(e: WorkloadExplanation): string {
           '',
           `<details><summary>Last log lines of ${cell(p.name)}/${cell(c.name)}</summary>`,
           '',
-          fence(c.logTail),
+          fenced(c.logTail.join('\n'), 'text'),
           '',
           '</details>',
         );
@@ -151,7 +135,7 @@ const OUTCOME_ICON: Record<string, string> = {
 /** Markdown for a rollback: what went back where, and whether it became healthy. */
 export function renderRollbackSummary(result: {
   outcomes: Array<{
-    ref: import('../kube/types.js').ObjectRef;
+    ref: import('../objects/types.js').ObjectRef;
     outcome: string;
     fromRevision?: number;
     toRevision?: number;

@@ -5,7 +5,7 @@
  * once, naming the input, the value and the expected form.
  */
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
-import type { ApplyResult, ObjectRef, WorkloadRecord } from '../kube/types.js';
+import type { ApplyResult, ObjectRef, WorkloadRecord } from '../objects/types.js';
 import { parseList } from '../runtime/inputs.js';
 
 const KIND_ALIASES: Record<string, { kind: string; apiVersion: string }> = {

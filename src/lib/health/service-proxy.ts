@@ -8,9 +8,8 @@
  * Note: the API server refuses to proxy to loopback and link-local endpoint addresses, so a
  * Service whose endpoints are 127.x or 169.254.x cannot be probed this way.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigurationError } from '../runtime/errors.js';
-import { kubeRequest, type KubeClient } from '../kube/client.js';
+import type { KubeClient } from '../kube/client.js';
 import type { ProbeTarget } from './probe.js';
 
 export interface ServiceRef {
@@ -61,13 +60,12 @@ export function serviceProxyPath(ref: ServiceRef, path: string): { path: string;
 const MAX_BODY = 64 * 1024;
 
 /**
- * A ProbeTarget that reaches `path` of the Service through the API server. Give it a KubeClient to
- * share one connection (and one set of credentials) between attempts: with a KubeConfig each attempt
- * opens its own, and its TLS handshake — or an exec plugin such as `aws eks get-token` — lands in the
- * measured latency.
+ * A ProbeTarget that reaches `path` of the Service through the API server, over one client for
+ * every attempt: a latency is then the backend's, not a new TLS handshake's or an exec plugin's
+ * (`aws eks get-token`).
  */
 export function serviceProxyTarget(
-  kc: KubeConfig | KubeClient,
+  client: KubeClient,
   ref: ServiceRef,
   path: string,
   headers: Readonly<Record<string, string>> = {},
@@ -79,7 +77,9 @@ export function serviceProxyTarget(
   return {
     label,
     send: async ({ signal, timeoutMs }) => {
-      const res = await kubeRequest(kc, 'GET', apiPath, {
+      const res = await client.send({
+        method: 'GET',
+        path: apiPath,
         query,
         signal,
         timeoutMs,

@@ -13,7 +13,7 @@ import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import type { Exec, ExecResult } from '../registry/exec.js';
+import type { Exec, ExecResult } from '../runtime/exec.js';
 
 export type Builder = 'buildx' | 'classic';
 

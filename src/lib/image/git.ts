@@ -3,7 +3,7 @@
  * the event payload's repository.default_branch), falling back to `git` in the working directory.
  */
 import { readFile } from 'node:fs/promises';
-import type { Exec } from '../registry/exec.js';
+import type { Exec } from '../runtime/exec.js';
 
 export interface GitFacts {
   /** Full commit sha. */

@@ -21,20 +21,17 @@
  * `dryRun: true` stops after 5 and returns per-object unified diffs.
  */
 import pLimit from 'p-limit';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigurationError, ConfigurationErrors, describeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import type { ApplyResult, ObjectRef, WorkloadRecord } from './types.js';
-import { refKey } from './types.js';
-import { KubeApiError, KubeClient, withKubeClient, type KubeObject, type ResourceInfo } from './client.js';
+import type { ApplyResult, ObjectRef, WorkloadRecord } from '../objects/types.js';
+import { refKey } from '../objects/types.js';
+import { KubeApiError, KubeClient, type KubeObject, type ResourceInfo } from './client.js';
 import { recordRevisions, isWorkloadKind } from './revisions.js';
 import { jsonEqual, stripServerFields, unifiedDiff } from './diff.js';
 import { TIERS, tierOf } from '../manifests/kinds.js';
 import { fillSecret, isPlaceholderSecret, type SecretValues } from '../manifests/secrets.js';
 import type { Manifest } from '../manifests/validate.js';
-import { LABEL_ENVIRONMENT, LABEL_MANAGED_BY, MANAGER } from '../manifests/render.js';
-
-export const FIELD_MANAGER = MANAGER;
+import { FIELD_MANAGERS, LABEL_ENVIRONMENT, LABEL_MANAGED_BY, MANAGER } from '../objects/names.js';
 
 /** Kinds prune looks at (besides every kind that is rendered). */
 export const PRUNE_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
@@ -109,22 +106,10 @@ const describeRef = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace ? `
 
 /**
  * Applies `manifests` (validated, e.g. by render or loadManifests) with server-side apply. Secret
- * placeholders are filled from `secrets` in memory. Takes a KubeClient (shares its connection
- * pool) or a loaded KubeConfig (a client is made and closed).
+ * placeholders are filled from `secrets` in memory. The client's pool should allow
+ * `settings.concurrency` sockets.
  */
 export async function applyManifests(
-  manifests: readonly Manifest[],
-  secrets: SecretValues,
-  settings: ApplySettings,
-  kube: KubeClient | KubeConfig,
-  logger: Logger,
-): Promise<ApplyOutcome> {
-  return withKubeClient(kube, (client) => applyWith(manifests, secrets, settings, client, logger), {
-    maxSockets: Math.max(1, settings.concurrency),
-  });
-}
-
-async function applyWith(
   manifests: readonly Manifest[],
   secrets: SecretValues,
   settings: ApplySettings,
@@ -132,7 +117,7 @@ async function applyWith(
   logger: Logger,
 ): Promise<ApplyOutcome> {
   const s = { ...DEFAULT_APPLY_SETTINGS, ...settings };
-  const manager = s.fieldManager ?? FIELD_MANAGER;
+  const manager = s.fieldManager ?? FIELD_MANAGERS.apply;
   const limit = pLimit(Math.max(1, s.concurrency));
   const problems: string[] = [];
 
@@ -363,12 +348,6 @@ function withNamespace(obj: KubeObject, namespace: string): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, namespace } };
 }
 
-/**
- * The field manager phlo-deploy's rollback writes with (src/lib/kube/rollback.ts). Fields it owns are
- * ours: the next apply takes them back without asking for force-conflicts.
- */
-export const ROLLBACK_MANAGER = 'phlo-deploy-rollback';
-
 /** The managers named by a server-side apply conflict (409), or undefined for any other error. */
 export function conflictManagers(error: unknown): string[] | undefined {
   if (!(error instanceof KubeApiError) || error.code !== 409 || error.body.reason !== 'Conflict') return undefined;
@@ -389,7 +368,8 @@ async function serverSideApply(
   } catch (error) {
     // After a rollback, the fields it reverted belong to our own rollback manager: take them back.
     const managers = force ? undefined : conflictManagers(error);
-    if (managers?.every((m) => m === ROLLBACK_MANAGER)) return serverSideApplyOnce(client, p, manager, true, dryRun);
+    if (managers?.every((m) => m === FIELD_MANAGERS.rollback))
+      return serverSideApplyOnce(client, p, manager, true, dryRun);
     throw error;
   }
 }

@@ -20,7 +20,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ObjectRef } from './types.js';
+import type { ObjectRef } from '../objects/types.js';
 
 /** Any Kubernetes object as JSON: typed where every caller agrees, loose elsewhere. */
 export interface KubeObject {
@@ -318,9 +318,27 @@ export class KubeClient {
    * (no request), anything else (custom resources, whatever their kind is called) through discovery. Throws when the server does not serve the kind.
    */
   async resolvePlural(apiVersion: string, kind: string): Promise<string> {
-    const plural = PLURALS[apiVersion]?.[kind] ?? (await this.resourceFor(apiVersion, kind))?.resource;
-    if (!plural) throw new Error(`The API server does not serve kind ${kind} in ${apiVersion}`);
-    return plural;
+    return (await this.resolve(apiVersion, kind)).resource;
+  }
+
+  /** The resource of an apiVersion and kind: the table's built-in kinds (namespaced), else discovery. */
+  async resolve(apiVersion: string, kind: string): Promise<ResourceInfo> {
+    const plural = PLURALS[apiVersion]?.[kind];
+    if (plural) return { resource: plural, namespaced: true, kind, apiVersion, verbs: [] };
+    const info = await this.resourceFor(apiVersion, kind);
+    if (!info) throw new Error(`The API server does not serve kind ${kind} in ${apiVersion}`);
+    return info;
+  }
+
+  /**
+   * The one mapping from (apiVersion, kind, namespace, name) to a URL path: the object's path, or its
+   * collection's when no name is given (the namespace is dropped for cluster-scoped kinds).
+   */
+  async pathOf(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'> & { name?: string }): Promise<string> {
+    const info = await this.resolve(ref.apiVersion, ref.kind);
+    return ref.name === undefined
+      ? KubeClient.collectionPath(info, ref.namespace)
+      : KubeClient.objectPath(info, { namespace: ref.namespace, name: ref.name });
   }
 
   /** URL path of a collection (namespace given for namespaced resources). */

@@ -12,27 +12,18 @@
  *   template is immutable), they are reported.
  * - Workloads the deploy did not change are left alone.
  *
- * `planRollback` is pure (records + live objects → actions); `executeRollback` writes;
- * `rollbackAndGate` writes and then gates the rolled-back workloads with the rollout gate.
+ * `planRollback` is pure (records + live objects → actions); `executeRollback` writes. Gating the
+ * rolled-back workloads (`rollbackAndGate`) lives with the gates, in src/lib/gates/rollback.ts.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
-import { refKey, type ObjectRef, type WorkloadRecord } from './types.js';
-import {
-  collectionPath,
-  kubeJson,
-  KubeApiError,
-  objectPath,
-  withKubeClient,
-  type KubeClient,
-  type KubeObject,
-} from './client.js';
-import { runRolloutGate, type GateResult } from '../gates/gate.js';
-import { selectorToString } from '../gates/rules.js';
+import { refKey, type ObjectRef, type WorkloadRecord } from '../objects/types.js';
+import { FIELD_MANAGERS, REVISION_ANNOTATION } from '../objects/names.js';
+import { KubeApiError, type KubeClient, type KubeObject } from './client.js';
+import { isWorkloadKind } from './revisions.js';
+import { selectorToString } from './selector.js';
 
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** Annotations that describe the Deployment itself and are never copied from a ReplicaSet. */
 const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
@@ -42,8 +33,6 @@ const DEPLOYMENT_OWN_ANNOTATIONS = new Set([
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
 ]);
-import { ROLLBACK_MANAGER } from './apply.js';
-export const ROLLBACK_FIELD_MANAGER = ROLLBACK_MANAGER;
 
 /** Where to go: the revision recorded before apply, the one before the current, or a number. */
 export type RollbackTarget = 'recorded' | 'previous' | number;
@@ -276,27 +265,15 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-const PLURAL: Record<string, string> = {
-  Deployment: 'deployments',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-  Job: 'jobs',
-};
-
-/** Reads the live objects and their revision history for the records. */
-export async function fetchLive(kube: KubeConfig | KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
-  return withKubeClient(kube, (client) => fetchLiveWith(client, refs));
-}
-
-async function fetchLiveWith(kube: KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
+/** Reads the live workloads (other kinds are left out) and their revision history for the records. */
+export async function fetchLive(kube: KubeClient, refs: ObjectRef[]): Promise<Map<string, LiveWorkload>> {
   const out = new Map<string, LiveWorkload>();
   await Promise.all(
     refs.map(async (ref) => {
-      const plural = PLURAL[ref.kind];
-      if (!plural) return;
+      if (!isWorkloadKind(ref.kind)) return;
       let object: KubeObject | undefined;
       try {
-        object = await kubeJson<KubeObject>(kube, 'GET', objectPath(ref.apiVersion, plural, ref.namespace, ref.name));
+        object = await kube.request<KubeObject>({ method: 'GET', path: await kube.pathOf(ref) });
       } catch (error) {
         if (error instanceof KubeApiError && error.code === 404) {
           out.set(refKey(ref), { history: [] });
@@ -306,16 +283,12 @@ async function fetchLiveWith(kube: KubeClient, refs: ObjectRef[]): Promise<Map<s
       }
       let history: KubeObject[] = [];
       if (ref.kind !== 'Job' && object.spec?.selector) {
-        const historyPlural = ref.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions';
-        const list = await kubeJson<{ items: KubeObject[] }>(
-          kube,
-          'GET',
-          collectionPath('apps/v1', historyPlural, ref.namespace),
-          {
-            query: { labelSelector: selectorToString(object.spec.selector) },
-          },
+        const historyKind = ref.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision';
+        const items = await kube.list<KubeObject>(
+          await kube.pathOf({ apiVersion: 'apps/v1', kind: historyKind, namespace: ref.namespace }),
+          { labelSelector: selectorToString(object.spec.selector) },
         );
-        history = list.items
+        history = items
           .filter((h) => h.metadata.ownerReferences?.some((o) => o.uid === object!.metadata.uid))
           .map((h) => ({ ...h, kind: ref.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision' }));
       }
@@ -336,32 +309,23 @@ export interface RollbackOutcome {
 
 /** Applies a plan. Errors per workload are reported, not thrown (the others still roll back). */
 export async function executeRollback(
-  kube: KubeConfig | KubeClient,
+  kube: KubeClient,
   plan: RollbackAction[],
   logger: Logger,
   clock: Clock,
   options: { signal?: AbortSignal; settleTimeoutMs?: number } = {},
 ): Promise<RollbackOutcome[]> {
-  // One client for every write and read of the rollback (the stuck-pod wait polls).
-  return withKubeClient(kube, (client) => executeWith(client, plan, logger, clock, options));
-}
-
-async function executeWith(
-  kube: KubeClient,
-  plan: RollbackAction[],
-  logger: Logger,
-  clock: Clock,
-  options: { signal?: AbortSignal; settleTimeoutMs?: number },
-): Promise<RollbackOutcome[]> {
   const outcomes: RollbackOutcome[] = [];
   for (const action of plan) {
     const { ref } = action;
-    const path = objectPath(ref.apiVersion, PLURAL[ref.kind] ?? '', ref.namespace, ref.name);
     switch (action.type) {
       case 'patch':
         try {
-          const patched = await kubeJson<KubeObject>(kube, 'PATCH', path, {
-            query: { fieldManager: ROLLBACK_FIELD_MANAGER },
+          const path = await kube.pathOf(ref);
+          const patched = await kube.request<KubeObject>({
+            method: 'PATCH',
+            path,
+            query: { fieldManager: FIELD_MANAGERS.rollback },
             body: action.patch,
             contentType:
               action.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
@@ -400,7 +364,9 @@ async function executeWith(
         break;
       case 'delete-created':
         try {
-          await kubeJson(kube, 'DELETE', path, {
+          await kube.request({
+            method: 'DELETE',
+            path: await kube.pathOf(ref),
             body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
           });
           logger.info(`${refKey(ref)}: deleted (${action.reason})`);
@@ -453,7 +419,7 @@ async function untilControllerTook(
       return true;
     if (clock.now() >= deadline) return false;
     await clock.sleep(100, options.signal);
-    live = await kubeJson<KubeObject>(kube, 'GET', path);
+    live = await kube.request<KubeObject>({ method: 'GET', path });
   }
 }
 
@@ -463,73 +429,24 @@ async function deleteStuckPods(
   namespace: string | undefined,
   stuck: { revision: string; selector: string },
 ): Promise<string[]> {
-  const list = await kubeJson<{ items: KubeObject[] }>(kube, 'GET', collectionPath('v1', 'pods', namespace), {
-    query: { labelSelector: `${stuck.selector},controller-revision-hash=${stuck.revision}` },
+  const pods = await kube.list<KubeObject>(await kube.pathOf({ apiVersion: 'v1', kind: 'Pod', namespace }), {
+    labelSelector: `${stuck.selector},controller-revision-hash=${stuck.revision}`,
   });
   const deleted: string[] = [];
-  for (const pod of list.items) {
+  for (const pod of pods) {
     const ready = ((pod.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
       (c) => c.type === 'Ready' && c.status === 'True',
     );
     if (ready || pod.metadata.deletionTimestamp) continue;
     try {
-      await kubeJson(kube, 'DELETE', objectPath('v1', 'pods', namespace, pod.metadata.name));
+      await kube.request({
+        method: 'DELETE',
+        path: await kube.pathOf({ apiVersion: 'v1', kind: 'Pod', namespace, name: pod.metadata.name }),
+      });
       deleted.push(pod.metadata.name);
     } catch (error) {
       if (!(error instanceof KubeApiError && error.code === 404)) throw error;
     }
   }
   return deleted;
-}
-
-export interface RollbackResult {
-  outcomes: RollbackOutcome[];
-  /** The rollout gate run on the rolled-back workloads (absent when nothing was patched). */
-  gate?: GateResult;
-  /** True when every patch applied and the rolled-back workloads became healthy. */
-  healthy: boolean;
-}
-
-export interface RollbackOptions extends RollbackPlanOptions {
-  logger: Logger;
-  clock: Clock;
-  /** Deadline for the gate on the rolled-back workloads, ms. */
-  gateTimeoutMs: number;
-  restartLimit?: number;
-  signal?: AbortSignal;
-}
-
-/** Plans, applies and gates a rollback of the given records (over one client, made from a KubeConfig). */
-export async function rollbackAndGate(
-  kube: KubeConfig | KubeClient,
-  records: WorkloadRecord[],
-  options: RollbackOptions,
-): Promise<RollbackResult> {
-  return withKubeClient(kube, (client) => rollbackWith(client, records, options));
-}
-
-async function rollbackWith(
-  client: KubeClient,
-  records: WorkloadRecord[],
-  options: RollbackOptions,
-): Promise<RollbackResult> {
-  const live = await fetchLive(client, records);
-  const plan = planRollback(records, live, options);
-  const outcomes = await executeRollback(client, plan, options.logger, options.clock, {
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const patched = outcomes.filter((o) => o.outcome === 'rolled-back').map((o) => o.ref);
-  let gate: GateResult | undefined;
-  if (patched.length > 0) {
-    options.logger.info(`gating the rollback of ${patched.length} workload(s)`);
-    gate = await runRolloutGate(client, patched, {
-      timeoutMs: options.gateTimeoutMs,
-      restartLimit: options.restartLimit,
-      logger: options.logger,
-      clock: options.clock,
-      signal: options.signal,
-    });
-  }
-  const healthy = !outcomes.some((o) => o.outcome === 'error') && (gate === undefined || gate.verdict === 'success');
-  return { outcomes, gate, healthy };
 }

@@ -16,18 +16,10 @@
  */
 import type * as http from 'node:http';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
-import {
-  KubeApiError,
-  withKubeClient,
-  type KubeClient,
-  type KubeList,
-  type KubeObject,
-  type KubeStatus,
-} from './client.js';
+import { KubeApiError, type KubeClient, type KubeList, type KubeObject, type KubeStatus } from './client.js';
 
 /** A LIST that has not answered by then is taken for a lost connection (the loop lists again). */
 const LIST_TIMEOUT_MS = 30_000;
@@ -64,14 +56,9 @@ export interface ListWatchStats {
 
 /**
  * Runs list → watch → (resume | relist) until `signal` aborts. Never throws for transport errors:
- * it reconnects with capped exponential backoff. Resolves when aborted. Given a KubeConfig, it
- * makes a client for the loop's lifetime.
+ * it reconnects with capped exponential backoff. Resolves when aborted.
  */
-export async function listWatch(options: ListWatchOptions, kube: KubeConfig | KubeClient): Promise<ListWatchStats> {
-  return withKubeClient(kube, (client) => runListWatch(options, client));
-}
-
-async function runListWatch(options: ListWatchOptions, client: KubeClient): Promise<ListWatchStats> {
+export async function listWatch(options: ListWatchOptions, client: KubeClient): Promise<ListWatchStats> {
   const { signal, clock, logger } = options;
   const stats: ListWatchStats = { lists: 0, watches: 0, reconnects: 0, relistsOn410: 0 };
   let resourceVersion = '';

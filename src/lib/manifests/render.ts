@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSy
 import path from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import type { ObjectRef } from '../kube/types.js';
-import { refKey } from '../kube/types.js';
+import type { ObjectRef } from '../objects/types.js';
+import { refKey } from '../objects/types.js';
 import {
   DEFAULT_LOAD_LIMITS,
   describeSource,
@@ -29,12 +29,14 @@ import { placeholderSecret, type SecretValues } from './secrets.js';
 import { podTemplatePath, tierIndex } from './kinds.js';
 import { dumpDocuments } from './yaml.js';
 
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
-export const LABEL_ENVIRONMENT = 'phlo.dev/environment';
-export const MANAGER = 'phlo-deploy';
-export const ANNOTATION_COMMIT = 'phlo.dev/commit';
-export const ANNOTATION_RUN_URL = 'phlo.dev/run-url';
+import {
+  ANNOTATION_COMMIT,
+  ANNOTATION_RUN_URL,
+  LABEL_ENVIRONMENT,
+  LABEL_MANAGED_BY,
+  LABEL_PART_OF,
+  MANAGER,
+} from '../objects/names.js';
 
 export interface RenderSettings {
   /** The workspace root; every manifest must resolve inside it. */

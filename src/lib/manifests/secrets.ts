@@ -8,7 +8,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { SecretMasker } from '../runtime/logger.js';
-import type { ObjectRef } from '../kube/types.js';
+import type { ObjectRef } from '../objects/types.js';
 import { isInside } from './load.js';
 
 /** Annotation on a placeholder Secret: where its values come from. */

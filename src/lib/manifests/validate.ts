@@ -4,7 +4,7 @@
  * duplicates. Every problem is collected, then thrown together as ConfigurationErrors.
  */
 import { ConfigurationErrors } from '../runtime/errors.js';
-import type { ObjectRef } from '../kube/types.js';
+import type { ObjectRef } from '../objects/types.js';
 import { describeSource, type SourceDocument } from './load.js';
 import { groupOf, scopeOf } from './kinds.js';
 

@@ -11,7 +11,7 @@
  * the cluster check fails, the build is stopped and the deploy fails before any write.
  */
 import type { DeployNotice, NotifySettings } from '../notify/notify.js';
-import { ConfigurationError, ConfigurationErrors, GateFailure, describeError } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, GateFailure, errorLine } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { pipelineSummary, type PipelineReport, type PipelineVerdict, type StageReport } from './summary.js';
@@ -135,7 +135,7 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
     stageSummaries.push(...result.summaries);
     if (result.error !== undefined) {
       r.status = 'failed';
-      r.note = messageOf(result.error);
+      r.note = errorLine(result.error);
       throw result.error;
     }
     r.status = 'passed';
@@ -211,7 +211,7 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   } catch (error) {
     failure = error;
     verdict = error instanceof GateFailure && !applyResult ? 'blocked' : 'failure';
-    headline = `${verdict === 'blocked' ? 'blocked' : 'failed'} before the rollout: ${messageOf(error)}`;
+    headline = `${verdict === 'blocked' ? 'blocked' : 'failed'} before the rollout: ${errorLine(error)}`;
   }
 
   if (!failure && applyResult) {
@@ -223,14 +223,14 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
     } catch (error) {
       failure = error;
       verdict = 'failure';
-      headline = `gate failed: ${messageOf(error)}`;
+      headline = `gate failed: ${errorLine(error)}`;
       if (settings.rollback && error instanceof GateFailure) {
         try {
           await runStage('rollback', { workloads: applyResult, revision: 'recorded' });
           verdict = 'rolled-back';
           headline += '; rolled back and healthy again';
         } catch (rollbackError) {
-          headline += `; the rollback did not become healthy: ${messageOf(rollbackError)}`;
+          headline += `; the rollback did not become healthy: ${errorLine(rollbackError)}`;
         }
         await ports.notify(notice(settings, 'rollback', headline, image));
       }
@@ -262,9 +262,6 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   return { ...head, outputs, summary: [pipelineSummary(head), ...stageSummaries].join('\n\n'), failure };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof ConfigurationError || error instanceof GateFailure ? error.message : describeError(error);
-}
 
 function notice(s: PipelineSettings, event: DeployNotice['event'], headline: string, image?: string): DeployNotice {
   return {

@@ -1,5 +1,5 @@
 /** The head of the one job summary a deploy writes; the stages' own sections follow it. */
-import { escapeCell, heading, table } from '../report/markdown.js';
+import { cell, heading, table } from '../report/markdown.js';
 
 export type PipelineVerdict = 'success' | 'failure' | 'rolled-back' | 'blocked';
 
@@ -37,7 +37,7 @@ export function pipelineSummary(r: PipelineReport): string {
     ...(r.environmentUrl ? ([['URL', r.environmentUrl]] as Array<[string, string]>) : []),
   ];
   return [
-    heading(`phlo-deploy → ${escapeCell(r.environment)}: ${VERDICT[r.verdict]}`, 2),
+    heading(`phlo-deploy → ${cell(r.environment)}: ${VERDICT[r.verdict]}`, 2),
     r.headline,
     table(['', ''], facts),
     table(

@@ -38,6 +38,14 @@ export function isUserFacing(error: unknown): error is ConfigurationError | Gate
   return error instanceof ConfigurationError || error instanceof GateFailure;
 }
 
+/**
+ * The one line a user sees for an error: a user-facing error's own message (it already names the
+ * input or the check), anything else through `describeError`.
+ */
+export function errorLine(error: unknown): string {
+  return isUserFacing(error) ? error.message : describeError(error);
+}
+
 /** One short line for any error: Kubernetes and AWS errors lose their bodies and headers. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {

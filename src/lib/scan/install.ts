@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../runtime/logger.js';
-import type { Exec } from '../registry/exec.js';
+import type { Exec } from '../runtime/exec.js';
 
 export const DEFAULT_TRIVY_VERSION = '0.74.0';
 export const DEFAULT_DOWNLOAD_URL = 'https://github.com/aquasecurity/trivy/releases/download';

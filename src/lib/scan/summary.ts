@@ -1,4 +1,5 @@
 /** The scan's job summary: a pure function from the gate's result to Markdown. */
+import { cell, code } from '../report/markdown.js';
 import { type Finding, SEVERITIES, sortFindings } from './findings.js';
 import type { PolicyResult, ScanPolicy } from './policy.js';
 
@@ -25,8 +26,8 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
   lines.push(`### Vulnerability scan: ${verdict}`);
   lines.push('');
   lines.push(
-    `Image \`${escapeCode(input.subject)}\` · gate on ${policy.failOn.join(', ')}${policy.fixableOnly ? ' (fixable only)' : ''}` +
-      (input.scanner ? ` · ${escapeCell(input.scanner)}` : ''),
+    `Image \`${code(input.subject)}\` · gate on ${policy.failOn.join(', ')}${policy.fixableOnly ? ' (fixable only)' : ''}` +
+      (input.scanner ? ` · ${cell(input.scanner)}` : ''),
   );
   lines.push('');
   const sev = [...SEVERITIES].reverse();
@@ -42,7 +43,7 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
     lines.push('');
     for (const { entry, findings } of result.expiredIgnores) {
       lines.push(
-        `- \`${escapeCode(entry.id)}\`${entry.package ? ` on \`${escapeCode(entry.package)}\`` : ''} expired ${entry.expires} (${findings.length} finding(s)); reason was: ${escapeCell(entry.reason)}`,
+        `- \`${code(entry.id)}\`${entry.package ? ` on \`${code(entry.package)}\`` : ''} expired ${entry.expires} (${findings.length} finding(s)); reason was: ${cell(entry.reason)}`,
       );
     }
     lines.push('');
@@ -74,7 +75,7 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
     lines.push('| --- | --- | --- | --- |');
     for (const { finding, entry } of result.ignored.slice(0, 50)) {
       lines.push(
-        `| ${escapeCell(finding.id)} | ${escapeCell(finding.package)} | ${escapeCell(entry.reason)} | ${entry.expires} |`,
+        `| ${cell(finding.id)} | ${cell(finding.package)} | ${cell(entry.reason)} | ${entry.expires} |`,
       );
     }
     lines.push('');
@@ -83,14 +84,14 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
   }
   if (result.unusedIgnores.length > 0) {
     lines.push(
-      `Unused ignore entries (safe to remove): ${result.unusedIgnores.map((e) => `\`${escapeCode(e.id)}\``).join(', ')}`,
+      `Unused ignore entries (safe to remove): ${result.unusedIgnores.map((e) => `\`${code(e.id)}\``).join(', ')}`,
     );
     lines.push('');
   }
   if (input.files && Object.keys(input.files).length > 0) {
     lines.push(
       `Files: ${Object.entries(input.files)
-        .map(([k, v]) => `${k} \`${escapeCode(v)}\``)
+        .map(([k, v]) => `${k} \`${code(v)}\``)
         .join(' · ')}`,
     );
     lines.push('');
@@ -101,9 +102,9 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
 function table(findings: readonly Finding[]): string {
   const rows = ['| Severity | Id | Package | Installed | Fixed in | Title |', '| --- | --- | --- | --- | --- | --- |'];
   for (const f of findings) {
-    const id = f.url ? `[${escapeCell(f.id)}](${encodeURI(f.url)})` : escapeCell(f.id);
+    const id = f.url ? `[${cell(f.id)}](${encodeURI(f.url)})` : cell(f.id);
     rows.push(
-      `| ${f.severity} | ${id} | ${escapeCell(f.package)} | ${escapeCell(f.installedVersion)} | ${f.fixedVersion ? escapeCell(f.fixedVersion) : '—'} | ${escapeCell(truncate(f.title ?? '', 80))} |`,
+      `| ${f.severity} | ${id} | ${cell(f.package)} | ${cell(f.installedVersion)} | ${f.fixedVersion ? cell(f.fixedVersion) : '—'} | ${cell(truncate(f.title ?? '', 80))} |`,
     );
   }
   return rows.join('\n');
@@ -113,11 +114,3 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Table cells: no pipes, no newlines, no HTML. */
-function escapeCell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeCode(text: string): string {
-  return text.replace(/`/g, "'").replace(/\r?\n/g, ' ');
-}

@@ -9,7 +9,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../runtime/logger.js';
-import type { Exec, ExecResult } from '../registry/exec.js';
+import type { Exec, ExecResult } from '../runtime/exec.js';
 import type { Finding } from './findings.js';
 import { type TrivyReport, asTrivyReport, findingsFromTrivy } from './trivy-report.js';
 

@@ -3,7 +3,7 @@
  * on the Clock port so tests steer time. Hand-written on purpose: p-retry 8/9 need Node 22 and
  * p-retry 7 neither offers full jitter nor lets us pass the Clock.
  */
-import type { Clock } from '../runtime/clock.js';
+import type { Clock } from './clock.js';
 
 export interface RetryPolicy {
   /** Total attempts, the first one included (≥ 1). */

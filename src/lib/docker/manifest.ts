@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../runtime/clock.js';
-import { retry, type RetryPolicy } from './retry.js';
+import { retry, type RetryPolicy } from '../runtime/retry.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',

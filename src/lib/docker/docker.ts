@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
-import type { Exec, ExecResult } from './exec.js';
-import { retry, type RetryPolicy } from './retry.js';
+import type { Exec, ExecResult } from '../runtime/exec.js';
+import { retry, type RetryPolicy } from '../runtime/retry.js';
 
 export const CONFIG_DIR_PREFIX = 'phlo-docker-config-';
 

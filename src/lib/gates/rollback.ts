@@ -1,0 +1,130 @@
+/**
+ * Rollback orchestration that calls the gates: `rollbackAndGate` (plan, write, gate the rolled-back
+ * workloads) and `gateAndRollback` (gate; on failure roll back and gate that). The plan and the
+ * writes are in src/lib/kube/rollback.ts; this file only sequences them with the rollout gate.
+ */
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { KubeClient } from '../kube/client.js';
+import type { WorkloadRecord } from '../objects/types.js';
+import {
+  executeRollback,
+  fetchLive,
+  planRollback,
+  type RollbackOutcome,
+  type RollbackPlanOptions,
+  type RollbackTarget,
+} from '../kube/rollback.js';
+import { runRolloutGate, type GateResult } from './gate.js';
+import { explanationLines } from './summary.js';
+
+export interface RollbackResult {
+  outcomes: RollbackOutcome[];
+  /** The rollout gate run on the rolled-back workloads (absent when nothing was patched). */
+  gate?: GateResult;
+  /** True when every patch applied and the rolled-back workloads became healthy. */
+  healthy: boolean;
+}
+
+export interface RollbackOptions extends RollbackPlanOptions {
+  logger: Logger;
+  clock: Clock;
+  /** Deadline for the gate on the rolled-back workloads, ms. */
+  gateTimeoutMs: number;
+  restartLimit?: number;
+  signal?: AbortSignal;
+}
+
+/** Plans, applies and gates a rollback of the given records, all over one client. */
+export async function rollbackAndGate(
+  client: KubeClient,
+  records: WorkloadRecord[],
+  options: RollbackOptions,
+): Promise<RollbackResult> {
+  const live = await fetchLive(client, records);
+  const plan = planRollback(records, live, options);
+  const outcomes = await executeRollback(client, plan, options.logger, options.clock, {
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const patched = outcomes.filter((o) => o.outcome === 'rolled-back').map((o) => o.ref);
+  let gate: GateResult | undefined;
+  if (patched.length > 0) {
+    options.logger.info(`gating the rollback of ${patched.length} workload(s)`);
+    gate = await runRolloutGate(client, patched, {
+      timeoutMs: options.gateTimeoutMs,
+      restartLimit: options.restartLimit,
+      logger: options.logger,
+      clock: options.clock,
+      signal: options.signal,
+    });
+  }
+  const healthy = !outcomes.some((o) => o.outcome === 'error') && (gate === undefined || gate.verdict === 'success');
+  return { outcomes, gate, healthy };
+}
+
+export interface DeployGateOptions {
+  timeoutMs: number;
+  restartLimit?: number;
+  logger: Logger;
+  clock: Clock;
+  signal?: AbortSignal;
+  /**
+   * Runs after a successful rollout gate (e.g. the health gate, through the service proxy); when it
+   * reports unhealthy, that too triggers the rollback.
+   */
+  health?: () => Promise<{ healthy: boolean; reason?: string }>;
+  /** Roll back when the gate (or the health check) fails (default false). */
+  rollback?: { enabled: boolean; target?: RollbackTarget; timeoutMs: number; deleteCreated?: boolean };
+}
+
+export interface DeployGateResult {
+  gate: GateResult;
+  health?: { healthy: boolean; reason?: string };
+  rollback?: RollbackResult;
+  ok: boolean;
+}
+
+/**
+ * Gates the workloads; when the gate fails and rollback is enabled, rolls them back and gates that.
+ * The gate and the rollback share the one client given.
+ */
+export async function gateAndRollback(
+  kc: KubeClient,
+  records: WorkloadRecord[],
+  options: DeployGateOptions,
+): Promise<DeployGateResult> {
+  const { logger } = options;
+  const gate = await runRolloutGate(kc, records, {
+    timeoutMs: options.timeoutMs,
+    restartLimit: options.restartLimit,
+    logger,
+    clock: options.clock,
+    signal: options.signal,
+  });
+  logger.info(`rollout gate: ${gate.verdict} in ${Math.round(gate.durationMs)}ms`);
+  for (const e of gate.explanations) {
+    await logger.group(`why ${e.ref.kind}/${e.ref.namespace ?? ''}/${e.ref.name} ${e.state}`, async () => {
+      for (const line of explanationLines(e)) logger.info(line);
+    });
+  }
+  let health: { healthy: boolean; reason?: string } | undefined;
+  if (gate.verdict === 'success' && options.health) {
+    health = await options.health();
+    if (!health.healthy)
+      logger.warning(`health check failed after a good rollout${health.reason ? `: ${health.reason}` : ''}`);
+  }
+  const ok = gate.verdict === 'success' && (health === undefined || health.healthy);
+  if (ok || !options.rollback?.enabled) return { gate, health, ok };
+  const rollback = await logger.group('rollback', () =>
+    rollbackAndGate(kc, records, {
+      target: options.rollback!.target ?? 'recorded',
+      deleteCreated: options.rollback!.deleteCreated,
+      gateTimeoutMs: options.rollback!.timeoutMs,
+      restartLimit: options.restartLimit,
+      logger,
+      clock: options.clock,
+      signal: options.signal,
+    }),
+  );
+  return { gate, health, rollback, ok };
+}

@@ -1,0 +1,26 @@
+/**
+ * The names phlo-deploy writes into, and reads from, Kubernetes objects: labels, annotations and the
+ * server-side-apply field managers. One list, so render, apply, the revision reader and the rollback
+ * agree.
+ */
+
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_ENVIRONMENT = 'phlo.dev/environment';
+export const ANNOTATION_COMMIT = 'phlo.dev/commit';
+export const ANNOTATION_RUN_URL = 'phlo.dev/run-url';
+
+/** The Deployment controller's revision number, on a Deployment and on each of its ReplicaSets. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/**
+ * Server-side apply field managers: `apply` owns what the manifests declare; `rollback` writes the
+ * rolled-back template, whose fields the next apply takes back without force.
+ */
+export const FIELD_MANAGERS = {
+  apply: 'phlo-deploy',
+  rollback: 'phlo-deploy-rollback',
+} as const;
+
+/** The value of LABEL_MANAGED_BY on everything phlo-deploy renders. */
+export const MANAGER = FIELD_MANAGERS.apply;
