@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import libLayers from './eslint-rules/lib-layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', '.stack/', 'stack/**/go/', '**/*.d.ts'] },
@@ -31,14 +32,28 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/lib/**/*.ts'],
+    // @actions/* only in the runner adapter (src/runner) and the GitHub client (src/lib/github).
+    files: ['src/**/*.ts'],
+    ignores: ['src/runner/**', 'src/lib/github/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@actions/core', message: 'src/lib is free of @actions/core: take a Logger port instead.' }],
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message:
+                'Only src/runner (the runner adapter) and src/lib/github use @actions/*: take a Logger, an ActionContext or an Exec port instead.',
+            },
+          ],
         },
       ],
     },
+  },
+  {
+    // No import cycles between src/lib folders: each imports only the folders below it.
+    files: ['src/lib/**/*.ts'],
+    plugins: { phlo: { rules: { 'lib-layers': libLayers } } },
+    rules: { 'phlo/lib-layers': 'error' },
   },
 );
