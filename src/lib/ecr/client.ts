@@ -1,27 +1,15 @@
 /**
- * The ECR client factory and GetAuthorizationToken. Credentials come from the environment (OIDC via
- * configure-aws-credentials upstream); the region and the API endpoint can be overridden (moto,
- * LocalStack). Adaptive retries: the SDK backs off with jitter on throttling, 5xx and dropped
- * connections, and slows its own send rate when throttled.
+ * The ECR client (made by the AWS client helper, src/lib/aws/client.ts: region, endpoint, adaptive
+ * retries, credentials from the environment) and GetAuthorizationToken.
  */
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { SecretMasker } from '../runtime/logger.js';
+import { createAwsClient, type AwsClientSettings } from '../aws/client.js';
 
-export interface EcrClientSettings {
-  region: string;
-  /** ECR API endpoint override (e.g. http://127.0.0.1:15001 for moto); AWS's own endpoint when unset. */
-  endpoint?: string;
-  /** Total attempts per API call, first one included. */
-  maxAttempts?: number;
-}
+export type EcrClientSettings = AwsClientSettings;
 
 export function createEcrClient(settings: EcrClientSettings): ECRClient {
-  return new ECRClient({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: settings.maxAttempts ?? 6,
-  });
+  return createAwsClient(ECRClient, settings);
 }
 
 export interface RegistryCredentials {

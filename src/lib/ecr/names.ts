@@ -4,13 +4,15 @@
  * the value and the expected form, so bad input stops the action before anything is written.
  */
 import { ConfigurationError } from '../runtime/errors.js';
+import { validateRegion } from '../aws/client.js';
+
+export { validateRegion };
 
 /** ECR's repository name grammar (CreateRepository API reference), 2 to 256 characters. */
 const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Docker's tag grammar: a word character, then up to 127 word characters, dots or dashes. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Commercial, GovCloud, China and ISO partitions: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1. */
-const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 /** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]` */
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 /** A key id, a multi-Region key id, an alias, or the ARN of a key or alias. */
@@ -38,13 +40,6 @@ export function validateTag(input: string, value: string): string {
       value,
       "image tags of at most 128 characters from letters, digits, '_', '.' and '-', not starting with '.' or '-'",
     );
-  }
-  return value;
-}
-
-export function validateRegion(input: string, value: string): string {
-  if (!REGION.test(value)) {
-    throw ConfigurationError.forInput(input, value, 'an AWS region such as us-east-1, eu-west-2 or us-gov-west-1');
   }
   return value;
 }

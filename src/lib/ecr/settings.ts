@@ -20,6 +20,7 @@ import {
 } from './names.js';
 import type { PushSettings } from './push.js';
 import type { Encryption, TagMutability } from './repository.js';
+import { awsEndpointFromEnv, awsRegionFromEnv } from '../aws/client.js';
 
 export interface ScanWaitSettings {
   timeoutMs: number;
@@ -78,7 +79,7 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
       }
       return given;
     }
-    const fallback = registryHost?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const fallback = registryHost?.region ?? awsRegionFromEnv(env);
     if (!fallback) {
       throw new ConfigurationError(
         "Input 'region' is required but was not set: expected an AWS region such as us-east-1 (or set 'registry' to an ECR host, or AWS_REGION).",
@@ -88,8 +89,7 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
   });
 
   const ecrEndpoint = attempt(() => {
-    const fromEnv = env.AWS_ENDPOINT_URL_ECR || env.AWS_ENDPOINT_URL;
-    const url = inputs.url('ecr-endpoint', fromEnv || undefined);
+    const url = inputs.url('ecr-endpoint', awsEndpointFromEnv('ECR', env));
     return url?.toString().replace(/\/$/, '');
   });
   const registryEndpoint = attempt((): RegistryEndpoint | undefined => {
