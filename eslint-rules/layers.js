@@ -10,7 +10,7 @@ export const LIB_LAYERS = {
   // pure Markdown helpers for summaries
   report: [],
   // the values that flow between stages (ObjectRef, ApplyResult) and the names written into objects
-  objects: [],
+  objects: ['runtime'],
   // AWS SDK client options (region, endpoint, retries, credentials from the environment)
   aws: ['runtime'],
   // the docker CLI and the registry's HTTP API

@@ -3,13 +3,11 @@ import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { applyManifests } from '../../lib/kube/apply.js';
 import { applySummary } from '../../lib/kube/apply-report.js';
-import { parseApplyInputs } from './inputs.js';
-
-export { parseApplyInputs, type ApplyInputs } from './inputs.js';
+import { parseApplySettings } from '../../lib/kube/apply-settings.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default apply opens its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
-  const parsed = parseApplyInputs(ctx, process.env);
+  const parsed = parseApplySettings(ctx.inputs, process.env, (s) => ctx.setSecret(s));
   const kube = deps.kube ?? ownClients({ maxSockets: parsed.settings.concurrency });
   const { client, release } = await kube(resolveKubeconfigSource(parsed.kube));
   try {

@@ -1,53 +1,10 @@
 import { GitHubDeployment } from '../../lib/github/deployments.js';
-import { notify, type DeployEvent } from '../../lib/notify/notify.js';
-import { runPipeline, type PipelineSettings } from '../../lib/pipeline/pipeline.js';
+import { notify } from '../../lib/notify/notify.js';
+import { runPipeline } from '../../lib/pipeline/pipeline.js';
+import { parseDeploySettings } from '../../lib/pipeline/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
-import type { Inputs } from '../../lib/runtime/inputs.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-
-const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
-
-export function parseDeploySettings(
-  inputs: Inputs,
-  env: NodeJS.ProcessEnv,
-): PipelineSettings & { githubToken?: string; githubDeployment: boolean; reuseCommitImage: boolean } {
-  const repository = inputs.required('repository', 'an ECR repository name such as phlo/dagster');
-  const environment = inputs.required('environment', 'an environment name such as production, staging or local');
-  const on = new Set<DeployEvent>();
-  for (const e of inputs.list('notify-on', ['failure', 'rollback'])) {
-    const event = e.toLowerCase() as DeployEvent;
-    if (!EVENTS.includes(event)) throw ConfigurationError.forInput('notify-on', e, `some of ${EVENTS.join(', ')}`);
-    on.add(event);
-  }
-  const healthUrl = inputs.optional('health-url');
-  const healthService = inputs.optional('health-service');
-  const environmentUrl = inputs.url('environment-url')?.toString() ?? healthUrl;
-  const runUrl =
-    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined;
-  return {
-    environment,
-    repository,
-    manifestImage: inputs.string('manifest-image', repository),
-    rollback: inputs.boolean('rollback', true),
-    health: Boolean(healthUrl || healthService),
-    environmentUrl,
-    runUrl,
-    repositoryLabel: env.GITHUB_REPOSITORY ?? repository,
-    notify: {
-      slackWebhookUrl: inputs.optional('slack-webhook-url'),
-      pagerdutyRoutingKey: inputs.optional('pagerduty-routing-key'),
-      pagerdutyEventsUrl: inputs.url('pagerduty-events-url', 'https://events.pagerduty.com/v2/enqueue')!.toString(),
-      on,
-      timeoutMs: 10_000,
-    },
-    githubToken: inputs.optional('github-token'),
-    githubDeployment: inputs.boolean('github-deployment', true),
-    reuseCommitImage: inputs.boolean('reuse-commit-image', true),
-  };
-}
 
 export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Mask every secret the root action takes before anything can print it.

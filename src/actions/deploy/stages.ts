@@ -9,11 +9,11 @@ import { BufferedLogger } from '../../lib/runtime/logger.js';
 import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
 import { parseBuildScanSettings } from '../../lib/image/settings.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
-import { parseGateInputs, parseRollbackInputs } from '../../lib/gates/settings.js';
-import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
+import { parseRolloutGateSettings, parseRollbackSettings } from '../../lib/gates/settings.js';
+import { parseHealthGateSettings } from '../../lib/health/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-import { parseRenderInputs } from '../render/run.js';
-import { parseApplyInputs } from '../apply/inputs.js';
+import { parseRenderSettings } from '../../lib/manifests/render-settings.js';
+import { parseApplySettings } from '../../lib/kube/apply-settings.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/git.js';
 import { deriveTags } from '../../lib/image/tags.js';
 import { spawnExec, type Exec } from '../../lib/runtime/exec.js';
@@ -38,19 +38,20 @@ const LOAD: Record<Exclude<StageName, 'build-scan' | 'push-ecr'>, () => Promise<
 };
 const loadPushEcr = () => import('../push-ecr/run.js');
 
+const mask =
+  (ctx: ActionContext) =>
+  (secret: string): void =>
+    ctx.setSecret(secret);
+
 /** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
 const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
   'build-scan': (ctx) => void parseBuildScanSettings(ctx.inputs, process.env),
   'push-ecr': (ctx) => void parsePushEcrSettings(ctx.inputs, process.env),
-  render: (ctx) => void parseRenderInputs(ctx, process.env),
-  apply: (ctx) => void parseApplyInputs(ctx, process.env, { loadFiles: false }),
-  'rollout-gate': (ctx) => void parseGateInputs(ctx.inputs),
-  'health-gate': (ctx) => {
-    parseHeaders(ctx.inputs.raw('headers'));
-    parseUrlSettings(ctx.inputs);
-    parsePolicy(ctx.inputs);
-  },
-  rollback: (ctx) => void parseRollbackInputs(ctx.inputs),
+  render: (ctx) => void parseRenderSettings(ctx.inputs, process.env, mask(ctx)),
+  apply: (ctx) => void parseApplySettings(ctx.inputs, process.env, mask(ctx), { loadFiles: false }),
+  'rollout-gate': (ctx) => void parseRolloutGateSettings(ctx.inputs, mask(ctx)),
+  'health-gate': (ctx) => void parseHealthGateSettings(ctx.inputs, mask(ctx)),
+  rollback: (ctx) => void parseRollbackSettings(ctx.inputs, mask(ctx)),
 };
 
 /** The sub-context a stage runs in. State keys are prefixed by the stage, so post steps find theirs. */
@@ -249,7 +250,10 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       await prepared?.push.session.catch(() => undefined);
       const ctx = stageContext(parent, 'apply', {}, { outputs: {}, summaries: [] });
       try {
-        const source = resolveKubeconfigSource(parseApplyInputs(ctx, env, { loadFiles: false }).kube, env);
+        const source = resolveKubeconfigSource(
+          parseApplySettings(ctx.inputs, env, mask(ctx), { loadFiles: false }).kube,
+          env,
+        );
         const { client } = await kubeClients(source);
         await client.resourceFor('apps/v1', 'Deployment');
       } catch (error) {

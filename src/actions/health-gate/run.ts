@@ -1,47 +1,21 @@
-import { ConfigurationError, ConfigurationErrors, GateFailure } from '../../lib/runtime/errors.js';
+import { GateFailure } from '../../lib/runtime/errors.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
-import { parseServiceRef, serviceProxyTarget, type ServiceRef } from '../../lib/health/service-proxy.js';
-import { parseKubeSettings } from '../../lib/gates/settings.js';
+import { serviceProxyTarget } from '../../lib/health/service-proxy.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { httpTarget, joinUrl } from '../../lib/health/http.js';
 import { runHealthGate, type ProbeTarget } from '../../lib/health/probe.js';
-import { parseHeaders, parsePolicy, parseUrlSettings } from '../../lib/health/settings.js';
+import { parseHealthGateSettings } from '../../lib/health/settings.js';
 import { healthSummary } from '../../lib/health/summary.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where a service target's client comes from (the pipeline shares one); by default its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
-  // Mask header values before anything else can print them.
-  const headers = parseHeaders(ctx.inputs.raw('headers'));
-  for (const value of Object.values(headers)) ctx.setSecret(value);
-  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
-
-  const { urls, paths } = parseUrlSettings(ctx.inputs);
-  const policy = parsePolicy(ctx.inputs);
-  const problems: string[] = [];
-  const services: ServiceRef[] = [];
-  for (const item of ctx.inputs.list('service')) {
-    try {
-      services.push(parseServiceRef('service', item));
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (problems.length > 0) throw new ConfigurationErrors(problems);
-  if (urls.length === 0 && services.length === 0) {
-    throw new ConfigurationError(
-      "Input 'url' (or 'service') is required: give one or more base URLs, e.g. https://app.example.com, or services as namespace/name:port",
-    );
-  }
+  const { urls, paths, headers, services, kube, policy } = parseHealthGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
   // Through the API server's service proxy, authenticated with the kubeconfig: one client for every
   // attempt, so a latency is the backend's, not a new TLS handshake's or credential plugin's.
-  const lease =
-    services.length > 0
-      ? await (deps.kube ?? ownClients())(resolveKubeconfigSource(parseKubeSettings(ctx.inputs)))
-      : undefined;
+  const lease = services.length > 0 ? await (deps.kube ?? ownClients())(resolveKubeconfigSource(kube)) : undefined;
   if (lease)
     for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(lease.client, svc, p, headers));
 

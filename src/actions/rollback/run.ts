@@ -3,13 +3,12 @@ import { systemClock } from '../../lib/runtime/clock.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
-import { parseRollbackInputs, resolveTarget } from '../../lib/gates/settings.js';
+import { parseRollbackSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
-  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
-  const settings = parseRollbackInputs(ctx.inputs);
+  const settings = parseRollbackSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const target = resolveTarget(settings.rollback.target, settings.workloads);
   const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
 

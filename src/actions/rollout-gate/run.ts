@@ -3,13 +3,12 @@ import { systemClock } from '../../lib/runtime/clock.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
 import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../lib/gates/index.js';
-import { parseGateInputs, resolveTarget } from '../../lib/gates/settings.js';
+import { parseRolloutGateSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default the gate opens its own. */
 export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
-  ctx.setSecret(ctx.inputs.raw('kubeconfig-content'));
-  const settings = parseGateInputs(ctx.inputs);
+  const settings = parseRolloutGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
 
   ctx.logger.info(`Gating ${settings.workloads.length} workload(s) under one deadline of ${settings.timeoutMs}ms`);

@@ -4,7 +4,7 @@
  */
 import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
-import type { KubeconfigSettings } from '../kube/source.js';
+import { readKubeconfigInputs, type KubeconfigSettings } from '../kube/source.js';
 import type { WorkloadRecord } from '../objects/types.js';
 import type { RollbackTarget } from '../kube/rollback.js';
 import { parseWorkloads } from './targets.js';
@@ -36,14 +36,6 @@ function collect<T extends object>(readers: { [K in keyof T]: () => T[K] }): T {
   return out;
 }
 
-export function parseKubeSettings(inputs: Inputs): KubeconfigSettings {
-  return {
-    file: inputs.optional('kubeconfig'),
-    content: inputs.optional('kubeconfig-content'),
-    context: inputs.optional('context'),
-  };
-}
-
 export function parseRevision(input: string, value: string): RollbackTarget | 'auto' {
   const v = value.trim().toLowerCase();
   if (!v || v === 'auto') return 'auto';
@@ -52,12 +44,16 @@ export function parseRevision(input: string, value: string): RollbackTarget | 'a
   throw ConfigurationError.forInput(input, value, "'previous', 'recorded', 'auto' or a revision number of at least 1");
 }
 
-export function parseGateInputs(inputs: Inputs): GateSettings & { rollback: RollbackSettings } {
+/** The rollout-gate action's settings (the kubeconfig masked first). */
+export function parseRolloutGateSettings(
+  inputs: Inputs,
+  mask: (secret: string) => void,
+): GateSettings & { rollback: RollbackSettings } {
+  const kube = readKubeconfigInputs(inputs, mask);
   const common = collect({
     workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
     timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
-    kube: () => parseKubeSettings(inputs),
     enabled: () => inputs.boolean('rollback-on-failure', false),
     deleteCreated: () => inputs.boolean('delete-created', false),
     rollbackTimeout: () => inputs.raw('rollback-timeout'),
@@ -69,7 +65,7 @@ export function parseGateInputs(inputs: Inputs): GateSettings & { rollback: Roll
     workloads: common.workloads,
     timeoutMs: common.timeoutMs,
     restartLimit: common.restartLimit,
-    kube: common.kube,
+    kube,
     rollback: {
       enabled: common.enabled,
       target: 'recorded',
@@ -79,13 +75,17 @@ export function parseGateInputs(inputs: Inputs): GateSettings & { rollback: Roll
   };
 }
 
-export function parseRollbackInputs(inputs: Inputs): GateSettings & { rollback: RollbackSettings } {
+/** The rollback action's settings (the kubeconfig masked first). */
+export function parseRollbackSettings(
+  inputs: Inputs,
+  mask: (secret: string) => void,
+): GateSettings & { rollback: RollbackSettings } {
+  const kube = readKubeconfigInputs(inputs, mask);
   const s = collect({
     workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
     target: () => parseRevision('revision', inputs.raw('revision')),
     timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
-    kube: () => parseKubeSettings(inputs),
     deleteCreated: () => inputs.boolean('delete-created', false),
   });
   if (typeof s.target === 'number' && s.workloads.length !== 1) {
@@ -97,7 +97,7 @@ export function parseRollbackInputs(inputs: Inputs): GateSettings & { rollback: 
     workloads: s.workloads,
     timeoutMs: s.timeoutMs,
     restartLimit: s.restartLimit,
-    kube: s.kube,
+    kube,
     rollback: { enabled: true, target: s.target, timeoutMs: s.timeoutMs, deleteCreated: s.deleteCreated },
   };
 }

@@ -7,6 +7,7 @@
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { ApplyResult, ObjectRef, WorkloadRecord } from '../objects/types.js';
 import { parseList } from '../runtime/inputs.js';
+import { DNS1123_LABEL as DNS_LABEL } from '../objects/names.js';
 
 const KIND_ALIASES: Record<string, { kind: string; apiVersion: string }> = {
   deployment: { kind: 'Deployment', apiVersion: 'apps/v1' },
@@ -26,7 +27,6 @@ const EXPECTED =
   "the apply action's result JSON, a JSON array of {apiVersion, kind, namespace, name}, or lines kind/namespace/name " +
   '(kind one of deployment, statefulset, daemonset, job)';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**

@@ -11,6 +11,7 @@
 import { ConfigurationError } from '../runtime/errors.js';
 import type { KubeClient } from '../kube/client.js';
 import type { ProbeTarget } from './probe.js';
+import { DNS1123_LABEL as DNS_LABEL } from '../objects/names.js';
 
 export interface ServiceRef {
   namespace: string;
@@ -20,8 +21,6 @@ export interface ServiceRef {
   /** `https` to have the API server talk TLS to the backend. */
   scheme?: 'http' | 'https';
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Parses `namespace/name:port` (optionally `https://namespace/name:port`). */
 export function parseServiceRef(input: string, value: string): ServiceRef {

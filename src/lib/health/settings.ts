@@ -1,14 +1,42 @@
 /** health-gate's typed settings, parsed once from inputs. */
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import { type Inputs, parseList, parseUrl } from '../runtime/inputs.js';
+import { readKubeconfigInputs, type KubeconfigSettings } from '../kube/source.js';
 import type { HealthPolicy } from './probe.js';
+import { parseServiceRef, type ServiceRef } from './service-proxy.js';
 
-export interface HealthSettings {
-  /** Full URLs to probe (base URLs joined with each path). */
+export interface HealthGateSettings {
+  /** Base URLs to probe (each joined with each path). */
   urls: URL[];
   paths: string[];
+  /** Sent with every probe; the values are masked. */
   headers: Record<string, string>;
+  /** Services probed through the API server's service proxy (with the kubeconfig). */
+  services: ServiceRef[];
+  kube: KubeconfigSettings;
   policy: HealthPolicy;
+}
+
+/** The health-gate action's settings: header values and the kubeconfig masked first, every problem at once. */
+export function parseHealthGateSettings(inputs: Inputs, mask: (secret: string) => void): HealthGateSettings {
+  const headers = parseHeaders(inputs.raw('headers'));
+  for (const value of Object.values(headers)) mask(value);
+  const kube = readKubeconfigInputs(inputs, mask);
+  const { problems, attempt } = collectProblems();
+  const target = attempt(() => parseUrlSettings(inputs));
+  const policy = attempt(() => parsePolicy(inputs));
+  const services: ServiceRef[] = [];
+  for (const item of inputs.list('service')) {
+    const ref = attempt(() => parseServiceRef('service', item));
+    if (ref) services.push(ref);
+  }
+  if (problems.length > 0) throw new ConfigurationErrors(problems);
+  if (target!.urls.length === 0 && services.length === 0) {
+    throw new ConfigurationError(
+      "Input 'url' (or 'service') is required: give one or more base URLs, e.g. https://app.example.com, or services as namespace/name:port",
+    );
+  }
+  return { urls: target!.urls, paths: target!.paths, headers, services, kube, policy: policy! };
 }
 
 export const DEFAULT_PATHS = ['/health', '/ready'];

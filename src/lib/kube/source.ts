@@ -3,6 +3,7 @@
  * so settings can be checked without the Kubernetes client's code (config.ts loads it).
  */
 import { ConfigurationError } from '../runtime/errors.js';
+import type { Inputs } from '../runtime/inputs.js';
 
 export type KubeconfigSource =
   | { kind: 'file'; path: string; context?: string }
@@ -17,6 +18,19 @@ export interface KubeconfigSettings {
   context?: string;
   /** Use the pod's service account (input `in-cluster: true`). */
   inCluster?: boolean;
+}
+
+/**
+ * Inputs 'kubeconfig', 'kubeconfig-content' and 'context', read the same way by every action that
+ * talks to the cluster; the content is masked before anything else can print it.
+ */
+export function readKubeconfigInputs(inputs: Inputs, mask: (secret: string) => void): KubeconfigSettings {
+  mask(inputs.raw('kubeconfig-content'));
+  return {
+    file: inputs.optional('kubeconfig'),
+    content: inputs.optional('kubeconfig-content'),
+    context: inputs.optional('context'),
+  };
 }
 
 export function resolveKubeconfigSource(

@@ -5,6 +5,7 @@ import { validateObjects, type Manifest } from './validate.js';
 export { renderManifests, writeRendered, type RenderSettings, type RenderResult } from './render.js';
 export { readSecretValues, type SecretValues } from './secrets.js';
 export { parseImagesInput } from './images.js';
+export { parseRenderSettings, checkRenderSettings, renderedDir } from './render-settings.js';
 export type { Manifest } from './validate.js';
 
 /**

@@ -21,13 +21,14 @@ import {
   type LoadLimits,
   type SourceDocument,
 } from './load.js';
-import { identityKey, LABEL_VALUE, QUALIFIED_NAME, validateObjects, type Manifest } from './validate.js';
+import { identityKey, validateObjects, type Manifest } from './validate.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { defaultSettings, loadSettings, substituteVariables, type EnvironmentSettings } from './settings.js';
 import { parseImage, pinImages } from './images.js';
 import { placeholderSecret, type SecretValues } from './secrets.js';
 import { podTemplatePath, tierIndex } from './kinds.js';
 import { dumpDocuments } from './yaml.js';
+import { checkRenderSettings } from './render-settings.js';
 
 import {
   ANNOTATION_COMMIT,
@@ -126,34 +127,8 @@ function substitute(docs: SourceDocument[], settings: EnvironmentSettings, setti
 }
 
 export function renderManifests(s: RenderSettings, logger: Logger): RenderResult {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.environment) || s.environment.length > 63) {
-    throw ConfigurationError.forInput(
-      'environment',
-      s.environment,
-      'a lowercase name such as production, staging or local (a valid label value)',
-    );
-  }
-  const inputProblems: string[] = [];
-  for (const [k, v] of s.labels) {
-    if (!QUALIFIED_NAME.test(k) || v.length > 63 || !LABEL_VALUE.test(v)) {
-      inputProblems.push(
-        ConfigurationError.forInput(
-          'labels',
-          `${k}=${v}`,
-          'label key=value pairs (a value of at most 63 letters, digits, -, _ or .)',
-        ).message,
-      );
-    }
-  }
-  for (const k of s.annotations.keys()) {
-    if (!QUALIFIED_NAME.test(k))
-      inputProblems.push(
-        ConfigurationError.forInput('annotations', k, 'annotation keys such as example.com/name').message,
-      );
-  }
-  if (inputProblems.length) throw new ConfigurationErrors(inputProblems);
+  checkRenderSettings(s);
   const roots = realRoots([s.workspace]);
-  if (roots.length === 0) throw ConfigurationError.forInput('workspace', s.workspace, 'an existing folder');
   const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
   const layout = resolveLayout(s, roots);
   const settingsShown = layout.settingsFile ? displayPath(layout.settingsFile, roots) : 'the environment settings';

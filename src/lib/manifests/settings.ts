@@ -14,6 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import { parseDocuments } from './yaml.js';
 import { isPlainObject } from './merge.js';
+import { DNS1123_LABEL } from '../objects/names.js';
 
 export interface EnvironmentSettings {
   environment: string;
@@ -67,7 +68,7 @@ export function parseSettings(doc: unknown, shown: string, environment: string):
     problems.push(`${shown}: production must keep requireDigests: true.`);
   }
   if (doc.defaultNamespace !== undefined) {
-    if (typeof doc.defaultNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(doc.defaultNamespace)) {
+    if (typeof doc.defaultNamespace !== 'string' || !DNS1123_LABEL.test(doc.defaultNamespace)) {
       problems.push(`${shown}: defaultNamespace must be a DNS-1123 label.`);
     } else s.defaultNamespace = doc.defaultNamespace;
   }

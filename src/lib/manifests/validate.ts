@@ -7,6 +7,7 @@ import { ConfigurationErrors } from '../runtime/errors.js';
 import type { ObjectRef } from '../objects/types.js';
 import { describeSource, type SourceDocument } from './load.js';
 import { groupOf, scopeOf } from './kinds.js';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../objects/names.js';
 
 /** A validated object, with its identity and origin. */
 export interface Manifest {
@@ -17,8 +18,7 @@ export interface Manifest {
   scope: 'namespaced' | 'cluster' | 'unknown';
 }
 
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export { DNS1123_LABEL, DNS1123_SUBDOMAIN };
 const API_VERSION =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;

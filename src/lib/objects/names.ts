@@ -24,3 +24,12 @@ export const FIELD_MANAGERS = {
 
 /** The value of LABEL_MANAGED_BY on everything phlo-deploy renders. */
 export const MANAGER = FIELD_MANAGERS.apply;
+
+/** A DNS-1123 label (namespaces, Service names, environment names): at most 63 characters. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain (most object names): labels joined by dots, at most 253 characters. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}

@@ -262,7 +262,6 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   return { ...head, outputs, summary: [pipelineSummary(head), ...stageSummaries].join('\n\n'), failure };
 }
 
-
 function notice(s: PipelineSettings, event: DeployNotice['event'], headline: string, image?: string): DeployNotice {
   return {
     event,

@@ -74,9 +74,7 @@ export function scanSummaryMarkdown(input: ScanSummaryInput): string {
     lines.push('| Id | Package | Reason | Expires |');
     lines.push('| --- | --- | --- | --- |');
     for (const { finding, entry } of result.ignored.slice(0, 50)) {
-      lines.push(
-        `| ${cell(finding.id)} | ${cell(finding.package)} | ${cell(entry.reason)} | ${entry.expires} |`,
-      );
+      lines.push(`| ${cell(finding.id)} | ${cell(finding.package)} | ${cell(entry.reason)} | ${entry.expires} |`);
     }
     lines.push('');
     lines.push('</details>');
@@ -113,4 +111,3 @@ function table(findings: readonly Finding[]): string {
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
-

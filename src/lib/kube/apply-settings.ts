@@ -1,13 +1,13 @@
-/** The apply action's inputs, parsed without loading the Kubernetes client (the pipeline checks them first). */
+/** The apply action's settings, parsed without loading the Kubernetes client (the pipeline checks them first). */
 import path from 'node:path';
-import type { ActionContext } from '../../lib/runtime/context.js';
-import type { KubeconfigSettings } from '../../lib/kube/source.js';
-import type { ApplySettings } from '../../lib/kube/apply.js';
-import { loadManifests, readSecretValues, type Manifest, type SecretValues } from '../../lib/manifests/index.js';
-import { ConfigurationError } from '../../lib/runtime/errors.js';
-import { renderedDir } from '../render/run.js';
+import type { Inputs } from '../runtime/inputs.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { readEnvironment } from '../objects/environment.js';
+import { loadManifests, readSecretValues, renderedDir, type Manifest, type SecretValues } from '../manifests/index.js';
+import { readKubeconfigInputs, type KubeconfigSettings } from './source.js';
+import type { ApplySettings } from './apply.js';
 
-export interface ApplyInputs {
+export interface ApplyActionSettings {
   settings: ApplySettings;
   /** Placeholder Secret values (masked, in memory). */
   secrets: SecretValues;
@@ -23,22 +23,19 @@ export interface ApplyInputs {
  * Parses the apply inputs. Masks secrets first. With `loadFiles: false` (the pipeline's up-front
  * validation, before render has written anything) the manifests are not read.
  */
-export function parseApplyInputs(
-  ctx: Pick<ActionContext, 'inputs' | 'setSecret'>,
+export function parseApplySettings(
+  inputs: Inputs,
   env: NodeJS.ProcessEnv,
+  mask: (secret: string) => void,
   options: { loadFiles?: boolean } = {},
-): ApplyInputs {
-  const { inputs } = ctx;
-  ctx.setSecret(inputs.raw('kubeconfig-content'));
+): ApplyActionSettings {
+  const kube = readKubeconfigInputs(inputs, mask);
   const workspace = path.resolve(inputs.string('workspace', env.GITHUB_WORKSPACE || process.cwd()));
   const secrets = readSecretValues(
     { envFile: inputs.optional('env-file'), inline: inputs.raw('secrets') || undefined, workspace },
-    (s) => ctx.setSecret(s),
+    mask,
   );
-  const environment = inputs.optional('environment');
-  if (environment && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(environment)) {
-    throw ConfigurationError.forInput('environment', environment, 'a lowercase environment name');
-  }
+  const environment = readEnvironment(inputs, { optional: true });
   const settings: ApplySettings = {
     environment,
     dryRun: inputs.boolean('dry-run', false),
@@ -57,14 +54,9 @@ export function parseApplyInputs(
       );
     }
   }
-  const kube: KubeconfigSettings = {
-    file: inputs.optional('kubeconfig'),
-    content: inputs.optional('kubeconfig-content'),
-    context: inputs.optional('context'),
-  };
   const roots = [workspace, renderedDir(env)];
   const patterns = inputs.list('manifests');
-  const parsed: ApplyInputs = { settings, secrets, kube, roots, patterns };
+  const parsed: ApplyActionSettings = { settings, secrets, kube, roots, patterns };
   if (options.loadFiles !== false) {
     if (patterns.length === 0) {
       throw new ConfigurationError(

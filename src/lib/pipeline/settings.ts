@@ -1,0 +1,50 @@
+/** The root action's own settings (the stages' settings are parsed by their own parsers). */
+import type { DeployEvent } from '../notify/notify.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import type { Inputs } from '../runtime/inputs.js';
+import { runUrlFromEnv } from '../runtime/github-env.js';
+import { readEnvironment } from '../objects/environment.js';
+import type { PipelineSettings } from './pipeline.js';
+
+export interface DeploySettings extends PipelineSettings {
+  githubToken?: string;
+  githubDeployment: boolean;
+  reuseCommitImage: boolean;
+}
+
+const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
+
+export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): DeploySettings {
+  const repository = inputs.required('repository', 'an ECR repository name such as phlo/dagster');
+  const environment = readEnvironment(inputs);
+  const on = new Set<DeployEvent>();
+  for (const e of inputs.list('notify-on', ['failure', 'rollback'])) {
+    const event = e.toLowerCase() as DeployEvent;
+    if (!EVENTS.includes(event)) throw ConfigurationError.forInput('notify-on', e, `some of ${EVENTS.join(', ')}`);
+    on.add(event);
+  }
+  const healthUrl = inputs.optional('health-url');
+  const healthService = inputs.optional('health-service');
+  const environmentUrl = inputs.url('environment-url')?.toString() ?? healthUrl;
+  const runUrl = runUrlFromEnv(env);
+  return {
+    environment,
+    repository,
+    manifestImage: inputs.string('manifest-image', repository),
+    rollback: inputs.boolean('rollback', true),
+    health: Boolean(healthUrl || healthService),
+    environmentUrl,
+    runUrl,
+    repositoryLabel: env.GITHUB_REPOSITORY ?? repository,
+    notify: {
+      slackWebhookUrl: inputs.optional('slack-webhook-url'),
+      pagerdutyRoutingKey: inputs.optional('pagerduty-routing-key'),
+      pagerdutyEventsUrl: inputs.url('pagerduty-events-url', 'https://events.pagerduty.com/v2/enqueue')!.toString(),
+      on,
+      timeoutMs: 10_000,
+    },
+    githubToken: inputs.optional('github-token'),
+    githubDeployment: inputs.boolean('github-deployment', true),
+    reuseCommitImage: inputs.boolean('reuse-commit-image', true),
+  };
+}
