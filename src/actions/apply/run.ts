@@ -1,15 +1,17 @@
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 import { applyManifests } from '../../lib/kube/apply.js';
 import { applySummary } from '../../lib/kube/apply-report.js';
 import { parseApplySettings } from '../../lib/kube/apply-settings.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default apply opens its own. */
-export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
-  const parsed = parseApplySettings(ctx.inputs, process.env, (s) => ctx.setSecret(s));
-  const kube = deps.kube ?? ownClients({ maxSockets: parsed.settings.concurrency });
-  const { client, release } = await kube(resolveKubeconfigSource(parsed.kube));
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
+  const { env, kube } = runDeps(deps);
+  const parsed = parseApplySettings(ctx.inputs, env, (s) => ctx.setSecret(s));
+  const { client, release } = await kube(resolveKubeconfigSource(parsed.kube, env), {
+    maxSockets: parsed.settings.concurrency,
+  });
   try {
     const { result, diffs } = await applyManifests(
       parsed.manifests!,

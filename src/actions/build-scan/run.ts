@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage, checkBuildInputs, detectBuilder, saveImage } from '../../lib/image/build.js';
-import { gitFacts as readGitFacts } from '../../lib/image/git.js';
 import { defaultLabels, mergeLabels } from '../../lib/image/labels.js';
 import { type BuildScanSettings, parseBuildScanSettings } from '../../lib/image/settings.js';
 import { deriveTags } from '../../lib/image/tags.js';
-import { type Exec, spawnExec } from '../../lib/runtime/exec.js';
-import { type Clock, systemClock } from '../../lib/runtime/clock.js';
+import type { Exec } from '../../lib/runtime/exec.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
+import type { Clock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { describeFinding } from '../../lib/scan/findings.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
@@ -17,23 +17,8 @@ import { scanSummaryMarkdown } from '../../lib/scan/summary.js';
 import { DbUnavailableError, downloadDb, scanImageTar, type TrivySettings } from '../../lib/scan/trivy.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
-export interface RunDeps {
-  exec: Exec;
-  clock: Clock;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Where the commit, ref and repository come from (the pipeline shares one answer between stages). */
-  gitFacts: typeof readGitFacts;
-}
-
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const {
-    exec: execPort = spawnExec,
-    clock = systemClock,
-    env = process.env,
-    cwd = process.cwd(),
-    gitFacts = readGitFacts,
-  } = deps;
+  const { exec: execPort, clock, env, cwd, gitFacts } = runDeps(deps);
   // Every program (git, docker, trivy) stops when the caller stops the step.
   const { signal } = ctx;
   const exec: Exec = signal ? (command, args, options) => execPort(command, args, { ...options, signal }) : execPort;

@@ -5,8 +5,11 @@ import { parseDeploySettings } from '../../lib/pipeline/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 
-export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** `deps.exec` and `deps.kube` reach every stage (tests record them); by default docker and the cluster. */
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
+  const { env } = runDeps(deps);
   // Mask every secret the root action takes before anything can print it.
   for (const name of [
     'slack-webhook-url',
@@ -39,7 +42,7 @@ export async function run(ctx: ActionContext, env: NodeJS.ProcessEnv = process.e
 
   // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
   const { stageKit } = await import('./stages.js');
-  const kit = stageKit(ctx, env);
+  const kit = stageKit(ctx, env, deps);
   const result = await runPipeline(settings, {
     stages: kit.stages,
     logger: ctx.logger,

@@ -5,7 +5,7 @@
  */
 import { ConfigurationError, ConfigurationErrors, describeError } from '../../lib/runtime/errors.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
-import { BufferedLogger } from '../../lib/runtime/logger.js';
+import { BufferedLogger, MemoryLogger } from '../../lib/runtime/logger.js';
 import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
 import { parseBuildScanSettings } from '../../lib/image/settings.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
@@ -13,6 +13,7 @@ import { parseRolloutGateSettings, parseRollbackSettings } from '../../lib/gates
 import { parseHealthGateSettings } from '../../lib/health/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { parseRenderSettings } from '../../lib/manifests/render-settings.js';
+import { renderManifests } from '../../lib/manifests/render.js';
 import { parseApplySettings } from '../../lib/kube/apply-settings.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/git.js';
 import { deriveTags } from '../../lib/image/tags.js';
@@ -20,6 +21,7 @@ import { spawnExec, type Exec } from '../../lib/runtime/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { PreparedPush } from '../push-ecr/run.js';
 import type { KubeClients } from '../../lib/kube/clients.js';
+import type { RunDeps } from '../run-deps.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 
 type Run = (ctx: ActionContext, deps: { kube: KubeClients }) => Promise<void>;
@@ -47,7 +49,17 @@ const mask =
 const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
   'build-scan': (ctx) => void parseBuildScanSettings(ctx.inputs, process.env),
   'push-ecr': (ctx) => void parsePushEcrSettings(ctx.inputs, process.env),
-  render: (ctx) => void parseRenderSettings(ctx.inputs, process.env, mask(ctx)),
+  // The whole render, digest pending and nothing written: a bad file in k8s/ stops the deploy before
+  // the image is built and pushed (to a repository that may be IMMUTABLE).
+  render: (ctx) =>
+    void renderManifests(
+      {
+        ...parseRenderSettings(ctx.inputs, process.env, mask(ctx)),
+        output: undefined,
+        pendingImages: new Set(ctx.inputs.list('pending-image')),
+      },
+      new MemoryLogger(),
+    ),
   apply: (ctx) => void parseApplySettings(ctx.inputs, process.env, mask(ctx), { loadFiles: false }),
   'rollout-gate': (ctx) => void parseRolloutGateSettings(ctx.inputs, mask(ctx)),
   'health-gate': (ctx) => void parseHealthGateSettings(ctx.inputs, mask(ctx)),
@@ -101,7 +113,13 @@ export interface StageKit {
   dispose(): Promise<void>;
 }
 
-export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process.env): StageKit {
+/** `given.exec` runs every program and `given.kube` gives every client (tests record them). */
+export function stageKit(
+  parent: ActionContext,
+  env: NodeJS.ProcessEnv = process.env,
+  given: Partial<Pick<RunDeps, 'exec' | 'kube'>> = {},
+): StageKit {
+  const baseExec = given.exec ?? spawnExec;
   // One answer per process to "which commit, which ref": build-scan and the commit lookup share it.
   const facts = new Map<string, Promise<GitFacts>>();
   const sharedGitFacts = (options: GitFactsOptions): Promise<GitFacts> => {
@@ -124,7 +142,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
     (when: (command: string, args: readonly string[]) => boolean, mark: () => void): Exec =>
     (command, args, options) => {
       if (when(command, args)) mark();
-      return spawnExec(command, args, options);
+      return baseExec(command, args, options);
     };
   const buildExec = watching(
     (command, args) => (command === 'docker' && args.includes('build')) || /trivy/.test(command),
@@ -143,6 +161,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
   let kube: { clients: KubeClients; close(): void } | undefined;
   let disposed = false;
   const kubeClients: KubeClients = async (source) => {
+    if (given.kube) return given.kube(source);
     const { sharedClients } = await import('../../lib/kube/clients.js');
     if (disposed) throw new Error('the deploy is over: no new Kubernetes client');
     kube ??= sharedClients({ maxSockets: 64 });
@@ -162,7 +181,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       await preparing;
       if (prepared) prepared.logger.attach(ctx.logger);
       try {
-        return await (await loadPushEcr()).run(ctx, prepared?.push);
+        return await (await loadPushEcr()).run(ctx, {}, prepared?.push);
       } finally {
         pushing.reach();
       }
@@ -229,7 +248,7 @@ export function stageKit(parent: ActionContext, env: NodeJS.ProcessEnv = process
       if (!build.tagRules.includes('sha')) return undefined;
       const facts = await sharedGitFacts({
         env,
-        exec: spawnExec,
+        exec: baseExec,
         cwd: process.cwd(),
         ...(build.defaultBranch ? { defaultBranch: build.defaultBranch } : {}),
       });

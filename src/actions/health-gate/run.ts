@@ -1,8 +1,7 @@
 import { GateFailure } from '../../lib/runtime/errors.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 import { serviceProxyTarget } from '../../lib/health/service-proxy.js';
-import { systemClock } from '../../lib/runtime/clock.js';
 import { httpTarget, joinUrl } from '../../lib/health/http.js';
 import { runHealthGate, type ProbeTarget } from '../../lib/health/probe.js';
 import { parseHealthGateSettings } from '../../lib/health/settings.js';
@@ -10,12 +9,13 @@ import { healthSummary } from '../../lib/health/summary.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where a service target's client comes from (the pipeline shares one); by default its own. */
-export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
+  const { env, kube: clients, clock } = runDeps(deps);
   const { urls, paths, headers, services, kube, policy } = parseHealthGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const targets: ProbeTarget[] = urls.flatMap((base) => paths.map((p) => httpTarget(joinUrl(base, p), headers)));
   // Through the API server's service proxy, authenticated with the kubeconfig: one client for every
   // attempt, so a latency is the backend's, not a new TLS handshake's or credential plugin's.
-  const lease = services.length > 0 ? await (deps.kube ?? ownClients())(resolveKubeconfigSource(kube)) : undefined;
+  const lease = services.length > 0 ? await clients(resolveKubeconfigSource(kube, env)) : undefined;
   if (lease)
     for (const svc of services) for (const p of paths) targets.push(serviceProxyTarget(lease.client, svc, p, headers));
 
@@ -24,7 +24,7 @@ export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {})
   );
   let result;
   try {
-    result = await runHealthGate(targets, policy, { logger: ctx.logger, clock: systemClock });
+    result = await runHealthGate(targets, policy, { logger: ctx.logger, clock });
   } finally {
     lease?.release();
   }

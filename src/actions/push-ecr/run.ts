@@ -11,6 +11,7 @@ import { systemClock } from '../../lib/runtime/clock.js';
 import { GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { STATE } from './state.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 
 /** The read-only half of push-ecr (token, repository look, docker login), started before the push. */
 export interface PreparedPush {
@@ -71,15 +72,17 @@ export function prepare(
   };
 }
 
-export async function run(ctx: ActionContext, prepared?: PreparedPush): Promise<void> {
-  const settings = parsePushEcrSettings(ctx.inputs);
+/** `prepared`: a registry session the pipeline opened while the image built (else the push opens one). */
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}, prepared?: PreparedPush): Promise<void> {
+  const { exec, env } = runDeps(deps);
+  const settings = parsePushEcrSettings(ctx.inputs, env);
   // The ignore file is read (and checked) before anything is written.
   if (settings.scan?.ignoreFile)
     settings.scan.policy.ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
   // Standalone, the session opens inside pushToEcr once the image is known to exist.
   const ecr = prepared?.ecr ?? createClient(settings);
   try {
-    const result = await pushToEcr(settings.push, portsFor(ctx, ecr, prepared?.exec ?? spawnExec), prepared?.session);
+    const result = await pushToEcr(settings.push, portsFor(ctx, ecr, prepared?.exec ?? exec), prepared?.session);
 
     ctx.setOutput('registry', result.registry);
     ctx.setOutput('repository-uri', result.repositoryUri);

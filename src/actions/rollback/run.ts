@@ -1,16 +1,16 @@
 import { GateFailure } from '../../lib/runtime/errors.js';
-import { systemClock } from '../../lib/runtime/clock.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
 import { parseRollbackSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
-export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
+  const { env, kube, clock } = runDeps(deps);
   const settings = parseRollbackSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const target = resolveTarget(settings.rollback.target, settings.workloads);
-  const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
+  const { client, release } = await kube(resolveKubeconfigSource(settings.kube, env));
 
   ctx.logger.info(
     `Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`,
@@ -21,7 +21,7 @@ export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {})
     gateTimeoutMs: settings.timeoutMs,
     restartLimit: settings.restartLimit,
     logger: ctx.logger,
-    clock: systemClock,
+    clock,
   }).finally(release);
 
   ctx.setOutput('healthy', result.healthy);

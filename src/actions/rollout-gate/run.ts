@@ -1,22 +1,22 @@
 import { GateFailure } from '../../lib/runtime/errors.js';
-import { systemClock } from '../../lib/runtime/clock.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { ownClients, type KubeClients } from '../../lib/kube/clients.js';
+import { runDeps, type RunDeps } from '../run-deps.js';
 import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../lib/gates/index.js';
 import { parseRolloutGateSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default the gate opens its own. */
-export async function run(ctx: ActionContext, deps: { kube?: KubeClients } = {}): Promise<void> {
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
+  const { env, kube, clock } = runDeps(deps);
   const settings = parseRolloutGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
-  const { client, release } = await (deps.kube ?? ownClients())(resolveKubeconfigSource(settings.kube));
+  const { client, release } = await kube(resolveKubeconfigSource(settings.kube, env));
 
   ctx.logger.info(`Gating ${settings.workloads.length} workload(s) under one deadline of ${settings.timeoutMs}ms`);
   const { gate, rollback } = await gateAndRollback(client, settings.workloads, {
     timeoutMs: settings.timeoutMs,
     restartLimit: settings.restartLimit,
     logger: ctx.logger,
-    clock: systemClock,
+    clock,
     rollback: settings.rollback.enabled
       ? {
           enabled: true,

@@ -14,11 +14,12 @@ export interface KubeLease {
   release(): void;
 }
 
-export type KubeClients = (source: KubeconfigSource) => Promise<KubeLease>;
+/** `options.maxSockets`: the most requests the caller runs at once (a shared pool has its own cap). */
+export type KubeClients = (source: KubeconfigSource, options?: { maxSockets?: number }) => Promise<KubeLease>;
 
 /** A new client per call, closed by `release`. */
-export function ownClients(options: { maxSockets?: number } = {}): KubeClients {
-  return async (source) => {
+export function ownClients(defaults: { maxSockets?: number } = {}): KubeClients {
+  return async (source, options = defaults) => {
     const client = await KubeClient.create(loadKubeConfig(source), options);
     return { client, release: () => client.close() };
   };

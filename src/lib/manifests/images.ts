@@ -112,6 +112,7 @@ export function pinImages(
   images: ReadonlyMap<string, string>,
   requireDigest: boolean,
   environment: string,
+  pending: ReadonlySet<string> = new Set(),
 ): PinResult {
   const used = new Set<string>();
   const problems: string[] = [];
@@ -127,10 +128,12 @@ export function pinImages(
           continue;
         }
         // longest name wins (a full repository beats a short name)
-        const match = [...images.keys()]
+        const match = [...images.keys(), ...pending]
           .filter((n) => matches(n, parsed.repository))
           .sort((a, b) => b.length - a.length)[0];
-        if (match) {
+        if (match && !images.has(match)) {
+          used.add(match); // its digest is not known yet: pinned when it is
+        } else if (match) {
           c.image = images.get(match);
           used.add(match);
         } else if (requireDigest && !parsed.digest) {

@@ -49,6 +49,11 @@ export interface RenderSettings {
   settingsFile?: string;
   /** name → registry/repo@sha256:… (already validated by parseImagesInput). */
   images: ReadonlyMap<string, string>;
+  /**
+   * Image names whose digest is not known yet (the pipeline renders before the build, to find every
+   * problem in k8s/ before anything is pushed): they count as pinned and are left as they are.
+   */
+  pendingImages?: ReadonlySet<string>;
   labels: ReadonlyMap<string, string>;
   annotations: ReadonlyMap<string, string>;
   /** Secret built from env-file/secrets inputs (values stay in memory). */
@@ -207,7 +212,7 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   }
   if (problems.length) throw new ConfigurationErrors(problems);
   for (const [k, v] of s.images) images.set(k, v);
-  const pin = pinImages(objects, images, settings.requireDigests, s.environment);
+  const pin = pinImages(objects, images, settings.requireDigests, s.environment, s.pendingImages);
   const unusedImages = pin.unused.filter((n) => s.images.has(n));
   for (const n of unusedImages) logger.warning(`Input 'images': no container uses image '${n}'.`);
 

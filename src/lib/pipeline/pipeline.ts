@@ -89,9 +89,6 @@ export interface PipelineResult extends PipelineReport {
   failure?: unknown;
 }
 
-/** Placeholder values for wired inputs while validating, before the real ones exist. */
-const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
-
 export async function runPipeline(settings: PipelineSettings, ports: PipelinePorts): Promise<PipelineResult> {
   const { stages, logger, clock } = ports;
   const reports: StageReport[] = STAGES.map((stage) => ({ stage, status: 'not run' }));
@@ -100,11 +97,11 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   const outputs: Record<string, string> = {};
 
   // 1. Validate every stage before anything is built, pushed or applied.
-  const placeholderImage = `${settings.repository}@${PLACEHOLDER_DIGEST}`;
   const validation: Array<[StageName, Wired]> = [
     ['build-scan', { image: settings.repository }],
     ['push-ecr', { image: settings.repository, tags: 'validate' }],
-    ['render', { images: `${settings.manifestImage}=${placeholderImage}` }],
+    // k8s/ is rendered here already, the pushed image's digest not known yet (nothing is written).
+    ['render', { images: '', 'pending-image': settings.manifestImage }],
     ['apply', {}],
     ['rollout-gate', { workloads: 'Deployment/default/validate', 'rollback-on-failure': 'false' }],
     ...(settings.health ? ([['health-gate', {}]] as Array<[StageName, Wired]>) : []),
