@@ -3,7 +3,9 @@
  * `run` through a sub-context whose inputs are the root action's (renamed per inputs.generated.ts)
  * plus what earlier stages produced, and whose outputs and summary are collected for the pipeline.
  */
-import { ConfigurationError, ConfigurationErrors, describeError } from '../../lib/runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems, describeError } from '../../lib/runtime/errors.js';
+import { checkBuildInputs } from '../../lib/image/build.js';
+import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
 import { BufferedLogger, MemoryLogger } from '../../lib/runtime/logger.js';
 import type { StageName, StagePort, StageRun, Wired } from '../../lib/pipeline/pipeline.js';
@@ -46,9 +48,39 @@ const mask =
     ctx.setSecret(secret);
 
 /** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
-const VALIDATE: Record<StageName, (ctx: ActionContext) => void> = {
-  'build-scan': (ctx) => void parseBuildScanSettings(ctx.inputs, process.env),
-  'push-ecr': (ctx) => void parsePushEcrSettings(ctx.inputs, process.env),
+const VALIDATE: Record<StageName, (ctx: ActionContext) => void | Promise<void>> = {
+  // with the files the build and the scan read before their first write (context, Dockerfile, ignores)
+  'build-scan': async (ctx) => {
+    const settings = parseBuildScanSettings(ctx.inputs, process.env);
+    const { problems, attempt } = collectProblems();
+    await Promise.all([
+      checkBuildInputs(
+        {
+          context: settings.context,
+          ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}),
+          buildArgs: settings.buildArgs,
+          ...(settings.target ? { target: settings.target } : {}),
+        },
+        process.cwd(),
+      ).catch((error: unknown) =>
+        attempt(() => {
+          throw error;
+        }),
+      ),
+      settings.scan?.ignoreFile
+        ? loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file').catch((error: unknown) =>
+            attempt(() => {
+              throw error;
+            }),
+          )
+        : undefined,
+    ]);
+    if (problems.length) throw new ConfigurationErrors(problems);
+  },
+  'push-ecr': async (ctx) => {
+    const settings = parsePushEcrSettings(ctx.inputs, process.env);
+    if (settings.scan?.ignoreFile) await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
+  },
   // The whole render, digest pending and nothing written: a bad file in k8s/ stops the deploy before
   // the image is built and pushed (to a repository that may be IMMUTABLE).
   render: (ctx) =>
@@ -194,10 +226,10 @@ export function stageKit(
   };
 
   const port = (stage: StageName): StagePort => ({
-    validate: (wired) => {
+    validate: async (wired) => {
       const scratch: StageRun = { outputs: {}, summaries: [] };
       try {
-        VALIDATE[stage](stageContext(parent, stage, wired, scratch));
+        await VALIDATE[stage](stageContext(parent, stage, wired, scratch));
       } catch (error) {
         // Report the root action's input names, which is what the user wrote.
         throw renameInputs(error, stage);

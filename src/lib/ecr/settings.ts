@@ -120,11 +120,11 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
   const apiMaxAttempts = attempt(() => inputs.int('api-max-attempts', 6, { min: 1, max: 20 }));
 
   const waitForScan = attempt(() => inputs.boolean('wait-for-scan', false));
+  // Checked also when not waiting: a bad value is a mistake whether or not it is used this time.
   const scan = attempt((): ScanWaitSettings | undefined => {
-    if (!waitForScan) return undefined;
     const failOn = parseSeverities('severity', inputs.list('severity', ['HIGH', 'CRITICAL']));
     const ignoreFile = inputs.optional('ignore-file');
-    return {
+    const settings: ScanWaitSettings = {
       timeoutMs: inputs.duration('scan-timeout', '10m'),
       intervalMs: inputs.duration('scan-interval', '10s'),
       startScanIfMissing: inputs.boolean('start-scan', true),
@@ -132,6 +132,7 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
       policy: defaultPolicy({ failOn, fixableOnly: inputs.boolean('fixable-only', false) }),
       ...(ignoreFile ? { ignoreFile } : {}),
     };
+    return waitForScan ? settings : undefined;
   });
 
   if (problems.length > 0) throw new ConfigurationErrors(problems);

@@ -73,7 +73,7 @@ export function parseRenderSettings(
     problems.push(ConfigurationError.forInput('secret-name', secretName, 'a DNS-1123 name').message);
   if (!DNS1123_LABEL.test(secretNamespace))
     problems.push(ConfigurationError.forInput('secret-namespace', secretNamespace, 'a DNS-1123 label').message);
-  const runUrl = inputs.optional('run-url') ?? runUrlFromEnv(env);
+  const runUrl = attempt(() => inputs.url('run-url') && inputs.optional('run-url')) ?? runUrlFromEnv(env);
   const commit = inputs.optional('commit') ?? env.GITHUB_SHA;
   if (commit && !/^[0-9a-f]{7,64}$/.test(commit))
     problems.push(ConfigurationError.forInput('commit', commit, 'a git commit SHA (hex)').message);

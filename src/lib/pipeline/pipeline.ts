@@ -30,8 +30,8 @@ export interface StageRun {
 }
 
 export interface StagePort {
-  /** Parses the stage's settings without side effects; throws ConfigurationError. */
-  validate(wired: Wired): void;
+  /** Parses the stage's settings and reads the files they name, without side effects; throws ConfigurationError. */
+  validate(wired: Wired): void | Promise<void>;
   /**
    * Starts the stage's read-only groundwork ahead of its turn, with placeholders for what earlier
    * stages will wire in; its log lines wait for the stage's own turn. Optional.
@@ -114,7 +114,7 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   const problems: string[] = [];
   for (const [stage, wired] of validation) {
     try {
-      stages[stage].validate(wired);
+      await stages[stage].validate(wired);
     } catch (error) {
       if (!(error instanceof ConfigurationError)) throw error;
       const list = error instanceof ConfigurationErrors ? error.problems : [error.message];

@@ -5,6 +5,15 @@ import type { Inputs } from '../runtime/inputs.js';
 import { runUrlFromEnv } from '../runtime/github-env.js';
 import { readEnvironment } from '../objects/environment.js';
 import type { PipelineSettings } from './pipeline.js';
+import { parseImage } from '../manifests/images.js';
+
+/** An image name as the manifests write it (no tag, no digest): the one the pushed digest replaces. */
+function checkImageName(input: string, value: string): string {
+  const parsed = parseImage(value);
+  if (!parsed || parsed.tag || parsed.digest || parsed.repository !== value)
+    throw ConfigurationError.forInput(input, value, 'an image name without tag or digest, such as phlo/dagster');
+  return value;
+}
 
 export interface DeploySettings extends PipelineSettings {
   githubToken?: string;
@@ -30,14 +39,17 @@ export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): Dep
   return {
     environment,
     repository,
-    manifestImage: inputs.string('manifest-image', repository),
+    // the repository itself is checked by push-ecr's settings, under its own name
+    manifestImage: inputs.optional('manifest-image')
+      ? checkImageName('manifest-image', inputs.raw('manifest-image'))
+      : repository,
     rollback: inputs.boolean('rollback', true),
     health: Boolean(healthUrl || healthService),
     environmentUrl,
     runUrl,
     repositoryLabel: env.GITHUB_REPOSITORY ?? repository,
     notify: {
-      slackWebhookUrl: inputs.optional('slack-webhook-url'),
+      slackWebhookUrl: inputs.url('slack-webhook-url') && inputs.optional('slack-webhook-url'),
       pagerdutyRoutingKey: inputs.optional('pagerduty-routing-key'),
       pagerdutyEventsUrl: inputs.url('pagerduty-events-url', 'https://events.pagerduty.com/v2/enqueue')!.toString(),
       on,
