@@ -21,7 +21,7 @@ import { gitFacts, type GitFacts, type GitFactsOptions } from '../../lib/image/g
 import { deriveTags } from '../../lib/image/tags.js';
 import { spawnExec, type Exec } from '../../lib/runtime/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
-import type { PreparedPush } from '../push-ecr/run.js';
+import type { OpenedPush } from '../../lib/ecr/push-and-gate.js';
 import type { KubeClients } from '../../lib/kube/clients.js';
 import type { RunDeps } from '../run-deps.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
@@ -184,7 +184,7 @@ export function stageKit(
 
   // push-ecr's read-only half, opened by `prepare` while the image builds. Its log lines wait in a
   // buffer until the push-ecr stage opens its group, so the log reads in stage order.
-  let prepared: { push: PreparedPush; logger: BufferedLogger } | undefined;
+  let prepared: { push: OpenedPush; logger: BufferedLogger } | undefined;
   let preparing: Promise<void> | undefined;
 
   // One Kubernetes client per kubeconfig for apply, the gates and the rollback (see lib/kube/clients.ts),
@@ -213,7 +213,7 @@ export function stageKit(
       await preparing;
       if (prepared) prepared.logger.attach(ctx.logger);
       try {
-        return await (await loadPushEcr()).run(ctx, {}, prepared?.push);
+        return await (await loadPushEcr()).run(ctx, { exec: pushExec, env }, prepared?.push);
       } finally {
         pushing.reach();
       }
@@ -243,7 +243,7 @@ export function stageKit(
               const logger = new BufferedLogger();
               const ctx = stageContext(parent, stage, wired, { outputs: {}, summaries: [] }, { logger });
               const { prepare } = await loadPushEcr();
-              prepared = { push: prepare(ctx, undefined, pushExec), logger };
+              prepared = { push: prepare(ctx, { exec: pushExec, env }), logger };
             })();
             preparing.catch(() => undefined); // a failure to even start shows when the stage runs
           },

@@ -1,7 +1,6 @@
-import { GateFailure } from '../../lib/runtime/errors.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { runDeps, type RunDeps } from '../run-deps.js';
-import { rollbackAndGate, renderRollbackSummary } from '../../lib/gates/index.js';
+import { rollbackAndGate, renderRollbackSummary, rollbackFailure } from '../../lib/gates/index.js';
 import { parseRollbackSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
@@ -28,14 +27,6 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
   ctx.setOutput('outcomes', result.outcomes);
   ctx.setOutput('verdict', result.gate?.verdict ?? 'none');
   ctx.summary(renderRollbackSummary(result));
-  if (!result.healthy) {
-    const errors = result.outcomes
-      .filter((o) => o.outcome === 'error')
-      .map((o) => `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}: ${o.message}`);
-    const gate =
-      result.gate && result.gate.verdict !== 'success'
-        ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`]
-        : [];
-    throw new GateFailure(`rollback incomplete — ${[...errors, ...gate].join('; ')}`);
-  }
+  const failure = rollbackFailure(result);
+  if (failure) throw failure;
 }

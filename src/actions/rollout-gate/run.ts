@@ -1,7 +1,11 @@
-import { GateFailure } from '../../lib/runtime/errors.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { runDeps, type RunDeps } from '../run-deps.js';
-import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../lib/gates/index.js';
+import {
+  gateAndRollback,
+  renderGateSummary,
+  renderRollbackSummary,
+  rolloutGateFailure,
+} from '../../lib/gates/index.js';
 import { parseRolloutGateSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
@@ -35,12 +39,6 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
   ctx.summary(renderGateSummary(gate));
   if (rollback) ctx.summary(renderRollbackSummary(rollback));
 
-  if (gate.verdict !== 'success') {
-    const bad = gate.workloads.filter((w) => w.state === 'failed' || w.state === 'timeout');
-    const what = bad.map((w) => `${w.kind}/${w.namespace ?? ''}/${w.name}: ${w.reason ?? w.state}`).join('; ');
-    const after = rollback
-      ? ` Rolled back: ${rollback.healthy ? 'healthy again' : 'the rollback is NOT healthy'}.`
-      : '';
-    throw new GateFailure(`rollout ${gate.verdict} — ${what}.${after}`);
-  }
+  const failure = rolloutGateFailure({ gate, rollback, ok: gate.verdict === 'success' });
+  if (failure) throw failure;
 }

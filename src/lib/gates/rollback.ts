@@ -4,6 +4,7 @@
  * writes are in src/lib/kube/rollback.ts; this file only sequences them with the rollout gate.
  */
 import type { Clock } from '../runtime/clock.js';
+import { GateFailure } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { KubeClient } from '../kube/client.js';
 import type { WorkloadRecord } from '../objects/types.js';
@@ -127,4 +128,27 @@ export async function gateAndRollback(
     }),
   );
   return { gate, health, rollback, ok };
+}
+
+/** The rollout gate's "no" (with what the rollback did, if it ran). */
+export function rolloutGateFailure(r: DeployGateResult): GateFailure | undefined {
+  const { gate, rollback } = r;
+  if (gate.verdict === 'success') return undefined;
+  const bad = gate.workloads.filter((w) => w.state === 'failed' || w.state === 'timeout');
+  const what = bad.map((w) => `${w.kind}/${w.namespace ?? ''}/${w.name}: ${w.reason ?? w.state}`).join('; ');
+  const after = rollback ? ` Rolled back: ${rollback.healthy ? 'healthy again' : 'the rollback is NOT healthy'}.` : '';
+  return new GateFailure(`rollout ${gate.verdict} — ${what}.${after}`);
+}
+
+/** The rollback's "no": a workload that could not be rolled back, or a rollback that did not become healthy. */
+export function rollbackFailure(result: RollbackResult): GateFailure | undefined {
+  if (result.healthy) return undefined;
+  const errors = result.outcomes
+    .filter((o) => o.outcome === 'error')
+    .map((o) => `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}: ${o.message}`);
+  const gate =
+    result.gate && result.gate.verdict !== 'success'
+      ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`]
+      : [];
+  return new GateFailure(`rollback incomplete — ${[...errors, ...gate].join('; ')}`);
 }
