@@ -1,13 +1,14 @@
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
+import { ownClients } from '../../lib/kube/clients.js';
 import { applyManifests } from '../../lib/kube/apply.js';
 import { applySummary } from '../../lib/kube/apply-report.js';
 import { parseApplySettings } from '../../lib/kube/apply-settings.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default apply opens its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube } = runDeps(deps);
+  const { env, kube } = runDeps(deps, { kube: ownClients() });
   const parsed = parseApplySettings(ctx.inputs, env, (s) => ctx.setSecret(s));
   const { client, release } = await kube(resolveKubeconfigSource(parsed.kube, env), {
     maxSockets: parsed.settings.concurrency,

@@ -2,7 +2,7 @@ import { buildAndScan, buildScanFailure, buildScanSummary } from '../../lib/imag
 import { parseBuildScanSettings } from '../../lib/image/settings.js';
 import type { Exec } from '../../lib/runtime/exec.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
   const { exec: execPort, clock, env, cwd, gitFacts } = runDeps(deps);

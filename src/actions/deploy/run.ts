@@ -5,7 +5,7 @@ import { parseDeploySettings } from '../../lib/pipeline/settings.js';
 import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 
 /** `deps.exec` and `deps.kube` reach every stage (tests record them); by default docker and the cluster. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {

@@ -23,7 +23,7 @@ import { spawnExec, type Exec } from '../../lib/runtime/exec.js';
 import { ROOT_DEFAULTS, STAGE_INPUTS } from './inputs.generated.js';
 import type { OpenedPush } from '../../lib/ecr/push-and-gate.js';
 import type { KubeClients } from '../../lib/kube/clients.js';
-import type { RunDeps } from '../run-deps.js';
+import type { RunDeps } from '../../lib/pipeline/run-deps.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 
 type Run = (ctx: ActionContext, deps: { kube: KubeClients }) => Promise<void>;
@@ -108,12 +108,16 @@ export function stageContext(
 ): ActionContext {
   const names = STAGE_INPUTS[stage] ?? {};
   return {
-    inputs: new Inputs((name) => {
-      if (name in wired) return wired[name]!;
-      const rootName = names[name];
-      if (!rootName) return '';
-      return parent.inputs.raw(rootName) || ROOT_DEFAULTS[rootName] || '';
-    }),
+    // Read from the root action's inputs, and named in messages as the user wrote them there.
+    inputs: new Inputs(
+      (name) => {
+        if (name in wired) return wired[name]!;
+        const rootName = names[name];
+        if (!rootName) return '';
+        return parent.inputs.raw(rootName) || ROOT_DEFAULTS[rootName] || '';
+      },
+      (name) => names[name] ?? name,
+    ),
     logger: extra.logger ?? parent.logger,
     setOutput: (name, value) => {
       into.outputs[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -228,12 +232,8 @@ export function stageKit(
   const port = (stage: StageName): StagePort => ({
     validate: async (wired) => {
       const scratch: StageRun = { outputs: {}, summaries: [] };
-      try {
-        await VALIDATE[stage](stageContext(parent, stage, wired, scratch));
-      } catch (error) {
-        // Report the root action's input names, which is what the user wrote.
-        throw renameInputs(error, stage);
-      }
+      // The stage's inputs name themselves as the root action's (stageContext), what the user wrote.
+      await VALIDATE[stage](stageContext(parent, stage, wired, scratch));
     },
     ...(stage === 'push-ecr'
       ? {
@@ -254,7 +254,7 @@ export function stageKit(
       try {
         await runs[stage](stageContext(parent, stage, wired, result, signal ? { signal } : {}));
       } catch (error) {
-        result.error = renameInputs(error, stage);
+        result.error = error;
       }
       return result;
     },
@@ -308,7 +308,7 @@ export function stageKit(
         const { client } = await kubeClients(source);
         await client.resourceFor('apps/v1', 'Deployment');
       } catch (error) {
-        if (error instanceof ConfigurationError) throw renameInputs(error, 'apply');
+        if (error instanceof ConfigurationError) throw error;
         throw new Error(
           `The Kubernetes API server did not answer with the kubeconfig's credentials, so nothing was pushed or applied: ${describeError(error)}`,
         );
@@ -321,26 +321,6 @@ export function stageKit(
       await prepared?.push.close();
     },
   };
-}
-
-/** `Input 'timeout'` in a stage's message becomes `Input 'rollout-timeout'`, the root's name. */
-export function renameInputs(error: unknown, stage: StageName): unknown {
-  if (!(error instanceof Error)) return error;
-  const names = STAGE_INPUTS[stage] ?? {};
-  const rename = (text: string): string =>
-    text.replace(/'([a-z0-9-]+)'/g, (whole, name: string) =>
-      names[name] && names[name] !== name ? `'${names[name]}'` : whole,
-    );
-  if (error instanceof ConfigurationErrors) {
-    return new ConfigurationErrors(error.problems.map(rename));
-  }
-  const renamed = rename(error.message);
-  if (renamed === error.message) return error;
-  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
-  Object.assign(copy, error);
-  Object.defineProperty(copy, 'message', { value: renamed, enumerable: false, writable: true });
-  copy.stack = error.stack;
-  return copy;
 }
 
 /** The push-ecr post step (logout, delete the docker config) with the stage's prefixed state. */

@@ -3,11 +3,12 @@ import { healthGate, healthGateFailure } from '../../lib/health/health-gate.js';
 import { parseHealthGateSettings } from '../../lib/health/settings.js';
 import { healthSummary } from '../../lib/health/summary.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
+import { ownClients } from '../../lib/kube/clients.js';
 
 /** `deps.kube`: where a service target's client comes from (the pipeline shares one); by default its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube, clock } = runDeps(deps);
+  const { env, kube, clock } = runDeps(deps, { kube: ownClients() });
   const settings = parseHealthGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const lease = settings.services.length > 0 ? await kube(resolveKubeconfigSource(settings.kube, env)) : undefined;
   const result = await healthGate(settings, {

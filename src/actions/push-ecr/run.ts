@@ -9,7 +9,7 @@ import {
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { STATE } from './state.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 
 /** The ports of push-ecr in a step: the docker config dir is recorded for the post step. */
 export function pushPorts(ctx: ActionContext, deps: Pick<RunDeps, 'exec' | 'clock'>): PushStagePorts {

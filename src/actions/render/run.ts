@@ -1,6 +1,6 @@
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { parseRenderSettings, renderManifests } from '../../lib/manifests/index.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 import { renderSummary } from '../../lib/kube/apply-report.js';
 
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {

@@ -1,12 +1,13 @@
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
+import { ownClients } from '../../lib/kube/clients.js';
 import { rollbackAndGate, renderRollbackSummary, rollbackFailure } from '../../lib/gates/index.js';
 import { parseRollbackSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube, clock } = runDeps(deps);
+  const { env, kube, clock } = runDeps(deps, { kube: ownClients() });
   const settings = parseRollbackSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const target = resolveTarget(settings.rollback.target, settings.workloads);
   const { client, release } = await kube(resolveKubeconfigSource(settings.kube, env));

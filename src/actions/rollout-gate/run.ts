@@ -1,5 +1,6 @@
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
-import { runDeps, type RunDeps } from '../run-deps.js';
+import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
+import { ownClients } from '../../lib/kube/clients.js';
 import {
   gateAndRollback,
   renderGateSummary,
@@ -11,7 +12,7 @@ import type { ActionContext } from '../../lib/runtime/context.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default the gate opens its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube, clock } = runDeps(deps);
+  const { env, kube, clock } = runDeps(deps, { kube: ownClients() });
   const settings = parseRolloutGateSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const { client, release } = await kube(resolveKubeconfigSource(settings.kube, env));
 

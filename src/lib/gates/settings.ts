@@ -51,15 +51,15 @@ export function parseRolloutGateSettings(
 ): GateSettings & { rollback: RollbackSettings } {
   const kube = readKubeconfigInputs(inputs, mask);
   const common = collect({
-    workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
-    timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
+    workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
+    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m')),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     enabled: () => inputs.boolean('rollback-on-failure', false),
     deleteCreated: () => inputs.boolean('delete-created', false),
     rollbackTimeout: () => inputs.raw('rollback-timeout'),
   });
   const rollbackTimeoutMs = common.rollbackTimeout
-    ? positive('rollback-timeout', inputs.duration('rollback-timeout', '5m'))
+    ? positive(inputs.name('rollback-timeout'), inputs.duration('rollback-timeout', '5m'))
     : common.timeoutMs;
   return {
     workloads: common.workloads,
@@ -82,15 +82,15 @@ export function parseRollbackSettings(
 ): GateSettings & { rollback: RollbackSettings } {
   const kube = readKubeconfigInputs(inputs, mask);
   const s = collect({
-    workloads: () => parseWorkloads('workloads', inputs.raw('workloads'), inputs.optional('namespace')),
-    target: () => parseRevision('revision', inputs.raw('revision')),
-    timeoutMs: () => positive('timeout', inputs.duration('timeout', '5m')),
+    workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
+    target: () => parseRevision(inputs.name('revision'), inputs.raw('revision')),
+    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m')),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     deleteCreated: () => inputs.boolean('delete-created', false),
   });
   if (typeof s.target === 'number' && s.workloads.length !== 1) {
     throw new ConfigurationError(
-      `Input 'revision' is '${s.target}' but input 'workloads' names ${s.workloads.length} workloads: a revision number applies to exactly one workload (use 'previous' or 'recorded' for several).`,
+      `Input '${inputs.name('revision')}' is '${s.target}' but input '${inputs.name('workloads')}' names ${s.workloads.length} workloads: a revision number applies to exactly one workload (use 'previous' or 'recorded' for several).`,
     );
   }
   return {

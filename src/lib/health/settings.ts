@@ -19,7 +19,7 @@ export interface HealthGateSettings {
 
 /** The health-gate action's settings: header values and the kubeconfig masked first, every problem at once. */
 export function parseHealthGateSettings(inputs: Inputs, mask: (secret: string) => void): HealthGateSettings {
-  const headers = parseHeaders(inputs.raw('headers'));
+  const headers = parseHeaders(inputs.raw('headers'), inputs.name('headers'));
   for (const value of Object.values(headers)) mask(value);
   const kube = readKubeconfigInputs(inputs, mask);
   const { problems, attempt } = collectProblems();
@@ -27,13 +27,13 @@ export function parseHealthGateSettings(inputs: Inputs, mask: (secret: string) =
   const policy = attempt(() => parsePolicy(inputs));
   const services: ServiceRef[] = [];
   for (const item of inputs.list('service')) {
-    const ref = attempt(() => parseServiceRef('service', item));
+    const ref = attempt(() => parseServiceRef(inputs.name('service'), item));
     if (ref) services.push(ref);
   }
   if (problems.length > 0) throw new ConfigurationErrors(problems);
   if (target!.urls.length === 0 && services.length === 0) {
     throw new ConfigurationError(
-      "Input 'url' (or 'service') is required: give one or more base URLs, e.g. https://app.example.com, or services as namespace/name:port",
+      `Input '${inputs.name('url')}' (or '${inputs.name('service')}') is required: give one or more base URLs, e.g. https://app.example.com, or services as namespace/name:port`,
     );
   }
   return { urls: target!.urls, paths: target!.paths, headers, services, kube, policy: policy! };
@@ -42,7 +42,7 @@ export function parseHealthGateSettings(inputs: Inputs, mask: (secret: string) =
 export const DEFAULT_PATHS = ['/health', '/ready'];
 
 export function parsePolicy(inputs: Inputs): HealthPolicy {
-  const expectedStatus = parseStatusCodes('expected-status', inputs.string('expected-status', '200'));
+  const expectedStatus = parseStatusCodes(inputs.name('expected-status'), inputs.string('expected-status', '200'));
   const expectJson = parseExpectJson(inputs.map('expect-json'));
   const latency = inputs.raw('latency-budget');
   return {
@@ -57,7 +57,7 @@ export function parsePolicy(inputs: Inputs): HealthPolicy {
 }
 
 /** Parses `Name: value` lines; the values are secrets (auth headers) — the caller masks them. */
-export function parseHeaders(raw: string): Record<string, string> {
+export function parseHeaders(raw: string, input = 'headers'): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of raw
     .split('\n')
@@ -68,7 +68,7 @@ export function parseHeaders(raw: string): Record<string, string> {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       // Do not echo the line: it may hold a credential.
       throw new ConfigurationError(
-        `Input 'headers' has a line that is not 'Name: value' (header name '${name.slice(0, 40)}'): write one header per line, e.g. 'Authorization: Bearer …'.`,
+        `Input '${input}' has a line that is not 'Name: value' (header name '${name.slice(0, 40)}'): write one header per line, e.g. 'Authorization: Bearer …'.`,
       );
     }
     headers[name] = line.slice(colon + 1).trim();
@@ -109,10 +109,11 @@ function parseExpectJson(pairs: Map<string, string>): Record<string, unknown> | 
 }
 
 export function parseUrlSettings(inputs: Inputs): { urls: URL[]; paths: string[] } {
-  const bases = inputs.list('url').map((u) => parseUrl('url', u));
+  const bases = inputs.list('url').map((u) => parseUrl(inputs.name('url'), u));
   const paths = inputs.list('paths', DEFAULT_PATHS);
   for (const p of paths) {
-    if (!p.startsWith('/')) throw ConfigurationError.forInput('paths', p, "paths starting with '/', e.g. /health");
+    if (!p.startsWith('/'))
+      throw ConfigurationError.forInput(inputs.name('paths'), p, "paths starting with '/', e.g. /health");
   }
   return { urls: bases, paths };
 }

@@ -82,7 +82,8 @@ export function parseBuildScanSettings(inputs: Inputs, env: NodeJS.ProcessEnv = 
   const tagRules = attempt(() => parseTagRules('tag-rules', inputs.list('tag-rules', TAG_RULES))) ?? [];
   const defaultBranch = inputs.optional('default-branch');
   const buildArgs = attempt(() => inputs.map('build-args')) ?? new Map<string, string>();
-  const labels = attempt(() => validateLabels('labels', inputs.map('labels'))) ?? new Map<string, string>();
+  const labels =
+    attempt(() => validateLabels(inputs.name('labels'), inputs.map('labels'))) ?? new Map<string, string>();
   const ociLabels = attempt(() => inputs.boolean('oci-labels', true)) ?? true;
   const pull = attempt(() => inputs.boolean('pull', false)) ?? false;
   const noCache = attempt(() => inputs.boolean('no-cache', false)) ?? false;

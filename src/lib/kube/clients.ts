@@ -33,7 +33,8 @@ export function sharedClients(options: { maxSockets?: number } = {}): { clients:
   const open = new Map<string, Promise<KubeClient>>();
   return {
     clients: async (source) => {
-      const key = JSON.stringify(source);
+      // the same kubeconfig is one client whatever its inputs are called
+      const key = JSON.stringify({ ...source, names: undefined });
       let pending = open.get(key);
       if (!pending) {
         pending = (async () => KubeClient.create(loadKubeConfig(source), options))();

@@ -8,11 +8,12 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ConfigurationError } from '../runtime/errors.js';
 
 export { resolveKubeconfigSource, type KubeconfigSettings, type KubeconfigSource } from './source.js';
-import type { KubeconfigSource } from './source.js';
+import { KUBECONFIG_INPUTS, type KubeconfigSource } from './source.js';
 
 /** Loads a KubeConfig and checks it names a current cluster with a server. */
 export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   const kc = new KubeConfig();
+  const names = source.names ?? KUBECONFIG_INPUTS;
   try {
     switch (source.kind) {
       case 'in-cluster':
@@ -24,7 +25,7 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
       case 'file':
         if (!existsSync(source.path)) {
           throw new ConfigurationError(
-            `Kubeconfig file '${source.path}' does not exist: check input 'kubeconfig' or KUBECONFIG.`,
+            `Kubeconfig file '${source.path}' does not exist: check input '${names.file}' or KUBECONFIG.`,
           );
         }
         kc.loadFromFile(source.path);
@@ -39,7 +40,7 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   if (source.kind !== 'in-cluster' && source.context) {
     if (!kc.getContexts().some((c) => c.name === source.context)) {
       throw new ConfigurationError(
-        `Input 'context' is '${source.context}': the kubeconfig has contexts ${
+        `Input '${names.context}' is '${source.context}': the kubeconfig has contexts ${
           kc
             .getContexts()
             .map((c) => c.name)
@@ -52,7 +53,7 @@ export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster || !cluster.server) {
     throw new ConfigurationError(
-      "The kubeconfig has no current cluster with a server address: set current-context or input 'context'.",
+      `The kubeconfig has no current cluster with a server address: set current-context or input '${names.context}'.`,
     );
   }
   return kc;

@@ -5,10 +5,24 @@
 import { ConfigurationError } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 
-export type KubeconfigSource =
+/** The kubeconfig inputs' names as the user wrote them (the pipeline prefixes some), for messages. */
+export interface KubeconfigInputNames {
+  file: string;
+  content: string;
+  context: string;
+}
+
+export const KUBECONFIG_INPUTS: KubeconfigInputNames = {
+  file: 'kubeconfig',
+  content: 'kubeconfig-content',
+  context: 'context',
+};
+
+export type KubeconfigSource = (
   | { kind: 'file'; path: string; context?: string }
   | { kind: 'inline'; content: string; context?: string }
-  | { kind: 'in-cluster' };
+  | { kind: 'in-cluster' }
+) & { names?: KubeconfigInputNames };
 
 export interface KubeconfigSettings {
   /** Path to a kubeconfig file (input `kubeconfig`), else $KUBECONFIG. */
@@ -18,6 +32,7 @@ export interface KubeconfigSettings {
   context?: string;
   /** Use the pod's service account (input `in-cluster: true`). */
   inCluster?: boolean;
+  names?: KubeconfigInputNames;
 }
 
 /**
@@ -30,6 +45,11 @@ export function readKubeconfigInputs(inputs: Inputs, mask: (secret: string) => v
     file: inputs.optional('kubeconfig'),
     content: inputs.optional('kubeconfig-content'),
     context: inputs.optional('context'),
+    names: {
+      file: inputs.name('kubeconfig'),
+      content: inputs.name('kubeconfig-content'),
+      context: inputs.name('context'),
+    },
   };
 }
 
@@ -37,12 +57,14 @@ export function resolveKubeconfigSource(
   settings: KubeconfigSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): KubeconfigSource {
-  if (settings.inCluster) return { kind: 'in-cluster' };
-  if (settings.content) return { kind: 'inline', content: settings.content, context: settings.context };
+  const names = settings.names ? { names: settings.names } : {};
+  if (settings.inCluster) return { kind: 'in-cluster', ...names };
+  if (settings.content) return { kind: 'inline', content: settings.content, context: settings.context, ...names };
   const file = settings.file || env.KUBECONFIG?.split(':')[0];
-  if (file) return { kind: 'file', path: file, context: settings.context };
+  if (file) return { kind: 'file', path: file, context: settings.context, ...names };
+  const n = settings.names ?? KUBECONFIG_INPUTS;
   throw new ConfigurationError(
-    "No Kubernetes cluster configured: set input 'kubeconfig' (a path), 'kubeconfig-content', or the " +
+    `No Kubernetes cluster configured: set input '${n.file}' (a path), '${n.content}', or the ` +
       'KUBECONFIG environment variable (e.g. after `aws eks update-kubeconfig`).',
   );
 }

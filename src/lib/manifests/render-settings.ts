@@ -30,14 +30,15 @@ export function renderedDir(env: NodeJS.ProcessEnv): string {
  */
 export function checkRenderSettings(
   s: Pick<RenderSettings, 'environment' | 'labels' | 'annotations' | 'workspace'>,
+  name: (input: string) => string = (input) => input,
 ): void {
   const { problems, attempt } = collectProblems();
-  attempt(() => checkEnvironmentName('environment', s.environment));
+  attempt(() => checkEnvironmentName(name('environment'), s.environment));
   for (const [k, v] of s.labels) {
     if (!QUALIFIED_NAME.test(k) || v.length > 63 || !LABEL_VALUE.test(v)) {
       problems.push(
         ConfigurationError.forInput(
-          'labels',
+          name('labels'),
           `${k}=${v}`,
           'label key=value pairs (a value of at most 63 letters, digits, -, _ or .)',
         ).message,
@@ -46,10 +47,12 @@ export function checkRenderSettings(
   }
   for (const k of s.annotations.keys()) {
     if (!QUALIFIED_NAME.test(k))
-      problems.push(ConfigurationError.forInput('annotations', k, 'annotation keys such as example.com/name').message);
+      problems.push(
+        ConfigurationError.forInput(name('annotations'), k, 'annotation keys such as example.com/name').message,
+      );
   }
   if (realRoots([s.workspace]).length === 0)
-    problems.push(ConfigurationError.forInput('workspace', s.workspace, 'an existing folder').message);
+    problems.push(ConfigurationError.forInput(name('workspace'), s.workspace, 'an existing folder').message);
   if (problems.length) throw new ConfigurationErrors(problems);
 }
 
@@ -83,7 +86,7 @@ export function parseRenderSettings(
     manifests: inputs.list('manifests', ['k8s']),
     environment,
     settingsFile: inputs.optional('settings'),
-    images: attempt(() => parseImagesInput('images', inputs.map('images'))) ?? new Map(),
+    images: attempt(() => parseImagesInput(inputs.name('images'), inputs.map('images'))) ?? new Map(),
     labels: attempt(() => inputs.map('labels')) ?? new Map(),
     annotations: attempt(() => inputs.map('annotations')) ?? new Map(),
     ...(values.size ? { secret: { name: secretName, namespace: secretNamespace, values } } : {}),
@@ -91,7 +94,7 @@ export function parseRenderSettings(
     runUrl,
     output: path.resolve(workspace, output),
   };
-  attempt(() => checkRenderSettings(settings));
+  attempt(() => checkRenderSettings(settings, (input) => inputs.name(input)));
   if (problems.length) throw new ConfigurationErrors(problems);
   return settings;
 }

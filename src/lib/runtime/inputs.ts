@@ -11,9 +11,21 @@ export function fromRecord(record: Record<string, string | undefined>): InputSou
   return (name) => record[name] ?? '';
 }
 
-/** Typed readers over an InputSource; every failure is a ConfigurationError naming the input. */
+/**
+ * Typed readers over an InputSource; every failure is a ConfigurationError naming the input as the
+ * user wrote it: `naming` maps a reader's name to that (the root pipeline reads a stage's `timeout`
+ * from its own `rollout-timeout`), and parsers name inputs in their messages through `name()`.
+ */
 export class Inputs {
-  constructor(private readonly source: InputSource) {}
+  constructor(
+    private readonly source: InputSource,
+    private readonly naming: (name: string) => string = (name) => name,
+  ) {}
+
+  /** The input's name as the user wrote it (in a message). */
+  name(name: string): string {
+    return this.naming(name);
+  }
 
   raw(name: string): string {
     return this.source(name).trim();
@@ -26,7 +38,7 @@ export class Inputs {
   required(name: string, expected = 'a value'): string {
     const value = this.raw(name);
     if (!value) {
-      throw new ConfigurationError(`Input '${name}' is required but was not set: expected ${expected}.`);
+      throw new ConfigurationError(`Input '${this.name(name)}' is required but was not set: expected ${expected}.`);
     }
     return value;
   }
@@ -38,13 +50,13 @@ export class Inputs {
   boolean(name: string, fallback: boolean): boolean {
     const value = this.raw(name);
     if (!value) return fallback;
-    return parseBoolean(name, value);
+    return parseBoolean(this.name(name), value);
   }
 
   int(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
     const value = this.raw(name);
     if (!value) return fallback;
-    return parseInteger(name, value, range);
+    return parseInteger(this.name(name), value, range);
   }
 
   number(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
@@ -56,7 +68,7 @@ export class Inputs {
       (range.min !== undefined && n < range.min) ||
       (range.max !== undefined && n > range.max)
     ) {
-      throw ConfigurationError.forInput(name, value, `a number${describeRange(range)}`);
+      throw ConfigurationError.forInput(this.name(name), value, `a number${describeRange(range)}`);
     }
     return n;
   }
@@ -64,8 +76,8 @@ export class Inputs {
   /** A duration such as `500ms`, `30s`, `10m`, `1h30m` or a bare number of seconds; returns ms. */
   duration(name: string, fallback: string | number): number {
     const value = this.raw(name);
-    if (!value) return typeof fallback === 'number' ? fallback : parseDuration(name, fallback);
-    return parseDuration(name, value);
+    if (!value) return typeof fallback === 'number' ? fallback : parseDuration(this.name(name), fallback);
+    return parseDuration(this.name(name), value);
   }
 
   /** A list split on newlines and commas, trimmed, empty items dropped. */
@@ -80,7 +92,7 @@ export class Inputs {
     if (!value) return fallback;
     const lower = value.toLowerCase();
     const match = allowed.find((a) => a.toLowerCase() === lower);
-    if (!match) throw ConfigurationError.forInput(name, value, `one of ${allowed.join(', ')}`);
+    if (!match) throw ConfigurationError.forInput(this.name(name), value, `one of ${allowed.join(', ')}`);
     return match;
   }
 
@@ -91,9 +103,9 @@ export class Inputs {
     if (!value) return out;
     for (const item of parseList(value)) {
       const eq = item.indexOf('=');
-      if (eq <= 0) throw ConfigurationError.forInput(name, item, 'key=value pairs, one per line');
+      if (eq <= 0) throw ConfigurationError.forInput(this.name(name), item, 'key=value pairs, one per line');
       const key = item.slice(0, eq).trim();
-      if (out.has(key)) throw ConfigurationError.forInput(name, item, `each key once (${key} repeats)`);
+      if (out.has(key)) throw ConfigurationError.forInput(this.name(name), item, `each key once (${key} repeats)`);
       out.set(key, item.slice(eq + 1).trim());
     }
     return out;
@@ -102,7 +114,7 @@ export class Inputs {
   url(name: string, fallback?: string): URL | undefined {
     const value = this.raw(name) || fallback;
     if (!value) return undefined;
-    return parseUrl(name, value);
+    return parseUrl(this.name(name), value);
   }
 }
 
