@@ -3,8 +3,8 @@
  * `run` through a sub-context whose inputs are the root action's (renamed per inputs.generated.ts)
  * plus what earlier stages produced, and whose outputs and summary are collected for the pipeline.
  */
-import { ConfigurationError, ConfigurationErrors, collectProblems, describeError } from '../../lib/runtime/errors.js';
-import { checkBuildInputs } from '../../lib/image/build.js';
+import { ConfigurationError, describeError } from '../../lib/runtime/errors.js';
+import { readBuildScanFiles } from '../../lib/image/build-and-scan.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
 import { BufferedLogger, MemoryLogger } from '../../lib/runtime/logger.js';
@@ -50,33 +50,8 @@ const mask =
 /** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
 const VALIDATE: Record<StageName, (ctx: ActionContext) => void | Promise<void>> = {
   // with the files the build and the scan read before their first write (context, Dockerfile, ignores)
-  'build-scan': async (ctx) => {
-    const settings = parseBuildScanSettings(ctx.inputs, process.env);
-    const { problems, attempt } = collectProblems();
-    await Promise.all([
-      checkBuildInputs(
-        {
-          context: settings.context,
-          ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}),
-          buildArgs: settings.buildArgs,
-          ...(settings.target ? { target: settings.target } : {}),
-        },
-        process.cwd(),
-      ).catch((error: unknown) =>
-        attempt(() => {
-          throw error;
-        }),
-      ),
-      settings.scan?.ignoreFile
-        ? loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file').catch((error: unknown) =>
-            attempt(() => {
-              throw error;
-            }),
-          )
-        : undefined,
-    ]);
-    if (problems.length) throw new ConfigurationErrors(problems);
-  },
+  'build-scan': async (ctx) =>
+    void (await readBuildScanFiles(parseBuildScanSettings(ctx.inputs, process.env), process.cwd())),
   'push-ecr': async (ctx) => {
     const settings = parsePushEcrSettings(ctx.inputs, process.env);
     if (settings.scan?.ignoreFile) await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');

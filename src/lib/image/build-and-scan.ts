@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../runtime/clock.js';
-import { GateFailure } from '../runtime/errors.js';
+import { ConfigurationErrors, GateFailure, collectProblems } from '../runtime/errors.js';
 import type { Exec } from '../runtime/exec.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeFinding, type Finding } from '../scan/findings.js';
@@ -56,22 +56,43 @@ export interface BuildScanResult {
   scan: ScanVerdict;
 }
 
+/**
+ * The files the build and the scan read — the context, the Dockerfile, the ignore file — checked and
+ * read before the first write; every problem at once. The pipeline calls it before the build starts.
+ */
+export async function readBuildScanFiles(
+  settings: BuildScanSettings,
+  cwd: string,
+): Promise<{ paths: { context: string; dockerfile: string }; ignores: IgnoreEntry[] }> {
+  const { problems, attempt } = collectProblems();
+  const rethrow = (error: unknown) =>
+    attempt(() => {
+      throw error;
+    });
+  const [paths, ignores] = await Promise.all([
+    checkBuildInputs(
+      {
+        context: settings.context,
+        ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}),
+        buildArgs: settings.buildArgs,
+        ...(settings.target ? { target: settings.target } : {}),
+      },
+      cwd,
+    ).catch(rethrow),
+    settings.scan?.ignoreFile
+      ? loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file').catch(rethrow)
+      : Promise.resolve([] as IgnoreEntry[]),
+  ]);
+  if (problems.length) throw new ConfigurationErrors(problems);
+  return { paths: paths!, ignores: ignores ?? [] };
+}
+
 export async function buildAndScan(settings: BuildScanSettings, ports: BuildScanPorts): Promise<BuildScanResult> {
   const { exec, env, cwd, clock, logger } = ports;
   // Which builder the CLI has is asked meanwhile (a docker process of its own); never rejects.
   const builder = detectBuilder(exec, env);
   // Everything the user gave is checked before the first write (build, DB download).
-  const paths = await checkBuildInputs(
-    {
-      context: settings.context,
-      ...(settings.dockerfile ? { dockerfile: settings.dockerfile } : {}),
-      buildArgs: settings.buildArgs,
-      ...(settings.target ? { target: settings.target } : {}),
-    },
-    cwd,
-  );
-  let ignores: IgnoreEntry[] = [];
-  if (settings.scan?.ignoreFile) ignores = await loadIgnoreFile(settings.scan.ignoreFile, 'ignore-file');
+  const { paths, ignores } = await readBuildScanFiles(settings, cwd);
 
   const facts = await ports.gitFacts({
     env,
