@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, GateFailure, describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
+import { ConfigurationError, describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import { ConsoleLogger, type Logger } from '../lib/runtime/logger.js';
 import type { ActionContext } from '../lib/runtime/context.js';
@@ -85,10 +85,6 @@ export interface JsonResult {
   /** The job summary, Markdown. */
   summary: string;
   error?: string;
-}
-
-function errorLine(error: unknown): string {
-  return error instanceof ConfigurationError || error instanceof GateFailure ? error.message : describeError(error);
 }
 
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
