@@ -134,7 +134,7 @@ describe('rollback', () => {
     await apply(kc, n, daemonSetManifest('agent', { image: 'phlo/agent:2', fault: 'image-pull' }));
 
     const logger = new MemoryLogger();
-    const out = await gateAndRollback(kc, [record], {
+    const out = await gateAndRollback(client, [record], {
       timeoutMs: 60_000,
       logger,
       clock: systemClock,
