@@ -90,7 +90,7 @@ export interface ApplyOutcome {
   diffs: ObjectDiff[];
 }
 
-interface Planned {
+export interface Planned {
   ref: ObjectRef;
   body: Record<string, unknown>;
   info: ResourceInfo;
@@ -119,38 +119,11 @@ export async function applyManifests(
   const s = { ...DEFAULT_APPLY_SETTINGS, ...settings };
   const manager = s.fieldManager ?? FIELD_MANAGERS.apply;
   const limit = pLimit(Math.max(1, s.concurrency));
-  const problems: string[] = [];
 
   // 1. check: secrets, discovery, scope
-  const bodies = manifests.map((m) => {
-    if (!isPlaceholderSecret(m.object)) return m.object as Record<string, unknown>;
-    try {
-      return fillSecret(m.object, secrets, m.source);
-    } catch (error) {
-      if (error instanceof ConfigurationError) problems.push(error.message);
-      else throw error;
-      return m.object as Record<string, unknown>;
-    }
-  });
-  const plans: Planned[] = [];
-  const infos = await Promise.all(manifests.map((m) => client.resourceFor(m.ref.apiVersion, m.ref.kind)));
-  manifests.forEach((m, i) => {
-    const info = infos[i];
-    const where = `${m.source}: ${describeRef(m.ref)}`;
-    if (!info) {
-      problems.push(
-        `${where}: the cluster does not serve kind '${m.ref.kind}' in ${m.ref.apiVersion} (unknown kind or missing CRD).`,
-      );
-      return;
-    }
-    if (info.namespaced && !m.ref.namespace)
-      problems.push(`${where}: ${m.ref.kind} is namespaced but the object has no namespace.`);
-    else if (!info.namespaced && m.ref.namespace)
-      problems.push(`${where}: ${m.ref.kind} is cluster-scoped but the object has namespace '${m.ref.namespace}'.`);
-    else if (!info.verbs.includes('patch'))
-      problems.push(`${where}: the cluster does not allow patching ${info.resource}.`);
-    else plans.push({ ref: m.ref, body: bodies[i]!, info, inNewNamespace: false });
-  });
+  const planned = await planObjects(manifests, secrets, client);
+  const { plans } = planned;
+  const problems = planned.problems.map((p) => p.message);
   const environment = s.environment ?? envFromLabels(manifests);
   if (s.prune && !environment) {
     problems.push(
@@ -162,74 +135,15 @@ export async function applyManifests(
   // prune plan (before any write; refuses past max-prune)
   const pruneList = s.prune ? await planPrune(client, plans, environment!, s, limit) : [];
 
-  // 2. read live objects
-  const declaredNamespaces = plans.filter((p) => p.ref.kind === 'Namespace');
-  // failures of reads and of the dry run are collected and reported together
-  const failures: string[] = [];
-  const unreadable = new Set<Planned>();
-  await Promise.all(
-    declaredNamespaces.map((p) =>
-      limit(async () => {
-        try {
-          p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
-        } catch (error) {
-          failures.push(explainFailure(p.ref, error, s.forceConflicts));
-          unreadable.add(p);
-        }
-      }),
-    ),
-  );
-  const newNamespaces = new Set(declaredNamespaces.filter((p) => !p.live).map((p) => p.ref.name));
-  for (const p of plans) if (p.ref.namespace && newNamespaces.has(p.ref.namespace)) p.inNewNamespace = true;
-  await readLive(
-    client,
-    plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace),
-    limit,
-    (p, error) => {
-      failures.push(explainFailure(p.ref, error, s.forceConflicts));
-      unreadable.add(p);
-    },
-  );
-
-  // 3. dry run everything (that could be read)
-  await Promise.all(
-    plans
-      .filter((p) => !unreadable.has(p))
-      .map((p) =>
-        limit(async () => {
-          try {
-            p.dry = p.inNewNamespace
-              ? await dryRunCreateElsewhere(client, p, manager)
-              : await serverSideApply(client, p, manager, s.forceConflicts, true);
-          } catch (error) {
-            failures.push(explainFailure(p.ref, error, s.forceConflicts));
-          }
-        }),
-      ),
-  );
+  // 2.–4. read live objects, dry run, settle
+  const failures = await predictPlans(client, plans, { manager, force: s.forceConflicts, limit });
   if (failures.length) {
     throw new ConfigurationErrors([
       `Checks before writing (read, server-side dry run) failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
-      ...failures.sort(),
+      ...failures.map((f) => f.message).sort(),
     ]);
   }
 
-  // 4. compare. A dry run keeps the live resourceVersion, so when the two differ a controller
-  // wrote the object between our read and the dry run: read again (and dry-run again if needed)
-  // so that the comparison is between the same version.
-  await Promise.all(
-    plans
-      .filter((p) => p.live && p.dry && p.dry.metadata.resourceVersion !== p.live.metadata.resourceVersion)
-      .map((p) =>
-        limit(async () => {
-          for (let attempt = 0; attempt < 3; attempt++) {
-            p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
-            if (!p.live || p.live.metadata.resourceVersion === p.dry!.metadata.resourceVersion) return;
-            p.dry = await serverSideApply(client, p, manager, s.forceConflicts, true);
-          }
-        }),
-      ),
-  );
   for (const p of plans) {
     if (!p.live) p.action = 'created';
     else p.action = jsonEqual(stripServerFields(p.live), stripServerFields(p.dry)) ? 'unchanged' : 'changed';
@@ -342,6 +256,136 @@ function envFromLabels(manifests: readonly Manifest[]): string | undefined {
     manifests.map((m) => (m.object.metadata.labels as Record<string, string> | undefined)?.[LABEL_ENVIRONMENT]),
   );
   return values.size === 1 ? [...values][0] : undefined;
+}
+
+/** A problem found before any request: the object and one line saying what is wrong. */
+export interface PlanProblem {
+  ref: ObjectRef;
+  message: string;
+}
+
+/**
+ * Step 1 of apply, on its own: fills placeholder Secrets (from `secrets`; with `options.unfilled`
+ * a Secret whose values are not given is kept without data and reported there instead of as a
+ * problem), resolves each kind by discovery and checks its scope. Nothing is sent but discovery.
+ */
+export async function planObjects(
+  manifests: readonly Manifest[],
+  secrets: SecretValues,
+  client: KubeClient,
+  options: { unfilled?: (ref: ObjectRef) => void } = {},
+): Promise<{ plans: Planned[]; problems: PlanProblem[] }> {
+  const problems: PlanProblem[] = [];
+  const bodies = manifests.map((m) => {
+    if (!isPlaceholderSecret(m.object)) return m.object as Record<string, unknown>;
+    try {
+      return fillSecret(m.object, secrets, m.source);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      if (options.unfilled) options.unfilled(m.ref);
+      else problems.push({ ref: m.ref, message: error.message });
+      return m.object as Record<string, unknown>;
+    }
+  });
+  const plans: Planned[] = [];
+  const infos = await Promise.all(manifests.map((m) => client.resourceFor(m.ref.apiVersion, m.ref.kind)));
+  manifests.forEach((m, i) => {
+    const info = infos[i];
+    const where = `${m.source}: ${describeRef(m.ref)}`;
+    const problem = (message: string) => problems.push({ ref: m.ref, message });
+    if (!info) {
+      problem(
+        `${where}: the cluster does not serve kind '${m.ref.kind}' in ${m.ref.apiVersion} (unknown kind or missing CRD).`,
+      );
+      return;
+    }
+    if (info.namespaced && !m.ref.namespace)
+      problem(`${where}: ${m.ref.kind} is namespaced but the object has no namespace.`);
+    else if (!info.namespaced && m.ref.namespace)
+      problem(`${where}: ${m.ref.kind} is cluster-scoped but the object has namespace '${m.ref.namespace}'.`);
+    else if (!info.verbs.includes('patch')) problem(`${where}: the cluster does not allow patching ${info.resource}.`);
+    else plans.push({ ref: m.ref, body: bodies[i]!, info, inNewNamespace: false });
+  });
+  return { plans, problems };
+}
+
+/**
+ * Steps 2–4 of apply: reads the live objects, dry-runs a server-side apply of each (`dryRun=All`)
+ * and, when a controller wrote an object in between, reads and dry-runs it again so that `live`
+ * and `dry` are the same version. Fills `live` and `dry` of each plan; returns the objects that
+ * could not be read or dry-run (the others are complete).
+ */
+export async function predictPlans(
+  client: KubeClient,
+  plans: Planned[],
+  options: { manager: string; force: boolean; limit: ReturnType<typeof pLimit> },
+): Promise<PlanProblem[]> {
+  const { manager, force, limit } = options;
+  const failures: PlanProblem[] = [];
+  const fail = (p: Planned, error: unknown) =>
+    failures.push({ ref: p.ref, message: explainFailure(p.ref, error, force) });
+  const declaredNamespaces = plans.filter((p) => p.ref.kind === 'Namespace');
+  const unreadable = new Set<Planned>();
+  await Promise.all(
+    declaredNamespaces.map((p) =>
+      limit(async () => {
+        try {
+          p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+        } catch (error) {
+          fail(p, error);
+          unreadable.add(p);
+        }
+      }),
+    ),
+  );
+  const newNamespaces = new Set(declaredNamespaces.filter((p) => !p.live && !unreadable.has(p)).map((p) => p.ref.name));
+  for (const p of plans) if (p.ref.namespace && newNamespaces.has(p.ref.namespace)) p.inNewNamespace = true;
+  await readLive(
+    client,
+    plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace),
+    limit,
+    (p, error) => {
+      fail(p, error);
+      unreadable.add(p);
+    },
+  );
+  await Promise.all(
+    plans
+      .filter((p) => !unreadable.has(p))
+      .map((p) =>
+        limit(async () => {
+          try {
+            p.dry = p.inNewNamespace
+              ? await dryRunCreateElsewhere(client, p, manager)
+              : await serverSideApply(client, p, manager, force, true);
+          } catch (error) {
+            fail(p, error);
+          }
+        }),
+      ),
+  );
+  // A dry run keeps the live resourceVersion, so when the two differ a controller wrote the object
+  // between our read and the dry run: read again (and dry-run again if needed) so that the
+  // comparison is between the same version.
+  await Promise.all(
+    plans
+      .filter((p) => p.live && p.dry && p.dry.metadata.resourceVersion !== p.live.metadata.resourceVersion)
+      .map((p) =>
+        limit(async () => {
+          try {
+            for (let attempt = 0; attempt < 3; attempt++) {
+              p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+              if (!p.live || p.live.metadata.resourceVersion === p.dry!.metadata.resourceVersion) return;
+              p.dry = await serverSideApply(client, p, manager, force, true);
+            }
+          } catch (error) {
+            p.dry = undefined;
+            fail(p, error);
+          }
+        }),
+      ),
+  );
+  return failures;
 }
 
 function withNamespace(obj: KubeObject, namespace: string): KubeObject {
@@ -497,17 +541,20 @@ async function readLive(
   );
 }
 
-interface PruneCandidate {
+export interface PruneCandidate {
   ref: ObjectRef;
   info: ResourceInfo;
   live: KubeObject;
 }
 
-async function planPrune(
+/**
+ * Objects labelled for `environment` and managed by phlo-deploy (the prune selector) that `plans` do
+ * not declare, over PRUNE_KINDS and every rendered kind; controller-owned objects left out. Sorted.
+ */
+export async function listUnrendered(
   client: KubeClient,
-  plans: Planned[],
+  plans: readonly Planned[],
   environment: string,
-  s: ApplySettings,
   limit: ReturnType<typeof pLimit>,
 ): Promise<PruneCandidate[]> {
   const rendered = new Set(
@@ -521,7 +568,6 @@ async function planPrune(
   for (const p of plans)
     kinds.set(`${p.info.apiVersion}/${p.ref.kind}`, { apiVersion: p.info.apiVersion, kind: p.ref.kind });
   const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}`;
-  const allow = new Set(s.pruneAllow);
   const candidates: PruneCandidate[] = [];
   const seen = new Set<string>();
   await Promise.all(
@@ -542,14 +588,26 @@ async function planPrune(
           if (rendered.has(key) || seen.has(key)) continue;
           // objects owned by a controller (ReplicaSets, Pods, Jobs of CronJobs) are not ours to delete
           if ((item.metadata.ownerReferences ?? []).some((o) => o.controller)) continue;
-          if ((k.kind === 'Namespace' || k.kind === 'PersistentVolumeClaim') && !allow.has(refKey(ref))) continue;
           seen.add(key);
           candidates.push({ ref, info, live: { ...item, apiVersion: info.apiVersion, kind: k.kind } });
         }
       }),
     ),
   );
-  candidates.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  return candidates.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+}
+
+async function planPrune(
+  client: KubeClient,
+  plans: Planned[],
+  environment: string,
+  s: ApplySettings,
+  limit: ReturnType<typeof pLimit>,
+): Promise<PruneCandidate[]> {
+  const allow = new Set(s.pruneAllow);
+  const candidates = (await listUnrendered(client, plans, environment, limit)).filter(
+    (c) => !((c.ref.kind === 'Namespace' || c.ref.kind === 'PersistentVolumeClaim') && !allow.has(refKey(c.ref))),
+  );
   if (candidates.length > s.maxPrune) {
     throw new ConfigurationError(
       `Prune would delete ${candidates.length} objects, more than input 'max-prune' (${s.maxPrune}) allows: ` +
