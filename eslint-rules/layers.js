@@ -24,6 +24,8 @@ export const LIB_LAYERS = {
   health: ['runtime', 'report', 'objects', 'kube'],
   github: ['runtime'],
   notify: ['runtime'],
+  // drift-check: render + apply's dry run + owned-field comparison, the deploy record, ignore rules
+  drift: ['runtime', 'report', 'objects', 'manifests', 'kube', 'gates'],
   // the stage functions and the deploy pipeline: everything below
   pipeline: [
     'runtime',
@@ -40,5 +42,6 @@ export const LIB_LAYERS = {
     'health',
     'github',
     'notify',
+    'drift',
   ],
 };

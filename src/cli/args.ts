@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'rollout-gate': 'watch workloads until they are rolled out, fail fast and explain',
   'health-gate': 'probe /health and /ready until they answer well N times in a row',
   rollback: 'return workloads to a recorded or previous revision',
+  'drift-check': 'compare the cluster with the rendered environment on the fields phlo-deploy owns; report drift',
 };
 
 /** `phlo-deploy stack <sub> [component ...]`, passed to stack/stack.sh. */

@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
+import { ConfigurationError, describeError, errorLine, exitCodeOf, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import { ConsoleLogger, type Logger } from '../lib/runtime/logger.js';
 import type { ActionContext } from '../lib/runtime/context.js';
@@ -143,7 +143,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   } catch (error) {
     logger.info(`error: ${errorLine(error)}`);
     if (!isUserFacing(error) && error instanceof Error) logger.debug(error.stack ?? '');
-    return 1;
+    return exitCodeOf(error);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { describeError, errorLine, isUserFacing } from '../lib/runtime/errors.js';
+import { describeError, errorLine, exitCodeOf, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import type { Logger } from '../lib/runtime/logger.js';
 import type { ActionContext } from '../lib/runtime/context.js';
@@ -60,7 +60,7 @@ export async function runAction(name: string, body: (ctx: ActionContext) => Prom
 }
 
 export function reportFailure(name: string, error: unknown): void {
-  process.exitCode = 1;
+  process.exitCode = exitCodeOf(error);
   if (isUserFacing(error)) {
     core.setFailed(`${name}: ${errorLine(error)}`);
     return;

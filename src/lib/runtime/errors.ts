@@ -32,6 +32,18 @@ export class ConfigurationErrors extends ConfigurationError {
 /** A step that ran and decided "no" (a gate that failed, a scan over threshold): not a bug. */
 export class GateFailure extends Error {
   override readonly name = 'GateFailure';
+  /** @param exitCode the process's exit status (drift-check: 1 drift, 2 error) */
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** The exit status for a failed step: a GateFailure's own, else 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof GateFailure ? error.exitCode : 1;
 }
 
 export function isUserFacing(error: unknown): error is ConfigurationError | GateFailure {

@@ -1,0 +1,245 @@
+/**
+ * Server-side apply field sets (`metadata.managedFields[].fieldsV1`): which leaves a manager owns,
+ * how to find each in an object, and who owns a leaf in the live object. The comparison of drift-check
+ * is on these leaves only, so defaults, webhook mutations and controller writes never count.
+ *
+ * A fieldsV1 tree has keys `f:<field>`, `k:<json key of a list item>`, `v:<json value of a set
+ * item>`, `i:<index>` and `.` (the node itself). A leaf is a node without children other than `.`.
+ */
+import { createHash } from 'node:crypto';
+
+export type FieldsV1 = { [key: string]: FieldsV1 };
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  fieldsV1?: FieldsV1;
+}
+
+/** One owned leaf: its identity (the fieldsV1 keys joined) and the keys themselves. */
+export interface Leaf {
+  id: string;
+  keys: string[];
+}
+
+/** The fieldsV1 tree `manager` owns in `object` (merged over its entries), without status. */
+export function ownedTree(object: { metadata?: object } | undefined, manager: string): FieldsV1 {
+  const out: FieldsV1 = {};
+  const entries = ((object?.metadata as { managedFields?: unknown } | undefined)?.managedFields ??
+    []) as ManagedFieldsEntry[];
+  for (const e of entries) {
+    if (e.manager !== manager || !e.fieldsV1 || (e.subresource && e.subresource !== '')) continue;
+    mergeTree(out, e.fieldsV1);
+  }
+  delete out['f:status'];
+  return out;
+}
+
+function mergeTree(into: FieldsV1, from: FieldsV1): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (!into[k]) into[k] = {};
+    mergeTree(into[k]!, v);
+  }
+}
+
+/** The leaves of a tree, in tree order. */
+export function leaves(tree: FieldsV1, prefix: string[] = []): Leaf[] {
+  const out: Leaf[] = [];
+  for (const [k, child] of Object.entries(tree)) {
+    if (k === '.') continue;
+    const keys = [...prefix, k];
+    const children = Object.keys(child).filter((c) => c !== '.');
+    if (children.length === 0) out.push({ id: keys.join('\u0000'), keys });
+    else out.push(...leaves(child, keys));
+  }
+  return out;
+}
+
+/** Removes a leaf (and parents left empty) from a tree. */
+export function removeLeaf(tree: FieldsV1, keys: readonly string[]): void {
+  const [head, ...rest] = keys;
+  if (head === undefined || !tree[head]) return;
+  if (rest.length) {
+    removeLeaf(tree[head]!, rest);
+    if (Object.keys(tree[head]!).filter((c) => c !== '.').length) return;
+  }
+  delete tree[head];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function matchesKey(item: unknown, key: Record<string, unknown>): boolean {
+  if (!isObject(item)) return false;
+  return Object.entries(key).every(([k, v]) => jsonEqualLoose(item[k], v));
+}
+
+function jsonEqualLoose(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** A copy with object keys sorted (for hashing and equality that ignores key order). */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isObject(value))
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    );
+  return value;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** One step down: the child of `node` named by a fieldsV1 key, and its index when in a list. */
+function step(node: unknown, key: string): { value: unknown; index?: number } | undefined {
+  const kind = key.slice(0, 2);
+  const rest = key.slice(2);
+  if (kind === 'f:') {
+    if (!isObject(node) || !(rest in node)) return undefined;
+    return { value: node[rest] };
+  }
+  if (!Array.isArray(node)) return undefined;
+  if (kind === 'k:') {
+    const want = JSON.parse(rest) as Record<string, unknown>;
+    const index = node.findIndex((item) => matchesKey(item, want));
+    return index < 0 ? undefined : { value: node[index], index };
+  }
+  if (kind === 'v:') {
+    const want = JSON.parse(rest) as unknown;
+    const index = node.findIndex((item) => jsonEqualLoose(item, want));
+    return index < 0 ? undefined : { value: node[index], index };
+  }
+  if (kind === 'i:') {
+    const index = Number(rest);
+    return index < node.length ? { value: node[index], index } : undefined;
+  }
+  return undefined;
+}
+
+/** The value at a leaf, or `undefined` when the object lacks it (or a parent of it). */
+export function valueAt(object: unknown, keys: readonly string[]): unknown {
+  let node: unknown = object;
+  for (const k of keys) {
+    const next = step(node, k);
+    if (!next) return undefined;
+    node = next.value;
+  }
+  return node;
+}
+
+/** True when the object has the leaf (a present `null` counts). */
+export function hasLeaf(object: unknown, keys: readonly string[]): boolean {
+  let node: unknown = object;
+  for (const k of keys) {
+    const next = step(node, k);
+    if (!next) return false;
+    node = next.value;
+  }
+  return true;
+}
+
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** An RFC 6901 JSON pointer to the leaf in `object` (list items by their index there). */
+export function pointerOf(object: unknown, keys: readonly string[]): string {
+  let node: unknown = object;
+  const parts: string[] = [];
+  for (const k of keys) {
+    const next = step(node, k);
+    if (k.startsWith('f:')) parts.push(escapePointer(k.slice(2)));
+    else if (next?.index !== undefined) parts.push(String(next.index));
+    else parts.push(escapePointer(k)); // not in this object: keep the key
+    node = next?.value;
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** A readable path: `spec.template.spec.containers[name=web].image`. */
+export function displayPath(keys: readonly string[]): string {
+  let out = '';
+  for (const k of keys) {
+    const rest = k.slice(2);
+    if (k.startsWith('f:'))
+      out += /^[A-Za-z_][\w-]*$/.test(rest) ? `${out ? '.' : ''}${rest}` : `[${JSON.stringify(rest)}]`;
+    else if (k.startsWith('k:')) {
+      const key = JSON.parse(rest) as Record<string, unknown>;
+      out += `[${Object.entries(key)
+        .map(([a, b]) => `${a}=${typeof b === 'string' ? b : JSON.stringify(b)}`)
+        .join(',')}]`;
+    } else if (k.startsWith('v:')) out += `[${rest}]`;
+    else if (k.startsWith('i:')) out += `[${rest}]`;
+  }
+  return out;
+}
+
+/** Managers other than `except` that own the leaf (or a parent of it) in `object`, sorted. */
+export function ownersOf(
+  object: { metadata?: object } | undefined,
+  keys: readonly string[],
+  except: readonly string[],
+): string[] {
+  const owners = new Set<string>();
+  for (const e of ((object?.metadata as { managedFields?: unknown } | undefined)?.managedFields ??
+    []) as ManagedFieldsEntry[]) {
+    if (!e.manager || except.includes(e.manager) || !e.fieldsV1) continue;
+    if (e.subresource === 'status') continue;
+    let node: FieldsV1 | undefined = e.fieldsV1;
+    for (const k of keys) {
+      node = node?.[k];
+      if (!node) break;
+    }
+    if (node) owners.add(e.manager);
+  }
+  return [...owners].sort();
+}
+
+/**
+ * A copy of `object` holding only the fields of `tree` (lists keep the items the tree names, in the
+ * object's order). Used to show the owned part of both sides in a diff.
+ */
+export function project(object: unknown, tree: FieldsV1): unknown {
+  if (Array.isArray(object)) {
+    const out: unknown[] = [];
+    object.forEach((item, index) => {
+      for (const [k, child] of Object.entries(tree)) {
+        if (k === '.' || k.startsWith('f:')) continue;
+        const hit = step(object, k);
+        if (hit?.index === index) {
+          const hasChildren = Object.keys(child).some((c) => c !== '.');
+          out.push(hasChildren ? withKeyFields(project(item, child), item, k) : item);
+          break;
+        }
+      }
+    });
+    return out;
+  }
+  if (!isObject(object)) return object;
+  const out: Record<string, unknown> = {};
+  for (const [k, child] of Object.entries(tree)) {
+    if (!k.startsWith('f:')) continue;
+    const name = k.slice(2);
+    if (!(name in object)) continue;
+    const hasChildren = Object.keys(child).some((c) => c !== '.');
+    out[name] = hasChildren ? project(object[name], child) : object[name];
+  }
+  return out;
+}
+
+/** A projected list item keeps its key fields, so a reader sees which item it is. */
+function withKeyFields(projected: unknown, item: unknown, key: string): unknown {
+  if (!key.startsWith('k:') || !isObject(projected) || !isObject(item)) return projected;
+  const keyFields = Object.keys(JSON.parse(key.slice(2)) as Record<string, unknown>);
+  return { ...Object.fromEntries(keyFields.map((f) => [f, item[f]])), ...projected };
+}
+
+/** The union of two trees (a copy). */
+export function unionTree(a: FieldsV1, b: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = {};
+  mergeTree(out, a);
+  mergeTree(out, b);
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * drift-check fixtures: a small k8s/ of its own (one namespace, a ConfigMap, a placeholder Secret, a
+ * Deployment without HPA and its Service, a Deployment scaled by an HPA), deployed the way apply's
+ * run does it (applyManifests, then the deploy record), and the helpers the drift tests share.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { kubeConfig, loadStackEnv, uniqueName } from '../helpers/stack.js';
+import { KubeClient } from '../../src/lib/kube/client.js';
+import { applyManifests, DEFAULT_APPLY_SETTINGS } from '../../src/lib/kube/apply.js';
+import { renderManifests, type RenderSettings } from '../../src/lib/manifests/index.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
+import { recordDeploy } from '../../src/lib/drift/record.js';
+import { checkDrift } from '../../src/lib/drift/check.js';
+import type { IgnoreRule } from '../../src/lib/drift/ignore.js';
+import type { DriftReport } from '../../src/lib/drift/report.js';
+
+export const SECRET_VALUE = 'drift-pw-Hq71-original';
+export const COMMIT = 'a'.repeat(40);
+
+export interface DriftEnv {
+  ws: string;
+  ns: string;
+  env: string;
+  secrets: Map<string, string>;
+  remove(): Promise<void>;
+}
+
+export function baseYaml(ns: string): Record<string, string> {
+  return {
+    'app.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: app
+data:
+  LOG_LEVEL: INFO
+  MODE: batch
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${ns}
+  labels:
+    app.kubernetes.io/name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+    spec:
+      containers:
+        - name: web
+          image: example.com/web:1.0
+          ports:
+            - containerPort: 8080
+          envFrom:
+            - secretRef:
+                name: phlo-secrets
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: ${ns}
+spec:
+  selector:
+    app.kubernetes.io/name: web
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+  namespace: ${ns}
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: worker
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: worker
+    spec:
+      containers:
+        - name: worker
+          image: example.com/worker:1.0
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: worker
+  namespace: ${ns}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: worker
+  minReplicas: 2
+  maxReplicas: 4
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 80
+`,
+    'namespace.yaml': `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+`,
+  };
+}
+
+/** Writes k8s/ (base + environments/<env>) into a new workspace. */
+export function writeWorkspace(ns: string, env: string, files = baseYaml(ns)): string {
+  const ws = mkdtempSync(path.join(os.tmpdir(), 'phlo-drift-'));
+  mkdirSync(path.join(ws, 'k8s', 'base'), { recursive: true });
+  mkdirSync(path.join(ws, 'k8s', 'environments', env), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(ws, 'k8s', 'base', name), text);
+  writeFileSync(
+    path.join(ws, 'k8s', 'environments', env, 'settings.yaml'),
+    `environment: ${env}\nrequireDigests: false\ndefaultNamespace: ${ns}\n`,
+  );
+  return ws;
+}
+
+export function renderSettings(d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets'>): RenderSettings {
+  return {
+    workspace: d.ws,
+    manifests: ['k8s'],
+    environment: d.env,
+    images: new Map(),
+    labels: new Map(),
+    annotations: new Map(),
+    secret: { name: 'phlo-secrets', namespace: d.ns, values: d.secrets },
+    commit: COMMIT,
+    runUrl: 'https://github.com/org/app/actions/runs/1',
+  };
+}
+
+/** Renders, applies and records (what apply's run does after render); returns the environment. */
+export async function deployEnvironment(prefix = 'drift'): Promise<DriftEnv> {
+  const ns = uniqueName(prefix);
+  const env = uniqueName('env');
+  const ws = writeWorkspace(ns, env);
+  const d: DriftEnv = {
+    ws,
+    ns,
+    env,
+    secrets: new Map([['DB_PASSWORD', SECRET_VALUE]]),
+    remove: async () => {
+      rmSync(ws, { recursive: true, force: true });
+      kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
+    },
+  };
+  await redeploy(d);
+  return d;
+}
+
+/** Applies the environment again (force: takes back every field), and writes the record. */
+export async function redeploy(d: DriftEnv): Promise<void> {
+  const logger = new MemoryLogger();
+  const rendered = renderManifests(renderSettings(d), logger);
+  const client = await KubeClient.create(kubeConfig());
+  try {
+    await applyManifests(
+      rendered.objects,
+      d.secrets,
+      { ...DEFAULT_APPLY_SETTINGS, environment: d.env, forceConflicts: true },
+      client,
+      logger,
+    );
+    await recordDeploy(client, rendered.objects, d.env, systemClock, logger);
+  } finally {
+    client.close();
+  }
+}
+
+/** The stack's kubectl as the admin, as a person would run it. */
+export function kubectl(args: string[], options: { env?: Record<string, string>; input?: string } = {}): string {
+  const stack = loadStackEnv(['PHLO_KUBECTL', 'KUBECONFIG']);
+  return execFileSync(stack.PHLO_KUBECTL!, args, {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: stack.KUBECONFIG!, ...options.env },
+    input: options.input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** checkDrift with the admin kubeconfig. */
+export async function check(
+  d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets'>,
+  options: { ignoreRules?: IgnoreRule[]; client?: KubeClient } = {},
+): Promise<DriftReport> {
+  const client = options.client ?? (await KubeClient.create(kubeConfig()));
+  try {
+    const { report } = await checkDrift(
+      { render: renderSettings(d), ignoreRules: options.ignoreRules ?? [], concurrency: 8 },
+      client,
+      new MemoryLogger(),
+      systemClock,
+    );
+    return report;
+  } finally {
+    if (!options.client) client.close();
+  }
+}
+
+/** `Kind/ns/name category [managers]` per drifted item, for compact assertions. */
+export function summaryOf(r: DriftReport): string[] {
+  return r.items.map(
+    (i) =>
+      `${i.ref.kind}/${i.ref.name} ${i.category}${i.managers?.length ? ` ${i.managers.join(',')}` : ''}`,
+  );
+}
