@@ -225,7 +225,6 @@ export async function check(
 /** `Kind/ns/name category [managers]` per drifted item, for compact assertions. */
 export function summaryOf(r: DriftReport): string[] {
   return r.items.map(
-    (i) =>
-      `${i.ref.kind}/${i.ref.name} ${i.category}${i.managers?.length ? ` ${i.managers.join(',')}` : ''}`,
+    (i) => `${i.ref.kind}/${i.ref.name} ${i.category}${i.managers?.length ? ` ${i.managers.join(',')}` : ''}`,
   );
 }
