@@ -60,12 +60,14 @@ export async function runAction(name: string, body: (ctx: ActionContext) => Prom
 }
 
 export function reportFailure(name: string, error: unknown): void {
-  process.exitCode = exitCodeOf(error);
   if (isUserFacing(error)) {
     core.setFailed(`${name}: ${errorLine(error)}`);
+    // after setFailed, which sets 1: drift-check exits 2 on an error
+    process.exitCode = exitCodeOf(error);
     return;
   }
   core.setFailed(`${name} failed: ${errorLine(error)}`);
+  process.exitCode = 1;
   if (error instanceof Error) {
     core.debug(error.stack ?? String(error));
     let cause: unknown = error.cause;

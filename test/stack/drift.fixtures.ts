@@ -193,9 +193,12 @@ export async function redeploy(d: DriftEnv): Promise<void> {
 }
 
 /** The stack's kubectl as the admin, as a person would run it. */
-export function kubectl(args: string[], options: { env?: Record<string, string>; input?: string } = {}): string {
+export function kubectl(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; dryRunJson?: boolean } = {},
+): string {
   const stack = loadStackEnv(['PHLO_KUBECTL', 'KUBECONFIG']);
-  return execFileSync(stack.PHLO_KUBECTL!, args, {
+  return execFileSync(stack.PHLO_KUBECTL!, options.dryRunJson ? [...args, '--dry-run=client', '-o', 'json'] : args, {
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: stack.KUBECONFIG!, ...options.env },
     input: options.input,
