@@ -29,6 +29,7 @@ const WRITING_STEP = /^org\/phlo-deploy(\/actions\/(apply|rollback))?@/;
 const WRITE_NEEDS: Record<string, { because: string; step: RegExp }> = {
   'id-token': { because: 'OIDC for AWS credentials', step: /^aws-actions\/configure-aws-credentials@/ },
   deployments: { because: 'GitHub deployment statuses', step: /^org\/phlo-deploy@/ },
+  issues: { because: 'the drift issue per environment', step: /^org\/phlo-deploy\/actions\/drift-check@/ },
 };
 
 const load = (file: string): Workflow => yaml.load(readFileSync(join(repoRoot, file), 'utf8')) as Workflow;
