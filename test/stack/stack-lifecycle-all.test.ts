@@ -7,12 +7,15 @@
  * Needs root (ip netns) and the build cache the shared stack made.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseEnvFile, repoRoot } from '../helpers/stack.js';
+import { run as runTo, sessions, type Ran } from '../helpers/processes.js';
+
+const run = (file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 300_000) =>
+  runTo(file, args, env, timeoutMs);
 
 const STACK = join(repoRoot, 'stack', 'stack.sh');
 /** Start order (stack/stack.sh ALL_COMPONENTS); `down` goes in reverse. */
@@ -33,40 +36,6 @@ const PROCESSES: Record<string, string[]> = {
 function envKeys(component: string): string[] {
   const script = readFileSync(join(repoRoot, 'stack', 'components', `${component}.sh`), 'utf8');
   return [...new Set([...script.matchAll(/\bstack_env\s+([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!))];
-}
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 300_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error
-        ? typeof (error as { code?: unknown }).code === 'number'
-          ? (error as { code: number }).code
-          : -1
-        : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** pid → session id of every live (non-zombie) process. */
-function sessions(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z') out.set(Number(entry), Number(fields[3]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 /** Live processes whose command line, working directory or an open file is under `dir`. */

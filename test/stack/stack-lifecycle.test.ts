@@ -4,7 +4,6 @@
  * stack the other suites use is never touched; it needs the build cache the shared stack already made.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,44 +11,14 @@ import { join } from 'node:path';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { repoRoot, startPrivateStack, uniqueName, waitFor } from '../helpers/stack.js';
+import { run as runTo, sessions } from '../helpers/processes.js';
+
+const run = (file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 240_000) =>
+  runTo(file, args, env, timeoutMs);
 
 const STACK = join(repoRoot, 'stack', 'stack.sh');
 const OFFSET = 1000;
 const PORTS = [23790, 23800, 16443, 16447, 16457, 16459].map((p) => p + OFFSET);
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error
-        ? typeof (error as { code?: unknown }).code === 'number'
-          ? (error as { code: number }).code
-          : -1
-        : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** pid → session id of every live (non-zombie) process (field 6 of /proc/<pid>/stat). */
-function sessions(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z') out.set(Number(entry), Number(fields[3])); // zombies have exited already
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 function recordedPids(dir: string): Map<string, number> {
   const pids = new Map<string, number>();
