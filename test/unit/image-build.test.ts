@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -61,6 +61,7 @@ describe('checkBuildInputs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctx-'));
   mkdirSync(join(dir, 'app'));
   writeFileSync(join(dir, 'app', 'Dockerfile'), 'FROM scratch\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('defaults the Dockerfile into the context; relative paths from cwd', async () => {
     await expect(checkBuildInputs({ context: 'app', buildArgs: new Map() }, dir)).resolves.toEqual({
