@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { Recorder, type Recorded } from '../helpers/recorder.js';
+import { githubDeployments, Recorder } from '../helpers/recorder.js';
 import { loadStackEnv, startPrivateStack, type PrivateStack } from '../helpers/stack.js';
 import {
   awsStandIns,
@@ -80,13 +80,7 @@ beforeAll(async () => {
     clusters: { 'phlo-staging': cluster.env.KUBECONFIG!, 'phlo-production': cluster.env.KUBECONFIG! },
   });
 
-  let deploymentId = 500;
-  github = await new Recorder((req: Recorded) => {
-    if (req.method === 'POST' && /\/deployments$/.test(req.path)) return { status: 201, body: { id: ++deploymentId } };
-    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path))
-      return { status: 201, body: { id: 1 } };
-    return undefined;
-  }).start();
+  github = await new Recorder(githubDeployments(501)).start();
   slack = await new Recorder(() => ({ status: 200, body: 'ok' })).start();
   SECRETS.SLACK_DEPLOY_WEBHOOK = `${slack.url}/services/T0000/B0000/${secret('slack')}`;
   SECRETS.TRIVY_DB_PASSWORD = stack.PHLO_REGISTRY_PASSWORD;

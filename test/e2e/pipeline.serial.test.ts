@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { errorLines, repoRoot, runStep, type StepResult } from '../helpers/action-runner.js';
-import { Recorder, type Recorded } from '../helpers/recorder.js';
+import { githubDeployments, Recorder } from '../helpers/recorder.js';
 import { kubeConfig, loadStackEnv, uniqueName } from '../helpers/stack.js';
 import { registryTags, servedManifest, type StackEnv } from '../stack/push-ecr.fixtures.js';
 
@@ -54,13 +54,7 @@ beforeAll(async () => {
     cwd: join(repoRoot, 'examples', 'app'),
     env: { ...process.env, CGO_ENABLED: '0' },
   });
-  let deploymentId = 100;
-  github = await new Recorder((req: Recorded) => {
-    if (req.method === 'POST' && /\/deployments$/.test(req.path)) return { status: 201, body: { id: ++deploymentId } };
-    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path))
-      return { status: 201, body: { id: 1 } };
-    return undefined;
-  }).start();
+  github = await new Recorder(githubDeployments(101)).start();
   slack = await new Recorder(() => ({ status: 200, body: 'ok' })).start();
   pagerduty = await new Recorder(() => ({ status: 202, body: { status: 'success' } })).start();
   health = createServer((req, res) => {

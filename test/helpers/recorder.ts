@@ -15,6 +15,20 @@ export interface Recorded {
 
 export type Responder = (req: Recorded) => { status: number; body?: unknown } | undefined;
 
+/**
+ * GitHub's deployments API as a responder: POST …/deployments answers a new id (counting up from
+ * `firstId`), POST …/deployments/<id>/statuses answers 201; anything else falls through.
+ */
+export function githubDeployments(firstId: number): Responder {
+  let id = firstId - 1;
+  return (req) => {
+    if (req.method === 'POST' && /\/deployments$/.test(req.path)) return { status: 201, body: { id: ++id } };
+    if (req.method === 'POST' && /\/deployments\/\d+\/statuses$/.test(req.path))
+      return { status: 201, body: { id: 1 } };
+    return undefined;
+  };
+}
+
 export class Recorder {
   readonly requests: Recorded[] = [];
   private server: Server | undefined;
