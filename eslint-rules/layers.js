@@ -26,6 +26,10 @@ export const LIB_LAYERS = {
   notify: ['runtime'],
   // drift-check: render + apply's dry run + owned-field comparison, the deploy record, ignore rules
   drift: ['runtime', 'report', 'objects', 'manifests', 'kube', 'gates'],
+  // backup: plan → set (database, lake, cluster objects) → verify → retention → sweep
+  backup: ['runtime', 'report', 'objects', 'aws', 'manifests', 'kube', 'notify'],
+  // restore: dry-run plan → checks → writers (lake, database, cluster through apply and the gates) → verify
+  restore: ['runtime', 'report', 'objects', 'aws', 'manifests', 'kube', 'gates', 'notify', 'backup'],
   // the stage functions and the deploy pipeline: everything below
   pipeline: [
     'runtime',
@@ -43,5 +47,7 @@ export const LIB_LAYERS = {
     'github',
     'notify',
     'drift',
+    'backup',
+    'restore',
   ],
 };
