@@ -82,6 +82,9 @@ interface Layout {
   settingsFile?: string;
 }
 
+/** The backup plan in an environment folder: read by src/lib/backup/plan.ts, never an overlay. */
+const BACKUP_PLAN_FILE = /^backup\.ya?ml$/;
+
 function resolveLayout(s: RenderSettings, roots: string[]): Layout {
   const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
   const single = s.manifests.length === 1 ? path.resolve(s.workspace, s.manifests[0]!) : undefined;
@@ -103,7 +106,12 @@ function resolveLayout(s: RenderSettings, roots: string[]): Layout {
     const settingsFile = envFiles.find(
       (f) => /^settings\.ya?ml$/.test(path.basename(f)) && path.dirname(f) === realpathSync(envDir),
     );
-    return { baseFiles, overlayFiles: envFiles.filter((f) => f !== settingsFile), settingsFile };
+    // backup.yaml beside it is the backup plan (src/lib/backup/plan.ts), not an overlay
+    const envReal = realpathSync(envDir);
+    const overlayFiles = envFiles.filter(
+      (f) => f !== settingsFile && !(BACKUP_PLAN_FILE.test(path.basename(f)) && path.dirname(f) === envReal),
+    );
+    return { baseFiles, overlayFiles, settingsFile };
   }
   const baseFiles = resolveManifestFiles('manifests', s.manifests, s.workspace, roots, limits);
   let settingsFile: string | undefined;
