@@ -102,8 +102,21 @@ export function parseRegistryEndpoint(input: string, value: string): RegistryEnd
     );
   }
   const scheme = match[1] ?? 'https';
-  const host = `${match[2]!.toLowerCase()}${port !== undefined ? `:${port}` : ''}`;
+  const hostname = match[2]!.toLowerCase();
+  if (scheme === 'http' && !isLoopback(hostname)) {
+    throw new ConfigurationError(
+      `Input '${input}' is '${value}': plain http:// would send the registry credentials (Basic auth) in clear text to '${hostname}'; use https:// (or no scheme), or http:// only for a loopback registry such as http://127.0.0.1:15000.`,
+    );
+  }
+  const host = `${hostname}${port !== undefined ? `:${port}` : ''}`;
   return { host, baseUrl: `${scheme}://${host}` };
+}
+
+/** localhost, 127.0.0.0/8 or ::1: the only hosts a registry may be reached over plain http. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname) || hostname === '[::1]'
+  );
 }
 
 export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;

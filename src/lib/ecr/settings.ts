@@ -125,8 +125,8 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
     const failOn = parseSeverities('severity', inputs.list('severity', ['HIGH', 'CRITICAL']));
     const ignoreFile = inputs.optional('ignore-file');
     const settings: ScanWaitSettings = {
-      timeoutMs: inputs.duration('scan-timeout', '10m'),
-      intervalMs: inputs.duration('scan-interval', '10s'),
+      timeoutMs: inputs.duration('scan-timeout', '10m', { minMs: 1000 }),
+      intervalMs: inputs.duration('scan-interval', '10s', { minMs: 100 }),
       startScanIfMissing: inputs.boolean('start-scan', true),
       onUnavailable: inputs.oneOf<OnUnavailable>('scan-unavailable', ['fail', 'warn'], 'fail'),
       policy: defaultPolicy({ failOn, fixableOnly: inputs.boolean('fixable-only', false) }),

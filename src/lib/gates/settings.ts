@@ -52,14 +52,14 @@ export function parseRolloutGateSettings(
   const kube = readKubeconfigInputs(inputs, mask);
   const common = collect({
     workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
-    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m')),
+    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m', { minMs: 1000 })),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     enabled: () => inputs.boolean('rollback-on-failure', false),
     deleteCreated: () => inputs.boolean('delete-created', false),
     rollbackTimeout: () => inputs.raw('rollback-timeout'),
   });
   const rollbackTimeoutMs = common.rollbackTimeout
-    ? positive(inputs.name('rollback-timeout'), inputs.duration('rollback-timeout', '5m'))
+    ? positive(inputs.name('rollback-timeout'), inputs.duration('rollback-timeout', '5m', { minMs: 1000 }))
     : common.timeoutMs;
   return {
     workloads: common.workloads,
@@ -84,7 +84,7 @@ export function parseRollbackSettings(
   const s = collect({
     workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
     target: () => parseRevision(inputs.name('revision'), inputs.raw('revision')),
-    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m')),
+    timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m', { minMs: 1000 })),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     deleteCreated: () => inputs.boolean('delete-created', false),
   });

@@ -48,9 +48,9 @@ export function parsePolicy(inputs: Inputs): HealthPolicy {
   return {
     expectedStatus,
     consecutiveSuccesses: inputs.int('consecutive-successes', 3, { min: 1, max: 1000 }),
-    intervalMs: inputs.duration('interval', '2s'),
-    attemptTimeoutMs: inputs.duration('attempt-timeout', '5s'),
-    deadlineMs: inputs.duration('timeout', '5m'),
+    intervalMs: inputs.duration('interval', '2s', { minMs: 50 }),
+    attemptTimeoutMs: inputs.duration('attempt-timeout', '5s', { minMs: 100 }),
+    deadlineMs: inputs.duration('timeout', '5m', { minMs: 1000 }),
     expectJson,
     latencyBudgetMs: latency ? inputs.duration('latency-budget', 0) : undefined,
   };
@@ -59,16 +59,16 @@ export function parsePolicy(inputs: Inputs): HealthPolicy {
 /** Parses `Name: value` lines; the values are secrets (auth headers) — the caller masks them. */
 export function parseHeaders(raw: string, input = 'headers'): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of raw
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)) {
+  const lines = raw.split('\n');
+  for (const [index, rawLine] of lines.entries()) {
+    const line = rawLine.trim();
+    if (!line) continue;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      // Do not echo the line: it may hold a credential.
+      // Only the line number: any part of the line, the text before a colon included, may be a credential.
       throw new ConfigurationError(
-        `Input '${input}' has a line that is not 'Name: value' (header name '${name.slice(0, 40)}'): write one header per line, e.g. 'Authorization: Bearer …'.`,
+        `Input '${input}' line ${index + 1} is not 'Name: value': write one header per line, e.g. 'Authorization: Bearer …'.`,
       );
     }
     headers[name] = line.slice(colon + 1).trim();

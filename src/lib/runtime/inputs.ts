@@ -73,11 +73,24 @@ export class Inputs {
     return n;
   }
 
-  /** A duration such as `500ms`, `30s`, `10m`, `1h30m` or a bare number of seconds; returns ms. */
-  duration(name: string, fallback: string | number): number {
+  /**
+   * A duration such as `500ms`, `30s`, `10m`, `1h30m` or a bare number of seconds; returns ms. `range`
+   * (in ms) bounds what the user may write: a probe every 0 ms or a deadline of 0 s is a mistake.
+   */
+  duration(name: string, fallback: string | number, range: { minMs?: number; maxMs?: number } = {}): number {
     const value = this.raw(name);
     if (!value) return typeof fallback === 'number' ? fallback : parseDuration(this.name(name), fallback);
-    return parseDuration(this.name(name), value);
+    const ms = parseDuration(this.name(name), value);
+    if ((range.minMs !== undefined && ms < range.minMs) || (range.maxMs !== undefined && ms > range.maxMs)) {
+      const bounds = [
+        range.minMs !== undefined ? `at least ${formatDuration(range.minMs)}` : '',
+        range.maxMs !== undefined ? `at most ${formatDuration(range.maxMs)}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      throw ConfigurationError.forInput(this.name(name), value, `a duration of ${bounds}, e.g. ${fallback}`);
+    }
+    return ms;
   }
 
   /** A list split on newlines and commas, trimmed, empty items dropped. */
@@ -168,17 +181,32 @@ export function parseList(value: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/**
+ * An absolute http(s) URL without credentials in it: `user:password@` in a URL ends up in logs, errors,
+ * outputs and notices, so it is refused (headers carry credentials), and never echoed in the message.
+ */
 export function parseUrl(name: string, value: string): URL {
+  const shown = withoutUserinfo(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw ConfigurationError.forInput(name, value, 'an absolute http:// or https:// URL');
+    throw ConfigurationError.forInput(name, shown, 'an absolute http:// or https:// URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw ConfigurationError.forInput(name, value, 'an absolute http:// or https:// URL');
+    throw ConfigurationError.forInput(name, shown, 'an absolute http:// or https:// URL');
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(
+      `Input '${name}' has credentials in its URL (${shown}): remove the 'user:password@' part and send them as a header instead (health-gate's 'headers' input, e.g. 'Authorization: Basic …'); a URL is printed in logs and summaries, a header is masked.`,
+    );
   }
   return url;
+}
+
+/** `https://user:pass@host/x` → `https://***@host/x` (for messages); anything else unchanged. */
+export function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
 }
 
 function describeRange(range: { min?: number; max?: number }): string {

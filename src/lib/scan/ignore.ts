@@ -31,6 +31,11 @@ export function parseIgnoreFile(text: string, where: string): IgnoreEntry[] {
     throw new ConfigurationError(`${where} is not valid YAML: ${reason}.`);
   }
   if (doc === undefined || doc === null) return [];
+  if (!Array.isArray(doc) && !isRecord(doc)) {
+    throw new ConfigurationError(
+      `${where} is a single ${typeof doc} ('${String(doc).slice(0, 40)}'), not a list of accepted findings: expected 'ignores:' followed by entries with id, reason and expires.`,
+    );
+  }
   const list = Array.isArray(doc) ? doc : isRecord(doc) ? doc.ignores : undefined;
   if (isRecord(doc) && Object.keys(doc).some((k) => k !== 'ignores')) {
     const extra = Object.keys(doc).filter((k) => k !== 'ignores');
