@@ -62,6 +62,8 @@ export interface LogEntry {
   outcome: number | 'dropped' | 'error';
   /** True when the proxy answered itself (a fault), false when the upstream did. */
   injected: boolean;
+  /** S3 CopyObject / UploadPartCopy: the x-amz-copy-source header (`<bucket>/<key>`, URL-encoded). */
+  copySource?: string;
 }
 
 /** A 400 ThrottlingException as AWS JSON services answer it. */
@@ -138,7 +140,13 @@ export class FaultProxy {
       headers: req.headers,
       body: Buffer.concat(chunks),
     };
-    const entry = { method: proxied.method, path: proxied.path, operation: proxied.operation };
+    const copySource = req.headers['x-amz-copy-source'];
+    const entry = {
+      method: proxied.method,
+      path: proxied.path,
+      operation: proxied.operation,
+      ...(typeof copySource === 'string' ? { copySource } : {}),
+    };
     const rule = this.rules.find((r) => this.matches(r, proxied));
     if (rule) rule.used += 1;
     const fault = rule?.fault;
@@ -168,7 +176,7 @@ export class FaultProxy {
   private pass(
     req: ProxiedRequest,
     res: ServerResponse,
-    entry: Pick<LogEntry, 'method' | 'path' | 'operation'>,
+    entry: Pick<LogEntry, 'method' | 'path' | 'operation' | 'copySource'>,
   ): Promise<void> {
     return new Promise((resolve) => {
       // Headers unchanged (Host included): the client signed them (SigV4), and S3 servers check that.

@@ -13,6 +13,13 @@ export interface AwsClientSettings {
   endpoint?: string;
   /** Total attempts per API call, first one included (6 by default). */
   maxAttempts?: number;
+  /** S3 only: bucket in the path (`<endpoint>/<bucket>/<key>`), as MinIO and other S3-compatible stores need. */
+  forcePathStyle?: boolean;
+  /**
+   * Static credentials (the local stack's MinIO, whose keys differ from moto's); unset in production,
+   * where the SDK's default chain finds them.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The services phlo-deploy talks to, by the suffix of their AWS_ENDPOINT_URL_<SERVICE> variable. */
@@ -24,12 +31,16 @@ export function awsClientConfig(settings: AwsClientSettings): {
   endpoint?: string;
   retryMode: 'adaptive';
   maxAttempts: number;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 } {
   return {
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     retryMode: 'adaptive',
     maxAttempts: settings.maxAttempts ?? 6,
+    ...(settings.forcePathStyle ? { forcePathStyle: true } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
   };
 }
 

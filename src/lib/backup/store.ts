@@ -1,0 +1,161 @@
+/**
+ * The backup bucket's small files: JSON values (set records, parts, the manifest and its checksum),
+ * read and written whole. Object copies of the lake are `lake.ts`'s business; deletions are the
+ * sweep's. Keys come from `layout.ts` only.
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { bareEtag, layout as layoutOf, isSetId, type Layout } from './layout.js';
+import type { BackupManifest, SetId, SetRecord } from './types.js';
+
+export interface BackupStore {
+  s3: S3Client;
+  bucket: string;
+  layout: Layout;
+}
+
+/** The backup bucket and the layout under `prefix` ('' or ending in '/'; a missing '/' is added). */
+export function backupStore(s3: S3Client, bucket: string, prefix: string): BackupStore {
+  return { s3, bucket, layout: layoutOf(prefix) };
+}
+
+const isMissing = (error: unknown): boolean => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+};
+
+/** The bytes of an object, or undefined when there is none at that key. */
+export async function readBytes(store: BackupStore, key: string): Promise<Buffer | undefined> {
+  try {
+    const answer = await store.s3.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }));
+    return Buffer.from(await answer.Body!.transformToByteArray());
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The JSON value at `key`, or undefined when there is no object there. */
+export async function readJson<T>(store: BackupStore, key: string): Promise<T | undefined> {
+  const bytes = await readBytes(store, key);
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch (error) {
+    throw new Error(`s3://${store.bucket}/${key} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+async function writeBytes(store: BackupStore, key: string, body: Buffer, contentType: string): Promise<void> {
+  await store.s3.send(
+    new PutObjectCommand({
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ChecksumAlgorithm: 'SHA256',
+    }),
+  );
+}
+
+/** Writes `value` as indented JSON; returns the hex SHA-256 and the size of the bytes written. */
+export async function writeJson(
+  store: BackupStore,
+  key: string,
+  value: unknown,
+): Promise<{ sha256: string; bytes: number }> {
+  const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  await writeBytes(store, key, body, 'application/json');
+  return { sha256: sha256Hex(body), bytes: body.length };
+}
+
+/** Every key under `prefix` (all pages). */
+export async function listKeys(
+  store: BackupStore,
+  prefix: string,
+): Promise<Array<{ key: string; size: number; etag: string; lastModified: string }>> {
+  const out: Array<{ key: string; size: number; etag: string; lastModified: string }> = [];
+  let token: string | undefined;
+  do {
+    const page = await store.s3.send(
+      new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) {
+      out.push({
+        key: o.Key!,
+        size: o.Size ?? 0,
+        etag: bareEtag(o.ETag),
+        lastModified: (o.LastModified ?? new Date(0)).toISOString(),
+      });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+/** The record of every set (`sets/<id>/set.json`), oldest first; a folder without one is skipped. */
+export async function listSets(store: BackupStore): Promise<SetRecord[]> {
+  const ids: SetId[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.s3.send(
+      new ListObjectsV2Command({
+        Bucket: store.bucket,
+        Prefix: store.layout.setsPrefix,
+        Delimiter: '/',
+        ContinuationToken: token,
+      }),
+    );
+    for (const p of page.CommonPrefixes ?? []) {
+      const id = p.Prefix!.slice(store.layout.setsPrefix.length).replace(/\/$/, '');
+      if (isSetId(id)) ids.push(id);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const limit = pLimit(16);
+  const records = await Promise.all(
+    ids.map((id) => limit(() => readJson<SetRecord>(store, store.layout.set(id).record))),
+  );
+  return records.filter((r): r is SetRecord => r !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export async function writeSetRecord(store: BackupStore, record: SetRecord): Promise<void> {
+  await writeJson(store, store.layout.set(record.id).record, record);
+}
+
+/** Writes manifest.json, then manifest.json.sha256 (the hex SHA-256 of its bytes). */
+export async function writeManifest(store: BackupStore, manifest: BackupManifest): Promise<{ sha256: string }> {
+  const keys = store.layout.set(manifest.set.id);
+  const { sha256 } = await writeJson(store, keys.manifest, manifest);
+  await writeBytes(store, keys.manifestChecksum, Buffer.from(`${sha256}\n`, 'utf8'), 'text/plain');
+  return { sha256 };
+}
+
+/** The manifest of set `id`, checked against its stored SHA-256; throws naming what is wrong. */
+export async function readManifest(store: BackupStore, id: SetId): Promise<BackupManifest> {
+  const keys = store.layout.set(id);
+  const where = `s3://${store.bucket}/${keys.manifest}`;
+  const [bytes, checksum] = await Promise.all([
+    readBytes(store, keys.manifest),
+    readBytes(store, keys.manifestChecksum),
+  ]);
+  if (bytes === undefined) throw new Error(`backup set ${id} has no manifest (${where} is missing)`);
+  if (checksum === undefined) {
+    throw new Error(`backup set ${id} has no manifest checksum (${where}.sha256 is missing)`);
+  }
+  const expected = checksum.toString('utf8').trim().split(/\s+/)[0] ?? '';
+  const actual = sha256Hex(bytes);
+  if (expected !== actual) {
+    throw new Error(
+      `backup set ${id}: ${where} does not match its checksum (sha256 ${actual}, manifest.json.sha256 says ${expected || 'nothing'})`,
+    );
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8')) as BackupManifest;
+  } catch (error) {
+    throw new Error(`backup set ${id}: ${where} is not valid JSON: ${(error as Error).message}`);
+  }
+}
