@@ -15,8 +15,9 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { checkDump, dumpPostgres, type BackupStore } from '../../src/lib/backup/database.js';
-import { layout, setIdAt } from '../../src/lib/backup/layout.js';
+import { checkDump, dumpPostgres } from '../../src/lib/backup/database.js';
+import { backupStore, type BackupStore } from '../../src/lib/backup/store.js';
+import { setIdAt } from '../../src/lib/backup/layout.js';
 import type { DatabaseDumpRecord } from '../../src/lib/backup/types.js';
 import { errorLine } from '../../src/lib/runtime/errors.js';
 import { spawnExec, type Exec } from '../../src/lib/runtime/exec.js';
@@ -39,7 +40,7 @@ const s3 = new S3Client({
   credentials: { accessKeyId: env.PHLO_S3_ACCESS_KEY!, secretAccessKey: env.PHLO_S3_SECRET_KEY! },
 });
 const bucket = `phlo-dbdump-${randomBytes(4).toString('hex')}`;
-const store: BackupStore = { s3, bucket, layout: layout('phlo-backup/test/') };
+const store = backupStore(s3, bucket, 'phlo-backup/test/');
 
 /**
  * Every command line given to a program and everything it printed: what could leak. `beforeDump` runs
@@ -175,7 +176,7 @@ describe('dumpPostgres on the stack', () => {
 describe('dumpPostgres failures', () => {
   let db: ScratchDatabase;
   const failBucket = `phlo-dbfail-${randomBytes(4).toString('hex')}`;
-  const failStore: BackupStore = { s3, bucket: failBucket, layout: layout('') };
+  const failStore: BackupStore = backupStore(s3, failBucket, '');
 
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: failBucket }));

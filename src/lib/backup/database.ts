@@ -24,20 +24,12 @@ import { once } from 'node:events';
 import { devNull } from 'node:os';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigurationError, describeError } from '../runtime/errors.js';
 import { spawnExec, type Exec, type ExecResult } from '../runtime/exec.js';
 import type { Logger } from '../runtime/logger.js';
-import type { Layout } from './layout.js';
+import { writeJson, type BackupStore } from './store.js';
 import type { DatabaseDumpRecord, SetId } from './types.js';
-
-/** The backup bucket as the database phase needs it (the shape of `BackupStore` in store.ts). */
-export interface BackupStore {
-  s3: S3Client;
-  bucket: string;
-  layout: Layout;
-}
 
 export interface PostgresSource {
   /** `postgres://user:password@host:port/database?sslmode=…`: a secret (the action input `database-url`). */
@@ -218,7 +210,7 @@ export async function dumpPostgres(
       rowCounts,
       serverVersion: session.serverVersion,
     };
-    await putJson(store, keys.dumpRecord(name), record);
+    await writeJson(store, keys.dumpRecord(name), record);
     deps.logger.info(
       `Dump of '${connection.database}': ${written.size} bytes, ${written.tocEntries} TOC entries, sha256 ${written.sha256}`,
     );
@@ -545,15 +537,4 @@ async function streamDump(
   await uploading;
   if (uploadError !== undefined) throw uploadFailure();
   return { ...tee.digest(), tocEntries };
-}
-
-async function putJson(store: BackupStore, key: string, value: unknown): Promise<void> {
-  await store.s3.send(
-    new PutObjectCommand({
-      Bucket: store.bucket,
-      Key: key,
-      Body: `${JSON.stringify(value, null, 2)}\n`,
-      ContentType: 'application/json',
-    }),
-  );
 }
