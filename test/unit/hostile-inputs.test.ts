@@ -120,3 +120,35 @@ describe('an ignore file that is a scalar', () => {
     expect(msg).toContain('ignores:');
   });
 });
+
+describe('a Secret first created by kubectl apply', () => {
+  it('shows neither its old nor its new values through the last-applied annotation in a diff', async () => {
+    const { unifiedDiff } = await import('../../src/lib/kube/diff.js');
+    const lastApplied = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'phlo-secrets', namespace: 'phlo' },
+      stringData: { POSTGRES_PASSWORD: 'old-Pa55word' },
+    });
+    const live = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'phlo-secrets',
+        namespace: 'phlo',
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied, note: 'kept' },
+      },
+      data: { POSTGRES_PASSWORD: Buffer.from('old-Pa55word').toString('base64') },
+    };
+    const next = {
+      ...live,
+      metadata: { ...live.metadata, annotations: { ...live.metadata.annotations, note: 'new-Pa55word' } },
+      data: { POSTGRES_PASSWORD: Buffer.from('new-Pa55word').toString('base64') },
+    };
+    const d = unifiedDiff('Secret/phlo/phlo-secrets', live, next);
+    expect(d).not.toMatch(/Pa55word/);
+    expect(d).not.toContain(Buffer.from('old-Pa55word').toString('base64'));
+    expect(d).toContain('last-applied-configuration');
+    expect(d).toContain('*** (changed)');
+  });
+});

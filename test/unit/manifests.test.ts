@@ -6,6 +6,7 @@ import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 import { renderManifests, type RenderSettings } from '../../src/lib/manifests/render.js';
 import { parseDocuments } from '../../src/lib/manifests/yaml.js';
+import { loadDocuments, resolveManifestFiles, staticBase } from '../../src/lib/manifests/load.js';
 import { deepMerge } from '../../src/lib/manifests/merge.js';
 import { parseEnvFile, readSecretValues, fillSecret } from '../../src/lib/manifests/secrets.js';
 import { parseImage, parseImagesInput } from '../../src/lib/manifests/images.js';
@@ -337,9 +338,27 @@ describe('yaml safety', () => {
           .fill(`*${String.fromCharCode(96 + i)}`)
           .join(',')}]`,
       );
-    expect(() => parseDocuments(deep.join('\n'), { maxNodes: 200_000, maxAliases: 1000 })).toThrow(
+    expect(() => parseDocuments(deep.join('\n'), { maxNodes: 200_000, maxAliases: 1000, maxChars: 1e9 })).toThrow(
       /expands to \d+ nodes .*alias bomb/,
     );
+  });
+
+  test('a few aliases of a long string are refused by the character budget, naming the file', () => {
+    // 31 aliases and ~1,100 nodes (far under both limits), but 1,000 copies of a 40 KB string: 40 MB
+    const long = 'x'.repeat(40_000);
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: bomb}',
+      `s: &s "${long}"`,
+      `l1: &l1 [${Array(10).fill('*s').join(',')}]`,
+      `l2: &l2 [${Array(10).fill('*l1').join(',')}]`,
+      `data: {k: [${Array(10).fill('*l2').join(',')}]}`,
+    ].join('\n');
+    expect(() => parseDocuments(text)).toThrow(/expands to \d+ characters .*at most 8388608.*alias bomb/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'phlo-bomb-'));
+    writeFileSync(path.join(dir, 'bomb.yaml'), text);
+    expect(() => loadDocuments([path.join(dir, 'bomb.yaml')], [dir])).toThrow(/bomb\.yaml: document 1 expands to/);
   });
 
   test('a few aliases are fine and are deep-copied', () => {
@@ -423,6 +442,26 @@ describe('workspace boundaries', () => {
       renderManifests(settings({ workspace: ws, manifests: ['m'], environment: 'test' }), new MemoryLogger()),
     );
     expect(e.message).toContain('outside the workspace');
+  });
+
+  test('a relative glob climbing out of the workspace is refused before anything outside is walked', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'phlo-glob-'));
+    const ws = path.join(root, 'ws');
+    mkdirSync(path.join(ws, 'k8s'), { recursive: true });
+    mkdirSync(path.join(root, 'elsewhere', 'deep'), { recursive: true });
+    writeFileSync(path.join(root, 'elsewhere', 'deep', 'secret-plan.yaml'), 'kind: ConfigMap\n');
+    for (const pattern of ['../elsewhere/**/*.yaml', '../**/*.yaml', `${root}/**/*.yaml`]) {
+      const e = errorOf(() => resolveManifestFiles('manifests', [pattern], ws, [ws]));
+      expect(e.message).toContain(`Input 'manifests' has '${pattern}': the pattern starts at`);
+      // refused from its static base: no file outside was listed
+      expect(e.message).not.toContain('secret-plan.yaml');
+    }
+    expect(staticBase('../../**/*.yaml')).toBe('../..');
+    expect(staticBase('k8s/*/x.yaml')).toBe('k8s');
+    expect(staticBase('**/*.yaml')).toBe('.');
+    writeFileSync(path.join(ws, 'k8s', 'a.yaml'), 'kind: ConfigMap\n');
+    expect(resolveManifestFiles('manifests', ['k8s/**/*.yaml'], ws, [ws])).toHaveLength(1);
+    expect(resolveManifestFiles('manifests', ['./k8s/*.yaml'], ws, [ws])).toHaveLength(1);
   });
 });
 

@@ -80,6 +80,24 @@ test('installs, verified against the checksums file, and reuses the cache', asyn
   expect(logger.text()).toContain('Using cached Trivy 0.74.0');
 });
 
+test('a cached binary changed after install is not run: it is re-hashed and installed again', async () => {
+  const cache = join(dir, 'cache-tamper');
+  mkdirSync(cache);
+  const binary = await installTrivy(opts(cache));
+  writeFileSync(binary, '#!/bin/sh\necho "Version: evil"\n', { mode: 0o755 });
+  const before = requests.length;
+  const logger = new MemoryLogger();
+  expect(await installTrivy(opts(cache, { logger }))).toBe(binary);
+  expect(logger.text()).toContain('does not match the sha256 recorded when it was installed');
+  expect(requests.length).toBeGreaterThan(before);
+  expect(execFileSync(binary).toString()).toBe('Version: 0.74.0\n');
+  // a marker written by an older install (no binary hash) is not trusted either
+  writeFileSync(join(cache, 'phlo-trivy', VERSION, 'x64', '.complete'), `${ASSET} sha256:${'0'.repeat(64)}\n`);
+  const again = new MemoryLogger();
+  await installTrivy(opts(cache, { logger: again }));
+  expect(again.text()).toContain('has no recorded sha256');
+});
+
 test('an explicit sha256 pin wins; a wrong one refuses to install', async () => {
   const cache = join(dir, 'cache-2');
   mkdirSync(cache);

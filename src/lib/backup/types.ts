@@ -130,6 +130,8 @@ export interface Verification {
   sampled: number;
   /** One line per problem (missing copy, size or checksum mismatch), at most a few hundred. */
   problems: string[];
+  /** Bytes the sample read through the runner (source and backup together). */
+  sampledBytes?: number;
 }
 
 /** sets/<id>/manifest.json */

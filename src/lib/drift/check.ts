@@ -327,7 +327,9 @@ export function compareObject(
     reported.add(id);
     const pointer = pointerOf(dry, keys);
     if (rules.some((r) => r.paths.some((rp) => pointerCovered(rp, pointer)))) continue;
-    const hidden = secret && (keys[0] === 'f:data' || keys[0] === 'f:stringData');
+    const hidden =
+      secret &&
+      (keys[0] === 'f:data' || keys[0] === 'f:stringData' || (keys[0] === 'f:metadata' && keys[1] === 'f:annotations'));
     const owners = ownersOf(live, keys, [MANAGER]);
     const field: DriftField = {
       path: displayPath(keys),

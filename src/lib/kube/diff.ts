@@ -39,8 +39,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Masks Secret `data`/`stringData` values: equal values on both sides show as `***`, differing ones
- * as `*** (changed)` on the new side, so the diff says which keys change without showing them.
+ * Masks Secret `data`/`stringData` values, and the values of a Secret's annotations (a Secret once
+ * applied with `kubectl apply` carries its whole previous content, values included, in
+ * `kubectl.kubernetes.io/last-applied-configuration`): equal values on both sides show as `***`,
+ * differing ones as `*** (changed)` on the new side, so the diff says which keys change without
+ * showing them.
  */
 export function maskSecrets(
   before: Record<string, unknown> | undefined,
@@ -54,15 +57,27 @@ export function maskSecrets(
     isNew: boolean,
   ) => {
     if (!obj) return obj;
+    const hide = (values: unknown, otherValues: unknown): Record<string, string> | undefined => {
+      if (!values || typeof values !== 'object') return undefined;
+      const theirs = (otherValues ?? {}) as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.entries(values as Record<string, unknown>).map(([k, v]) => [
+          k,
+          isNew && other && theirs[k] !== v ? '*** (changed)' : '***',
+        ]),
+      );
+    };
     const out: Record<string, unknown> = { ...obj };
     for (const field of ['data', 'stringData']) {
-      const values = obj[field] as Record<string, string> | undefined;
-      if (!values || typeof values !== 'object') continue;
-      const otherValues = (other?.[field] ?? {}) as Record<string, string>;
-      out[field] = Object.fromEntries(
-        Object.keys(values).map((k) => [k, isNew && otherValues[k] !== values[k] && other ? '*** (changed)' : '***']),
-      );
+      const masked = hide(obj[field], other?.[field]);
+      if (masked) out[field] = masked;
     }
+    const metadata = obj.metadata as Record<string, unknown> | undefined;
+    const annotations = hide(
+      metadata?.annotations,
+      (other?.metadata as Record<string, unknown> | undefined)?.annotations,
+    );
+    if (metadata && annotations) out.metadata = { ...metadata, annotations };
     return out;
   };
   return [mask(before, after, false), mask(after, before, true)];

@@ -47,6 +47,17 @@ export function displayPath(file: string, roots: readonly string[]): string {
   return file;
 }
 
+/** The leading path segments of a glob that hold no wildcard ('' when the first one does). */
+export function staticBase(pattern: string): string {
+  const segments = pattern.split('/');
+  const fixed: string[] = [];
+  for (const segment of segments.slice(0, -1)) {
+    if (/[*?[\]{}()!+@]/.test(segment)) break;
+    fixed.push(segment);
+  }
+  return fixed.join('/') || (pattern.startsWith('/') ? '/' : '.');
+}
+
 /**
  * Resolves `patterns` (files, folders searched recursively for *.yaml/*.yml, or globs) relative to
  * `cwd`, to real file paths inside `roots`. Problems are collected and thrown together.
@@ -65,8 +76,19 @@ export function resolveManifestFiles(
   for (const pattern of patterns) {
     const before = files.size;
     if (isDynamicPattern(pattern)) {
-      if (path.isAbsolute(pattern) && !real.some((r) => isInside(pattern, r))) {
-        problems.push(`Input '${input}' has '${pattern}': the pattern points outside the workspace.`);
+      // The glob's static base (the folders before its first wildcard) must lie inside the workspace
+      // before anything is walked: '../../**/*.yaml' would otherwise list the whole disk first.
+      const base = path.resolve(cwd, staticBase(pattern));
+      let baseReal = base;
+      try {
+        baseReal = realpathSync(base);
+      } catch {
+        // a base that does not exist matches nothing; the 'matches no file' problem below says so
+      }
+      if (!real.some((r) => isInside(base, r) && isInside(baseReal, r))) {
+        problems.push(
+          `Input '${input}' has '${pattern}': the pattern starts at ${base}, outside the workspace (${real.join(', ')}); write a path inside it.`,
+        );
         continue;
       }
       for (const match of globSync(pattern, {

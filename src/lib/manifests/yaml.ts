@@ -12,9 +12,15 @@ export interface YamlLimits {
   maxNodes: number;
   /** Maximum alias references (`*name`) in one file. */
   maxAliases: number;
+  /**
+   * Maximum characters of one document after alias expansion (keys and scalars): a node budget alone
+   * lets a few aliases of a long string grow a small file into tens of MB. Kubernetes stores at most
+   * ~1.5 MiB per object, so 8 MiB leaves room for any real manifest.
+   */
+  maxChars: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxNodes: 200_000, maxAliases: 100 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxNodes: 200_000, maxAliases: 100, maxChars: 8 * 1024 * 1024 };
 
 export class YamlProblem extends Error {}
 
@@ -36,15 +42,26 @@ export function parseDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_L
     throw new YamlProblem(`too many YAML aliases (${aliases}, at most ${limits.maxAliases} allowed)`);
   }
   return docs.map((doc, i) => {
-    const size = expandedSize(doc, new Map(), new Set());
-    if (size > limits.maxNodes) {
+    const { nodes, chars } = expandedSize(doc, new Map(), new Set());
+    if (nodes > limits.maxNodes) {
       throw new YamlProblem(
-        `document ${i + 1} expands to ${size > 1e15 ? 'more than 10^15' : size} nodes once aliases are resolved ` +
+        `document ${i + 1} expands to ${nodes > 1e15 ? 'more than 10^15' : nodes} nodes once aliases are resolved ` +
           `(at most ${limits.maxNodes}) (an alias bomb)`,
+      );
+    }
+    if (chars > limits.maxChars) {
+      throw new YamlProblem(
+        `document ${i + 1} expands to ${chars > 1e15 ? 'more than 10^15' : chars} characters once aliases are resolved ` +
+          `(at most ${limits.maxChars}) (an alias bomb)`,
       );
     }
     return deepCopy(doc);
   });
+}
+
+interface Size {
+  nodes: number;
+  chars: number;
 }
 
 /** Counts `*alias` tokens outside quoted scalars and comments (good enough for a limit). */
@@ -58,17 +75,21 @@ function countAliasTokens(text: string): number {
   return count;
 }
 
-function expandedSize(node: unknown, memo: Map<object, number>, active: Set<object>): number {
-  if (node === null || typeof node !== 'object') return 1;
+function expandedSize(node: unknown, memo: Map<object, Size>, active: Set<object>): Size {
+  if (node === null || typeof node !== 'object') return { nodes: 1, chars: String(node).length };
   const cached = memo.get(node);
   if (cached !== undefined) return cached;
   if (active.has(node)) throw new YamlProblem('recursive YAML alias');
   active.add(node);
-  let total = 1;
-  const children = Array.isArray(node) ? node : Object.values(node);
-  for (const child of children) {
-    total += expandedSize(child, memo, active);
-    if (total > Number.MAX_SAFE_INTEGER) break;
+  const total: Size = { nodes: 1, chars: 2 };
+  const entries: [string | undefined, unknown][] = Array.isArray(node)
+    ? node.map((v) => [undefined, v])
+    : Object.entries(node);
+  for (const [key, child] of entries) {
+    const size = expandedSize(child, memo, active);
+    total.nodes += size.nodes;
+    total.chars += size.chars + (key?.length ?? 0);
+    if (total.nodes > Number.MAX_SAFE_INTEGER || total.chars > Number.MAX_SAFE_INTEGER) break;
   }
   active.delete(node);
   memo.set(node, total);

@@ -7,6 +7,18 @@ import { spawn } from 'node:child_process';
 export interface ExecOptions {
   /** Written to the program's stdin, which is then closed (e.g. a password for --password-stdin). */
   input?: string;
+  /**
+   * Piped into the program's stdin instead of `input` (a session fed while it runs, or bytes too big
+   * to hold). The program may stop reading early; the stream is then unpiped.
+   */
+  stdin?: NodeJS.ReadableStream;
+  /**
+   * The program's stdout is piped into this stream (its backpressure pauses the program) instead of
+   * being collected, so `ExecResult.stdout` is '' and `onLine` sees stderr only. The stream is not
+   * ended: the caller ends it, or destroys it, once it knows the exit code (so a failed program never
+   * looks like a complete output).
+   */
+  stdout?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Each complete output line as it arrives (for progress logging). */
@@ -43,10 +55,12 @@ export const spawnExec: Exec = (command, args, options = {}) =>
       partial[stream] = lines.pop() ?? '';
       for (const line of lines) if (line) options.onLine(line, stream);
     };
-    child.stdout.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      feed('stdout', chunk);
-    });
+    if (options.stdout) child.stdout.pipe(options.stdout, { end: false });
+    else
+      child.stdout.on('data', (chunk: Buffer) => {
+        out.push(chunk);
+        feed('stdout', chunk);
+      });
     child.stderr.on('data', (chunk: Buffer) => {
       err.push(chunk);
       feed('stderr', chunk);
@@ -56,6 +70,7 @@ export const spawnExec: Exec = (command, args, options = {}) =>
       else reject(error);
     });
     child.on('close', (code, signal) => {
+      options.stdin?.unpipe(child.stdin);
       for (const stream of ['stdout', 'stderr'] as const) {
         if (options.onLine && partial[stream]) options.onLine(partial[stream], stream);
       }
@@ -68,5 +83,6 @@ export const spawnExec: Exec = (command, args, options = {}) =>
     child.stdin.on('error', () => {
       /* the program may exit before reading stdin; its exit code tells the story */
     });
-    child.stdin.end(options.input ?? '');
+    if (options.stdin) options.stdin.pipe(child.stdin);
+    else child.stdin.end(options.input ?? '');
   });

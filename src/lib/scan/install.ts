@@ -5,7 +5,7 @@
  * checksums file. A cached install (marked complete) is reused without a download.
  */
 import { createHash } from 'node:crypto';
-import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../runtime/logger.js';
 import type { Exec } from '../runtime/exec.js';
@@ -55,9 +55,22 @@ export async function installTrivy(options: InstallOptions): Promise<string> {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const dir = join(options.toolCache, 'phlo-trivy', options.version, arch);
   const binary = join(dir, 'trivy');
-  if (await exists(join(dir, '.complete'))) {
-    options.logger.info(`Using cached Trivy ${options.version} (${binary})`);
-    return binary;
+  const marker = join(dir, '.complete');
+  if (await exists(marker)) {
+    // The marker records the binary's own sha256: a cached binary is re-hashed before every use, so
+    // one swapped in the tool cache after the verified install is never run.
+    const recorded = /^binary sha256:([a-f0-9]{64})$/m.exec(await readFile(marker, 'utf8'))?.[1];
+    const current = (await exists(binary)) ? await sha256File(binary) : undefined;
+    if (recorded && current === recorded) {
+      options.logger.info(
+        `Using cached Trivy ${options.version} (${binary}, sha256 ${current.slice(0, 12)}… re-checked)`,
+      );
+      return binary;
+    }
+    options.logger.warning(
+      `The cached Trivy ${options.version} at ${binary} ${recorded ? 'does not match the sha256 recorded when it was installed' : 'has no recorded sha256'}: installing it again.`,
+    );
+    await rm(marker, { force: true });
   }
   const asset = releaseAsset(options.version, platform, arch);
   const base = `${options.baseUrl.replace(/\/+$/, '')}/v${options.version}`;
@@ -87,7 +100,7 @@ export async function installTrivy(options: InstallOptions): Promise<string> {
     if (r.exitCode !== 0)
       throw new TrivyInstallError(`could not unpack ${asset}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
     await chmod(binary, 0o755);
-    await writeFile(join(dir, '.complete'), `${asset} sha256:${actual}\n`);
+    await writeFile(marker, `${asset} sha256:${actual}\nbinary sha256:${await sha256File(binary)}\n`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -104,6 +117,12 @@ async function download(fetchFn: typeof globalThis.fetch, url: string): Promise<
   }
   if (!response.ok) throw new TrivyInstallError(`could not download ${url}: HTTP ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
+}
+
+async function sha256File(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,160 @@
+/**
+ * Verification of a set's lake copies before the set may be `complete`:
+ *  1. one listing of the backup's data prefix (not a HEAD per copy): every entry's copy exists, with
+ *     the recorded size and the source's ETag (a part-wise check for multipart copies, which keep the
+ *     source's part layout); a recorded SHA-256 checksum is compared too (one HEAD each, only for
+ *     entries that have one);
+ *  2. a random sample of `sample` entries is read from the source and from the backup, and the
+ *     SHA-256 of both streams compared (the only object bytes that pass through the runner).
+ * A mismatch is a problem line in the result, never an exception; an API failure throws.
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { COPY_OBJECT_MAX_BYTES, etagParts, listCopies, type LakeSource } from './lake.js';
+import type { BackupStore } from './store.js';
+import type { LakeEntry, Verification } from './types.js';
+import { bareEtag } from './layout.js';
+
+/** At most this many problem lines are kept (then one line saying how many more). */
+export const MAX_PROBLEMS = 200;
+
+const status = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+
+/** SHA-256 (hex) and length of an object's bytes, streamed; undefined when it is gone or has changed. */
+async function hashObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  condition: { ifMatch?: string; versionId?: string } = {},
+): Promise<{ sha256: string; bytes: number } | undefined> {
+  try {
+    const answer = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(condition.versionId ? { VersionId: condition.versionId } : {}),
+        ...(condition.ifMatch ? { IfMatch: `"${condition.ifMatch}"` } : {}),
+      }),
+    );
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } catch (error) {
+    const code = status(error);
+    if (code === 404 || code === 412) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a copy's ETag is expected to equal the source's (not for a big single-part source cut into parts). */
+const etagComparable = (entry: LakeEntry): boolean =>
+  etagParts(entry.etag) !== undefined || !(entry.parts !== undefined || entry.size > COPY_OBJECT_MAX_BYTES);
+
+export async function verifyLake(
+  store: BackupStore,
+  source: LakeSource,
+  entries: LakeEntry[],
+  options: { sample: number; random?: () => number; concurrency?: number },
+): Promise<Verification> {
+  const random = options.random ?? Math.random;
+  const problems: string[] = [];
+  const failed = new Set<string>();
+  let dropped = 0;
+  const problem = (entry: LakeEntry, line: string) => {
+    failed.add(entry.copyKey);
+    if (problems.length < MAX_PROBLEMS) problems.push(line);
+    else dropped += 1;
+  };
+  const limit = pLimit(Math.max(1, options.concurrency ?? 8));
+  const where = (key: string) => `s3://${store.bucket}/${key}`;
+
+  // 1. Existence, size, ETag (and a recorded checksum) from one listing.
+  const copies = await listCopies(store, source.prefixes);
+  // Entries outside the listed prefixes (a plan whose prefixes changed): one HEAD each.
+  const unlisted = entries.filter((e) => !copies.has(e.copyKey) && !source.prefixes.some((p) => e.key.startsWith(p)));
+  await Promise.all(
+    unlisted.map((e) =>
+      limit(async () => {
+        try {
+          const head = await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: e.copyKey }));
+          copies.set(e.copyKey, { size: head.ContentLength ?? 0, etag: bareEtag(head.ETag) });
+        } catch (error) {
+          if (status(error) !== 404) throw error;
+        }
+      }),
+    ),
+  );
+  const good: LakeEntry[] = [];
+  const withChecksum: LakeEntry[] = [];
+  for (const e of entries) {
+    const copy = copies.get(e.copyKey);
+    if (!copy) problem(e, `missing copy: ${e.key} (${where(e.copyKey)} is not there)`);
+    else if (copy.size !== e.size) {
+      problem(e, `size mismatch: ${e.key}: the copy has ${copy.size} bytes, the source had ${e.size}`);
+    } else if (etagComparable(e) && copy.etag !== e.etag) {
+      problem(e, `checksum mismatch: ${e.key}: the copy's ETag is ${copy.etag}, the source's was ${e.etag}`);
+    } else if (e.checksumSha256) withChecksum.push(e);
+    else good.push(e);
+  }
+  await Promise.all(
+    withChecksum.map((e) =>
+      limit(async () => {
+        const head = await store.s3.send(
+          new HeadObjectCommand({ Bucket: store.bucket, Key: e.copyKey, ChecksumMode: 'ENABLED' }),
+        );
+        if (head.ChecksumSHA256 && head.ChecksumSHA256 !== e.checksumSha256) {
+          problem(
+            e,
+            `checksum mismatch: ${e.key}: the copy's SHA-256 is ${head.ChecksumSHA256}, recorded ${e.checksumSha256}`,
+          );
+        } else good.push(e);
+      }),
+    ),
+  );
+
+  // 2. A random sample, re-read from both sides. An entry whose source has changed or gone since the
+  // backup cannot be compared: the next candidate takes its place.
+  const candidates = [...good].sort((a, b) => (a.key < b.key ? -1 : 1));
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+  }
+  const wanted = Math.min(Math.max(0, Math.floor(options.sample)), candidates.length);
+  let sampled = 0;
+  let inFlight = 0;
+  let sampledBytes = 0;
+  let next = 0;
+  const sampleOne = async (): Promise<void> => {
+    while (sampled + inFlight < wanted && next < candidates.length) {
+      const e = candidates[next++]!;
+      inFlight += 1;
+      const fromSource = await hashObject(source.s3, source.bucket, e.key, {
+        ifMatch: e.etag,
+        versionId: e.versionId,
+      });
+      const fromCopy = fromSource ? await hashObject(store.s3, store.bucket, e.copyKey) : undefined;
+      inFlight -= 1;
+      if (!fromSource) continue;
+      sampledBytes += fromSource.bytes + (fromCopy?.bytes ?? 0);
+      sampled += 1;
+      if (!fromCopy) problem(e, `missing copy: ${e.key} (${where(e.copyKey)} vanished during verification)`);
+      else if (fromCopy.sha256 !== fromSource.sha256) {
+        problem(
+          e,
+          `content mismatch: ${e.key}: SHA-256 of the copy ${fromCopy.sha256}, of the source ${fromSource.sha256}`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, Math.max(1, wanted)) }, () => sampleOne()));
+  if (dropped > 0) problems.push(`… and ${dropped} more problems`);
+
+  const verified = entries.filter((e) => !failed.has(e.copyKey)).length;
+  return { verified, total: entries.length, sampled, problems, sampledBytes };
+}
