@@ -7,6 +7,7 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import {
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -39,7 +40,7 @@ const POLICY: BackupPlan['retention'] = {
 const NOW = new Date('2026-11-29T06:00:00Z');
 
 let s3: S3Client;
-let bucket: string;
+let bucket: string; // versioned
 let stores = 0;
 
 beforeAll(async () => {
@@ -72,7 +73,7 @@ function entry(store: BackupStore, name: string): LakeEntry {
 
 async function putCopy(store: BackupStore, name: string): Promise<string> {
   const key = entry(store, name).copyKey;
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(name) }));
+  await s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: Buffer.from(name) }));
   return key;
 }
 
@@ -104,7 +105,7 @@ async function writeSet(
       schema: 1,
       set: record,
       plan: { sha256: '0'.repeat(64), lakePrefixes: ['warehouse/'], exclude: ['tmp/*'] },
-      backupBucket: bucket,
+      backupBucket: store.bucket,
       prefix: store.layout.prefix,
       database: [],
       lake: { entries, objects: entries.length, bytes: 3 * entries.length, copied: 0, copiedBytes: 0, excluded: 0 },
@@ -356,6 +357,42 @@ describe('sweep on MinIO', () => {
     );
     expect(result.copiesRemoved).toBe(1005);
     expect((await everything(store)).filter((k) => k.includes('/data/'))).toEqual([entry(store, 'kept').copyKey]);
+  });
+
+  test('an Object Lock bucket: the sweep writes delete markers, every locked version stays', async () => {
+    const locked = await createBucket(s3, 'sweep-lock', { objectLock: true });
+    try {
+      await s3.send(
+        new PutObjectLockConfigurationCommand({
+          Bucket: locked,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: 'Enabled',
+            Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } },
+          },
+        }),
+      );
+      const store = backupStore(s3, locked, 'phlo-backup/lock/');
+      const { ids } = await history(store);
+      const result = await sweep(
+        store,
+        await plan(store, ids.A),
+        { maxDelete: 1000, dryRun: false, currentComplete: true },
+        new MemoryLogger(),
+      );
+      expect(result).toMatchObject({ setsRemoved: [ids.D, ids.F, ids.C, ids.R], copiesRemoved: 3 });
+      expect((await listSets(store)).map((s) => s.id)).toEqual([IDS.B, IDS.A]);
+      const versions = await s3.send(
+        new ListObjectVersionsCommand({ Bucket: locked, Prefix: store.layout.dataPrefix }),
+      );
+      expect((versions.Versions ?? []).map((v) => v.Key).sort()).toEqual(
+        ['1', '2', '3', '4', '5', '8'].map((c) => entry(store, c).copyKey),
+      );
+      expect((versions.DeleteMarkers ?? []).map((v) => v.Key).sort()).toEqual(
+        ['4', '5', '8'].map((c) => entry(store, c).copyKey),
+      );
+    } finally {
+      await removeBucket(s3, locked);
+    }
   });
 
   test('no complete set kept (a wrong prefix, an empty store): no copy is swept', async () => {
