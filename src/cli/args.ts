@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'health-gate': 'probe /health and /ready until they answer well N times in a row',
   rollback: 'return workloads to a recorded or previous revision',
   'drift-check': 'compare the cluster with the rendered environment on the fields phlo-deploy owns; report drift',
+  backup: 'a dated, incremental, verified backup set: database, lake (sharded or not), cluster objects; retention',
 };
 
 /** `phlo-deploy stack <sub> [component ...]`, passed to stack/stack.sh. */

@@ -10,6 +10,8 @@ export type DeployEvent = 'success' | 'failure' | 'rollback';
 
 export interface DeployNotice {
   event: DeployEvent;
+  /** What ran: a deploy (the default), a backup or a restore; names the PagerDuty incident apart. */
+  activity?: 'deploy' | 'backup' | 'restore';
   environment: string;
   repository: string;
   /** One line: what happened. */
@@ -122,7 +124,12 @@ export function slackMessage(n: DeployNotice): unknown {
 }
 
 export function pagerdutyEvent(n: DeployNotice, routingKey: string): unknown {
-  const dedupKey = `phlo-deploy/${n.repository}/${n.environment}`;
+  const activity = n.activity ?? 'deploy';
+  // deploy keeps its key; a backup's incident is its own (a later deploy must not resolve it)
+  const dedupKey =
+    activity === 'deploy'
+      ? `phlo-deploy/${n.repository}/${n.environment}`
+      : `phlo-deploy/${activity}/${n.repository}/${n.environment}`;
   if (n.event === 'success') {
     return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
   }
@@ -131,12 +138,16 @@ export function pagerdutyEvent(n: DeployNotice, routingKey: string): unknown {
     event_action: 'trigger',
     dedup_key: dedupKey,
     payload: {
-      summary: `${n.repository} deploy to ${n.environment}: ${n.headline}`.slice(0, 1024),
+      summary:
+        `${n.repository} ${activity} ${activity === 'deploy' ? 'to' : 'of'} ${n.environment}: ${n.headline}`.slice(
+          0,
+          1024,
+        ),
       source: `phlo-deploy/${n.environment}`,
       severity: n.event === 'failure' ? 'critical' : 'warning',
       component: n.repository,
       group: n.environment,
-      class: `deploy-${n.event}`,
+      class: `${activity}-${n.event}`,
       custom_details: { image: n.image, environment_url: n.environmentUrl, ...n.details },
     },
     ...(n.runUrl ? { links: [{ href: n.runUrl, text: 'Workflow run' }] } : {}),
