@@ -21,6 +21,9 @@ export type { ActionContext } from '../lib/runtime/context.js';
 
 export function createContext(): ActionContext & { flushSummary(): Promise<void> } {
   const parts: string[] = [];
+  // State saved by this step is readable in this step too (core.getState only sees the state of
+  // earlier steps, through STATE_* variables), as in the CLI's context.
+  const saved = new Map<string, string>();
   return {
     inputs: new Inputs((name) => core.getInput(name)),
     logger: coreLogger,
@@ -31,8 +34,11 @@ export function createContext(): ActionContext & { flushSummary(): Promise<void>
     summary: (markdown) => {
       parts.push(markdown);
     },
-    saveState: (name, value) => core.saveState(name, value),
-    getState: (name) => core.getState(name),
+    saveState: (name, value) => {
+      saved.set(name, value);
+      core.saveState(name, value);
+    },
+    getState: (name) => saved.get(name) ?? core.getState(name),
     // Appended synchronously, as @actions/core writes outputs and state: the step's last write does not
     // wake libuv's thread pool (which an exiting process must then join) for one small append.
     flushSummary: async () => {

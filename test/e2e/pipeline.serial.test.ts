@@ -246,6 +246,9 @@ test('success: built, scanned, pushed, applied, rolled out, healthy; GitHub depl
   expect(log.indexOf('::group::push-ecr')).toBeGreaterThan(log.indexOf('::group::build-scan'));
   expect(log.indexOf('Logged in to')).toBeGreaterThan(log.indexOf('::group::push-ecr'));
   expect(log.indexOf('Logged in to')).toBeLessThan(log.indexOf('::group::render'));
+  // …and its credentials are deleted right after the push, before anything is applied (issue 15)
+  expect(log.indexOf('Logged out of')).toBeGreaterThan(log.indexOf('Logged in to'));
+  expect(log.indexOf('Logged out of')).toBeLessThan(log.indexOf('::group::render'));
   const digest = r.outputs.digest!;
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   // The digest the registry serves for the pushed tag is the one deployed.

@@ -87,6 +87,7 @@ export class FaultProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private readonly upstream: URL;
+  private inFlight = 0;
   url = '';
 
   constructor(upstream: string, rules: FaultRule[] = []) {
@@ -115,6 +116,11 @@ export class FaultProxy {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Resolves once every request received so far has been answered and logged. */
+  async settled(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   private matches(rule: FaultRule & { used: number }, req: ProxiedRequest): boolean {
     if (rule.times !== undefined && rule.used >= rule.times) return false;
     const m = rule.match;
@@ -130,6 +136,15 @@ export class FaultProxy {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.serve(req, res);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = req.headers['x-amz-target'];

@@ -123,6 +123,20 @@ describe('rollout gate', () => {
     expect(renderGateSummary(result)).toContain('ProgressDeadlineExceeded');
   });
 
+  it('fails fast, not at the deadline, when pods cannot be created (a ServiceAccount that does not exist)', async () => {
+    const n = ns.name;
+    const manifest = deploymentManifest('no-sa', { replicas: 1 });
+    (manifest.spec.template.spec as Record<string, unknown>).serviceAccountName = 'dagster-missing';
+    await apply(kc, n, manifest);
+    const timeoutMs = 120_000;
+    const result = await gate([ref('Deployment', n, 'no-sa')], timeoutMs);
+    expect(result.verdict).toBe('failure');
+    expect(result.workloads[0]).toMatchObject({ reason: 'ReplicaFailure' });
+    expect(result.workloads[0]!.message).toContain('serviceaccount "dagster-missing" not found');
+    expect(result.durationMs).toBeLessThan(timeoutMs / 4);
+    expect(renderGateSummary(result)).toContain('dagster-missing');
+  });
+
   it('times out a never-ready Deployment at the deadline and says what it waited for', async () => {
     const n = ns.name;
     await apply(kc, n, deploymentManifest('stuck', { fault: 'never-ready', replicas: 1 }));

@@ -39,6 +39,36 @@ function deployment(
 }
 
 describe('deploymentRule (kubectl rollout status semantics)', () => {
+  it('fails at once when the ReplicaSet cannot create pods for a reason waiting will not fix', () => {
+    const failure = (message: string) =>
+      deploymentRule(
+        deployment(1, {
+          replicas: 0,
+          updatedReplicas: 0,
+          conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message }],
+        }),
+      );
+    expect(
+      failure(
+        'pods "web-5d9" is forbidden: error looking up service account phlo/dagster: serviceaccount "dagster" not found',
+      ),
+    ).toMatchObject({
+      state: 'failed',
+      reason: 'ReplicaFailure',
+      message: expect.stringContaining('serviceaccount "dagster" not found'),
+    });
+    expect(failure('pods "web-1" is forbidden: exceeded quota: compute, requested: cpu=2')).toMatchObject({
+      state: 'failed',
+    });
+    expect(failure('pods "web-1" is forbidden: violates PodSecurity "restricted:latest"')).toMatchObject({
+      state: 'failed',
+    });
+    // a transient refusal (an API hiccup) is waited out
+    expect(failure('Internal error occurred: resource quota evaluation timed out')).toMatchObject({
+      state: 'progressing',
+    });
+  });
+
   it('waits until the controller has observed the new generation', () => {
     const d = deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
     d.status.observedGeneration = 1;

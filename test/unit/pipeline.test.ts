@@ -32,7 +32,7 @@ const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OLD = `sha256:${'b'.repeat(64)}`;
 
 interface Call {
-  what: 'validate' | 'prepare' | 'run' | 'stopped';
+  what: 'validate' | 'prepare' | 'run' | 'stopped' | 'forget credentials';
   stage: StageName;
   wired?: Wired;
 }
@@ -76,6 +76,7 @@ function recordingPorts(options: { buildWaits?: boolean; fail?: StageName } = {}
     notify: async () => undefined,
     preload: () => void disposed.push('preload'),
     dispose: async () => void disposed.push('dispose'),
+    forgetRegistryCredentials: async () => void calls.push({ what: 'forget credentials', stage: 'push-ecr' }),
   };
   return { calls, ports, disposed, release: () => releaseBuild() };
 }
@@ -102,6 +103,9 @@ test('a new commit: build, then push with what the build made; the push session 
   });
   expect(result.outputs.digest).toBe(DIGEST);
   expect(disposed).toEqual(['preload', 'dispose']);
+  // the registry credentials are deleted right after the push, before anything is applied
+  const steps = calls.filter((c) => c.what !== 'validate' && c.what !== 'prepare').map((c) => `${c.what} ${c.stage}`);
+  expect(steps.slice(0, 4)).toEqual(['run build-scan', 'run push-ecr', 'forget credentials push-ecr', 'run render']);
 });
 
 test('an image an earlier run pushed for the commit stops the build and is deployed; nothing is pushed', async () => {

@@ -41,7 +41,7 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
       : undefined;
 
   // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
-  const { stageKit } = await import('./stages.js');
+  const { stageKit, stagePost } = await import('./stages.js');
   const kit = stageKit(ctx, env, deps);
   const result = await runPipeline(settings, {
     stages: kit.stages,
@@ -51,6 +51,7 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
     notify: (notice) => notify(notice, settings.notify, { logger: ctx.logger }),
     preload: kit.preload,
     dispose: kit.dispose,
+    forgetRegistryCredentials: () => stagePost(ctx),
     checkCluster: kit.checkCluster,
     ...(settings.reuseCommitImage ? { findCommitImage: kit.findCommitImage } : {}),
   });

@@ -28,6 +28,7 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   UploadPartCopyCommand,
   type CompletedPart,
@@ -298,6 +299,24 @@ async function headSource(source: LakeSource, key: string): Promise<LakeObject |
   }
 }
 
+/**
+ * Aborts the unfinished multipart copies a killed run left at the keys this run is about to copy
+ * (invisible, but billed until aborted). Only those keys, one listing each (multipart objects are
+ * few; MinIO lists uploads only for an exact object name): another shard's uploads are never touched.
+ */
+async function abortLeftovers(store: BackupStore, keys: string[]): Promise<number> {
+  let aborted = 0;
+  for (const key of keys) {
+    const page = await store.s3.send(new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: key }));
+    for (const u of page.Uploads ?? []) {
+      if (u.Key !== key || !u.UploadId) continue;
+      await store.s3.send(new AbortMultipartUploadCommand({ Bucket: store.bucket, Key: key, UploadId: u.UploadId }));
+      aborted += 1;
+    }
+  }
+  return aborted;
+}
+
 const bytesText = (n: number): string =>
   n >= 1024 ** 3
     ? `${(n / 1024 ** 3).toFixed(1)} GiB`
@@ -354,6 +373,15 @@ export async function backupLake(
     `lake: ${present} already in the backup store, copying ${todo.length} (${bytesText(todoBytes)}) ` +
       `with ${options.concurrency} at once`,
   );
+
+  const multipart = todo.filter((o) => etagParts(o.etag) !== undefined || o.size > COPY_OBJECT_MAX_BYTES);
+  if (multipart.length > 0) {
+    const aborted = await abortLeftovers(
+      store,
+      multipart.map((o) => store.layout.copyKey(o.key, o.etag)),
+    );
+    if (aborted > 0) logger.info(`lake: aborted ${aborted} unfinished multipart copies of an earlier run`);
+  }
 
   const limit = pLimit(Math.max(1, options.concurrency));
   let failure: unknown;

@@ -3,6 +3,7 @@
  * credentials, tag, push (retried on transient failures), logout. Every command is an argument
  * array; the password is never on a command line.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -179,6 +180,10 @@ export async function cleanupDockerConfig(
   registryHost: string | undefined,
   logger: Logger,
 ): Promise<void> {
+  if (!existsSync(dir)) {
+    logger.info('The private docker config directory is already deleted (right after the push)');
+    return;
+  }
   await removeDockerConfigDir(dir);
   logger.info(
     registryHost

@@ -39,6 +39,9 @@ function generationObserved(obj: KubeObject): boolean {
   return typeof observed === 'number' && observed >= generation;
 }
 
+/** Pod-creation refusals that do not heal by waiting (the ReplicaSet's FailedCreate messages). */
+const UNHEALABLE_CREATE = /\bforbidden\b|\bnot found\b|exceeded quota|violates PodSecurity/i;
+
 export function deploymentRule(d: KubeObject): RuleVerdict {
   const name = d.metadata.name;
   if (!generationObserved(d))
@@ -49,6 +52,17 @@ export function deploymentRule(d: KubeObject): RuleVerdict {
       state: 'failed',
       reason: 'ProgressDeadlineExceeded',
       message: `deployment "${name}" exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`,
+    };
+  }
+  // The ReplicaSet cannot create pods for a reason waiting will not fix: a missing ServiceAccount (or
+  // anything else the admission chain finds missing), a forbidden pod, an exhausted quota, a PodSecurity
+  // rejection. Say so now instead of at the deadline.
+  const replicaFailure = condition(d, 'ReplicaFailure');
+  if (replicaFailure?.status === 'True' && UNHEALABLE_CREATE.test(replicaFailure.message ?? '')) {
+    return {
+      state: 'failed',
+      reason: 'ReplicaFailure',
+      message: `deployment "${name}" cannot create pods (${replicaFailure.reason ?? 'ReplicaFailure'}): ${replicaFailure.message}`,
     };
   }
   const s = d.status ?? {};

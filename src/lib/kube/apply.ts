@@ -563,18 +563,40 @@ export async function listUnrendered(
         `${p.info.apiVersion.split('/').length > 1 ? p.info.apiVersion.split('/')[0] : ''}/${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`,
     ),
   );
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const k of PRUNE_KINDS) kinds.set(`${k.apiVersion}/${k.kind}`, k);
-  for (const p of plans)
-    kinds.set(`${p.info.apiVersion}/${p.ref.kind}`, { apiVersion: p.info.apiVersion, kind: p.ref.kind });
+  const kinds = [...PRUNE_KINDS, ...plans.map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))];
+  const labelled = await listLabelled(client, kinds, environment, limit, ['list', 'delete']);
+  return labelled.filter((c) => !rendered.has(groupKindKey(c)));
+}
+
+/** `<group>/<Kind>/<namespace>/<name>`: one key per object whatever the version it was read in. */
+function groupKindKey(c: Pick<PruneCandidate, 'ref' | 'info'>): string {
+  const group = c.info.apiVersion.includes('/') ? c.info.apiVersion.split('/')[0] : '';
+  return `${group}/${c.ref.kind}/${c.ref.namespace ?? ''}/${c.ref.name}`;
+}
+
+/**
+ * Every object labelled for `environment` and managed by phlo-deploy, over `kinds` (each listed once,
+ * across all namespaces; a kind the server does not serve, or whose resource lacks one of `verbs`, is
+ * skipped); objects owned by a controller (ReplicaSets, Pods, Jobs of CronJobs) left out. Sorted.
+ * The prune listing and the backup of the cluster's objects both read the cluster through it.
+ */
+export async function listLabelled(
+  client: KubeClient,
+  kinds: ReadonlyArray<{ apiVersion: string; kind: string }>,
+  environment: string,
+  limit: ReturnType<typeof pLimit>,
+  verbs: readonly string[] = ['list'],
+): Promise<PruneCandidate[]> {
+  const unique = new Map<string, { apiVersion: string; kind: string }>();
+  for (const k of kinds) unique.set(`${k.apiVersion}/${k.kind}`, k);
   const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}`;
   const candidates: PruneCandidate[] = [];
   const seen = new Set<string>();
   await Promise.all(
-    [...kinds.values()].map((k) =>
+    [...unique.values()].map((k) =>
       limit(async () => {
         const info = await client.resourceFor(k.apiVersion, k.kind);
-        if (!info || !info.verbs.includes('list') || !info.verbs.includes('delete')) return;
+        if (!info || !verbs.every((v) => info.verbs.includes(v))) return;
         const items = await client.list<KubeObject>(KubeClient.collectionPath(info), { labelSelector: selector });
         for (const item of items) {
           const ref: ObjectRef = {
@@ -583,9 +605,8 @@ export async function listUnrendered(
             name: item.metadata.name,
             ...(item.metadata.namespace ? { namespace: item.metadata.namespace } : {}),
           };
-          const group = info.apiVersion.includes('/') ? info.apiVersion.split('/')[0] : '';
-          const key = `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-          if (rendered.has(key) || seen.has(key)) continue;
+          const key = groupKindKey({ ref, info });
+          if (seen.has(key)) continue;
           // objects owned by a controller (ReplicaSets, Pods, Jobs of CronJobs) are not ours to delete
           if ((item.metadata.ownerReferences ?? []).some((o) => o.controller)) continue;
           seen.add(key);

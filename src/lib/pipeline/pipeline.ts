@@ -80,6 +80,12 @@ export interface PipelinePorts {
   preload?(): void;
   /** Called once at the end: settles work started early and closes its clients. */
   dispose?(): Promise<void>;
+  /**
+   * Called as soon as the image is in the registry (pushed, or an earlier push found): deletes the
+   * registry credentials push-ecr's session wrote, so they are not on disk during apply and the gates.
+   * The post step remains the fallback when the deploy stops before this point.
+   */
+  forgetRegistryCredentials?(): Promise<void>;
 }
 
 export interface PipelineResult extends PipelineReport {
@@ -201,6 +207,13 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
       });
       image = pushed.outputs.image;
       digest = pushed.outputs.digest;
+    }
+    try {
+      await ports.forgetRegistryCredentials?.();
+    } catch (error) {
+      logger.warning(
+        `Could not delete the registry credentials after the push (the post step will): ${errorLine(error)}`,
+      );
     }
     const rendered = await runStage('render', { images: `${settings.manifestImage}=${image}` });
     const applied = await runStage('apply', { manifests: rendered.outputs.path ?? '' });
