@@ -6,6 +6,7 @@ import {
   bucketNameProblem,
   closestName,
   loadBackupPlan,
+  objectLockAt,
   parseBackupPlan,
   planPath,
   readBackupPlan,
@@ -170,6 +171,26 @@ describe('parseBackupPlan', () => {
         'staging',
       ).prefix,
     ).toBe('backup/');
+  });
+
+  test('objectLock: a mode (GOVERNANCE by default) and days; the retention of a copy made now', () => {
+    const plan = parseBackupPlan('backupBucket: acme-backup\ncluster: {}\nobjectLock: { days: 35 }\n', FILE, 'staging');
+    expect(plan.objectLock).toEqual({ mode: 'GOVERNANCE', days: 35 });
+    expect(objectLockAt(plan, new Date('2026-11-29T02:00:00Z'))).toEqual({
+      mode: 'GOVERNANCE',
+      retainUntil: new Date('2027-01-03T02:00:00Z'),
+    });
+    expect(
+      objectLockAt(parseBackupPlan('backupBucket: acme-backup\ncluster: {}\n', FILE, 'staging'), new Date()),
+    ).toBeUndefined();
+    expect(
+      problemsOf(() =>
+        parseBackupPlan('backupBucket: acme-backup\ncluster: {}\nobjectLock: { mode: strict }\n', FILE, 'staging'),
+      ),
+    ).toEqual([
+      `${FILE}: objectLock.mode: is 'strict'; expected GOVERNANCE (the default) or COMPLIANCE.`,
+      `${FILE}: objectLock.days: is missing; expected a whole number of days from 1 to 36500.`,
+    ]);
   });
 
   test('credentials in a value are never shown', () => {

@@ -14,6 +14,7 @@
  *   guards: { maxShrinkPercent: 20 }
  *   retention: { keepLast: 7, daily: 7, weekly: 4, monthly: 6, maxDelete: 1000, incompleteGraceHours: 24 }
  *   freshness: { maxAgeHours: 26 }
+ *   objectLock: { mode: GOVERNANCE, days: 35 }          # optional: retention on every copy made
  *
  * Every problem is collected and reported at once, each as `<file>: <field>: <what is wrong>; expected
  * <form>`, before anything is read from or written to a bucket. Unknown keys are refused with the
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import { isDnsLabel } from '../objects/names.js';
 import { parseDocuments } from '../manifests/yaml.js';
+import type { ObjectLock } from './lake.js';
 import type { BackupPlan } from './types.js';
 
 /** Inputs that override the plan file (already named after the action's inputs in messages). */
@@ -72,6 +74,7 @@ const KEYS = {
     'guards',
     'retention',
     'freshness',
+    'objectLock',
   ],
   database: ['postgres', 'rds'],
   'database.postgres': ['keyTables'],
@@ -82,6 +85,7 @@ const KEYS = {
   guards: ['maxShrinkPercent'],
   retention: ['keepLast', 'daily', 'weekly', 'monthly', 'maxDelete', 'incompleteGraceHours'],
   freshness: ['maxAgeHours'],
+  objectLock: ['mode', 'days'],
 } as const;
 
 type Section = keyof typeof KEYS;
@@ -387,6 +391,17 @@ export function parseBackupPlan(
     cluster = { includeSecretValues };
   }
 
+  let objectLock: BackupPlan['objectLock'];
+  const lock = section('objectLock', root.objectLock ?? undefined);
+  if (lock) {
+    const mode = lock.mode ?? 'GOVERNANCE';
+    if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') {
+      problem('objectLock.mode', `is ${shown(mode)}`, 'GOVERNANCE (the default) or COMPLIANCE');
+    }
+    if (lock.days === undefined) problem('objectLock.days', 'is missing', 'a whole number of days from 1 to 36500');
+    const days = number(lock, 'objectLock', 'days', 1, { min: 1, max: 36_500 });
+    objectLock = { mode: mode === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE', days };
+  }
   const verify = section('verify', root.verify);
   const guards = section('guards', root.guards);
   const retention = section('retention', root.retention);
@@ -427,6 +442,7 @@ export function parseBackupPlan(
       }),
     },
   };
+  if (objectLock) plan.objectLock = objectLock;
   if (!database.postgres && !database.rds && !lake && !cluster) {
     problem(
       'database',
@@ -443,6 +459,12 @@ export function parseBackupPlan(
     if (value === null || value === true) return {};
     return section(name, value);
   }
+}
+
+/** The Object Lock retention for copies made at `now` (lake.ts's `objectLock` option), if the plan asks for one. */
+export function objectLockAt(plan: Pick<BackupPlan, 'objectLock'>, now: Date): ObjectLock | undefined {
+  if (!plan.objectLock) return undefined;
+  return { mode: plan.objectLock.mode, retainUntil: new Date(now.getTime() + plan.objectLock.days * 86_400_000) };
 }
 
 /** Why a key prefix is unusable, or undefined. `mustEnd`: it names a folder and must end in '/'. */

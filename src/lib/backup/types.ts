@@ -213,4 +213,9 @@ export interface BackupPlan {
     /** The run fails when the newest complete set is older than this. */
     maxAgeHours: number;
   };
+  /**
+   * Object Lock retention put on every copy the run makes (the backup bucket must have Object Lock
+   * enabled); absent by default, when the bucket's own default retention, if any, applies.
+   */
+  objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
 }
