@@ -30,6 +30,7 @@ import {
   sql,
   type ScratchDatabase,
 } from '../helpers/phlo-seed.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
 import { loadStackEnv } from '../helpers/stack.js';
 
 const env = loadStackEnv(['PHLO_S3_ENDPOINT', 'PHLO_S3_ACCESS_KEY', 'PHLO_S3_SECRET_KEY', 'PHLO_POSTGRES_ADMIN_URL']);
@@ -276,5 +277,89 @@ describe('dumpPostgres failures', () => {
     } finally {
       await big.drop();
     }
+  });
+});
+
+describe('dumpPostgres and S3 faults (through the fault proxy)', () => {
+  let db: ScratchDatabase;
+  let proxy: FaultProxy;
+  let viaProxy: S3Client;
+  const faultBucket = `phlo-dbfault-${randomBytes(4).toString('hex')}`;
+  /** The dump's PUTs: PutObject of a small dump, UploadPart of a big one. */
+  const dumpPut = { method: 'PUT', path: new RegExp(`^/${faultBucket}/sets/[^/]+/database/[^/?]+\\.dump`) };
+
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: faultBucket }));
+    db = await createScratchDatabase('dump_fault');
+    // ~14 MiB uncompressed: pg_dump is still writing (held back by the upload) when the first part fails
+    await seedDagsterSchema(db.url, { runs: 400, eventsPerRun: 200 });
+    proxy = await new FaultProxy(env.PHLO_S3_ENDPOINT!).start();
+    viaProxy = new S3Client({
+      region: 'us-east-1',
+      endpoint: proxy.url,
+      forcePathStyle: true,
+      maxAttempts: 3,
+      credentials: { accessKeyId: env.PHLO_S3_ACCESS_KEY!, secretAccessKey: env.PHLO_S3_SECRET_KEY! },
+    });
+  });
+  afterAll(async () => {
+    viaProxy?.destroy();
+    await proxy?.stop();
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: faultBucket }));
+    for (const o of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: faultBucket, Key: o.Key! }));
+    await s3.send(new DeleteBucketCommand({ Bucket: faultBucket })).catch(() => undefined);
+    await db?.drop();
+  });
+
+  const slowDown = {
+    status: 503,
+    headers: { 'content-type': 'application/xml' },
+    body: '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+  };
+
+  /** pg_dump without compression, so the dump is big enough for a multipart upload. */
+  const uncompressed: Exec = (command, args, options) =>
+    spawnExec(command, command === 'pg_dump' ? [...args, '--compress=0'] : args, options);
+
+  test("503s on the dump's parts are retried and the dump completes", async () => {
+    proxy.setRules([{ match: dumpPut, times: 2, fault: slowDown }]);
+    const record = await dumpPostgres(
+      backupStore(viaProxy, faultBucket, ''),
+      setIdAt(new Date()),
+      { url: db.url, keyTables: SEED_KEY_TABLES },
+      { exec: uncompressed, env: process.env, logger: new MemoryLogger() },
+    );
+    expect(proxy.log.filter((r) => r.injected).map((r) => r.outcome)).toEqual([503, 503]);
+    const got = await s3.send(new GetObjectCommand({ Bucket: faultBucket, Key: record.key }));
+    const bytes = Buffer.from(await got.Body!.transformToByteArray());
+    expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(record.sha256);
+  });
+
+  test('spent retries: pg_dump is stopped, one clear line without the password, no dump and no open upload', async () => {
+    proxy.setRules([{ match: dumpPut, fault: slowDown }]);
+    const setId = '20261129T235959Z';
+    const logger = new MemoryLogger();
+    const error = await dumpPostgres(
+      backupStore(viaProxy, faultBucket, ''),
+      setId,
+      { url: db.url, keyTables: SEED_KEY_TABLES },
+      { exec: uncompressed, env: process.env, logger },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeDefined();
+    const line = errorLine(error);
+    expect(line).toMatch(
+      new RegExp(
+        `^Cannot write the dump of database '${db.name}' .* to s3://${faultBucket}/sets/${setId}/database/${db.name}\\.dump: SlowDown \\(HTTP 503\\): Please reduce your request rate\\.$`,
+      ),
+    );
+    expect(line).not.toContain('\n');
+    expect(`${line}\n${logger.text()}`).not.toContain(db.password);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: faultBucket, Prefix: `sets/${setId}/` }));
+    expect(listed.KeyCount).toBe(0);
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: faultBucket }))).Uploads ?? []).toEqual([]);
   });
 });

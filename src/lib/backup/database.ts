@@ -20,7 +20,6 @@
  * through `maskSecrets` before it is logged or thrown.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { devNull } from 'node:os';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -396,14 +395,28 @@ class Tee extends Writable {
     const waits: Promise<unknown>[] = [];
     for (const o of this.outputs) {
       if (o.done || o.stream.destroyed || o.stream.writableEnded) continue;
-      if (!o.stream.write(chunk)) waits.push(Promise.race([once(o.stream, 'drain'), o.closed]));
+      if (!o.stream.write(chunk)) waits.push(Promise.race([drained(o.stream), o.closed]));
     }
     if (waits.length === 0) callback();
-    else Promise.all(waits).then(() => callback(), callback);
+    else void Promise.all(waits).then(() => callback());
   }
   digest(): { size: number; sha256: string } {
     return { size: this.size, sha256: this.hash.copy().digest('hex') };
   }
+}
+
+/**
+ * Resolves when `stream` can take more, or will take nothing more (closed or failed: an output's own
+ * failure is reported by its owner — the upload's promise, the reader's exit code — not by the tee).
+ */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
 }
 
 interface Checks {
@@ -474,6 +487,9 @@ async function streamDump(
   database: string,
 ): Promise<{ size: number; sha256: string; tocEntries: number }> {
   const body = new PassThrough();
+  // lib-storage stops reading a body whose upload failed and destroys it (an AbortError): that failure
+  // is the upload's to report, through done()
+  body.on('error', () => undefined);
   const upload = new Upload({
     client: store.s3,
     params: { Bucket: store.bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
