@@ -6,6 +6,9 @@
  * the new revision.
  */
 import type { KubeObject } from '../kube/client.js';
+import { selectorMatches } from '../kube/selector.js';
+
+export { selectorMatches };
 
 export type RuleState = 'ready' | 'progressing' | 'failed';
 
@@ -256,42 +259,6 @@ export interface ContainerState {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: string };
   terminated?: { exitCode?: number; reason?: string; message?: string; finishedAt?: string };
-}
-
-/** Does a label selector (matchLabels + matchExpressions) select these labels? */
-export function selectorMatches(
-  selector:
-    | {
-        matchLabels?: Record<string, string>;
-        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-      }
-    | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(l[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(l[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
 
 /**

@@ -28,6 +28,7 @@ import { refKey } from '../objects/types.js';
 import { KubeApiError, KubeClient, type KubeObject, type ResourceInfo } from './client.js';
 import { recordRevisions, isWorkloadKind } from './revisions.js';
 import { jsonEqual, stripServerFields, unifiedDiff } from './diff.js';
+import { checkReferences } from './references.js';
 import { TIERS, tierOf } from '../manifests/kinds.js';
 import { fillSecret, isPlaceholderSecret, type SecretValues } from '../manifests/secrets.js';
 import type { Manifest } from '../manifests/validate.js';
@@ -131,6 +132,20 @@ export async function applyManifests(
     );
   }
   if (problems.length) throw new ConfigurationErrors(problems);
+
+  // references (ServiceAccounts, ConfigMaps, Secrets, PVCs, HPA targets) that point at nothing
+  const dangling = await checkReferences(
+    client,
+    plans.map((p) => ({ ref: p.ref, object: p.body })),
+    s.concurrency,
+  );
+  for (const warning of dangling.warnings) logger.warning(warning);
+  if (dangling.errors.length) {
+    throw new ConfigurationErrors([
+      `${dangling.errors.length} reference(s) point at nothing; nothing was applied.`,
+      ...dangling.errors,
+    ]);
+  }
 
   // prune plan (before any write; refuses past max-prune)
   const pruneList = s.prune ? await planPrune(client, plans, environment!, s, limit) : [];
