@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'rollout-gate': 'watch workloads until they are rolled out, fail fast and explain',
   'health-gate': 'probe /health and /ready until they answer well N times in a row',
   rollback: 'return workloads to a recorded or previous revision',
+  restore: 'restore a backup set (a dry run unless confirm names the environment): lake, database, cluster objects',
   'drift-check': 'compare the cluster with the rendered environment on the fields phlo-deploy owns; report drift',
   backup: 'a dated, incremental, verified backup set: database, lake (sharded or not), cluster objects; retention',
 };

@@ -227,7 +227,7 @@ async function planLake(
     return;
   }
   const inPlace = settings.target === 'in-place';
-  const targetPrefix = settings.lake.targetPrefix ?? (inPlace ? '' : defaultTargetPrefix(plan.setId));
+  const targetPrefix = settings.lake.targetPrefix ?? (inPlace ? '' : defaultTargetPrefix(plan.setId, settings.drill));
   const scopes = scopePrefixes(targetPrefix, inPlace ? manifest.plan.lakePrefixes : ['']);
   const existing = new Map<string, { size: number; etag: string }>();
   for (const scope of scopes) {
@@ -338,7 +338,7 @@ async function planDump(
   }
   const server = pgServer(settings.databaseUrl, ports.env);
   const inPlace = settings.target === 'in-place';
-  const targetDatabase = inPlace ? record.database : restoredDatabaseName(record.database, plan.setId);
+  const targetDatabase = inPlace ? record.database : restoredDatabaseName(record.database, plan.setId, settings.drill);
   const exists = await databaseExists(ports.exec, server, targetDatabase);
   if (!inPlace && exists)
     problems.push(
@@ -379,7 +379,10 @@ async function planRds(
   problems: string[],
 ): Promise<void> {
   const rds = ports.rds;
-  if (!rds) throw new Error('no RDS client');
+  if (!rds) {
+    problems.push('RDS: the set holds an RDS snapshot but no RDS client was given.');
+    return;
+  }
   const newInstance = restoredInstanceId(record.instance, plan.setId);
   if (!RDS_ID.test(newInstance)) problems.push(`RDS: the generated identifier '${newInstance}' is not valid.`);
   const taken = await rds
@@ -430,6 +433,12 @@ async function planRds(
       problems.push(`RDS: the set's snapshot '${record.snapshotId}' is ${snap.Status}, not available.`);
   }
   const s = record.instanceSettings;
+  if (settings.drill) {
+    plan.notes.push(
+      `rds: the drill checked snapshot '${record.snapshotId}' and the identifier '${newInstance}'; it does not restore RDS instances (cost and time).`,
+    );
+    return;
+  }
   plan.rds = rdsPlan;
   plan.creates.push(
     `rds: instance '${newInstance}' from ${rdsPlan.mode === 'snapshot' ? `snapshot '${record.snapshotId}'` : `'${record.instance}' at ${rdsPlan.pointInTime ?? '?'}`} (class ${s.instanceClass ?? 'as the snapshot'}, subnet group ${s.subnetGroup ?? '-'}, security groups ${s.securityGroups.join(' ') || '-'}, parameter group ${s.parameterGroup ?? '-'}, Multi-AZ ${s.multiAz ? 'yes' : 'no'})`,
@@ -495,7 +504,18 @@ async function planCluster(
     return;
   }
   const objects = parseClusterObjects(bytes);
-  if (!ports.kube) throw new Error('no Kubernetes client');
+  if (settings.drill) {
+    plan.notes.push(
+      `cluster: ${objects.length} objects read and checked against the manifest's SHA-256; the drill does not apply them.`,
+    );
+    return;
+  }
+  if (!ports.kube) {
+    problems.push(
+      "Cluster: the set holds cluster objects but no cluster is configured: set input 'kubeconfig' or 'kubeconfig-content' (or KUBECONFIG), or leave cluster out of 'what'.",
+    );
+    return;
+  }
   const kube = ports.kube;
   const toFill = new Set(record.secretsWithoutValues);
   const secretsToFill: string[] = [];

@@ -118,8 +118,8 @@ export async function pgRestore(
     );
 }
 
-/** A database name for a restored copy: `<db>_restore_<set>` (lowercase, at most 63 bytes). */
-export function restoredDatabaseName(database: string, setId: string): string {
-  const suffix = `_restore_${setId.toLowerCase()}`;
+/** A database name for a restored copy: `<db>_restore_<set>` (the drill's: `<db>_drill_<set>`; lowercase, at most 63 bytes). */
+export function restoredDatabaseName(database: string, setId: string, drill = false): string {
+  const suffix = `_${drill ? 'drill' : 'restore'}_${setId.toLowerCase()}`;
   return `${database.slice(0, 63 - suffix.length)}${suffix}`;
 }

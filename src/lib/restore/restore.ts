@@ -23,7 +23,7 @@ export interface RestoreReport {
   runUrl?: string;
   /** The inputs as understood (no secret: database-url appears only as "set"). */
   inputs: Record<string, string>;
-  mode: 'dry-run' | 'restore';
+  mode: 'dry-run' | 'restore' | 'drill';
   result: RestoreResult;
   error?: string;
   startedAt: string;
@@ -51,6 +51,8 @@ export interface RestoreReport {
   };
   /** The problems a verification after a write found (the run then failed). */
   problems: string[];
+  /** The drill: `<set> <ISO date>` of this verified restore, and what its clean-up deleted. */
+  drill?: { lastVerifiedRestore?: string; cleanup: string[] };
 }
 
 export function settingsForReport(s: RestoreSettings): Record<string, string> {
@@ -60,6 +62,7 @@ export function settingsForReport(s: RestoreSettings): Record<string, string> {
     what: s.what.join(','),
     ...(s.pointInTime ? { 'point-in-time': s.pointInTime.toISOString() } : {}),
     target: s.target,
+    ...(s.drill ? { drill: 'true' } : {}),
     confirm: s.confirmed ? s.environment : '',
     'delete-extra': String(s.deleteExtra),
     'max-delete': String(s.maxDelete),
@@ -109,7 +112,7 @@ export async function runRestore(
     ...(settings.actor ? { actor: settings.actor } : {}),
     ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
     inputs: settingsForReport(settings),
-    mode: settings.confirmed ? 'restore' : 'dry-run',
+    mode: settings.drill ? 'drill' : settings.confirmed ? 'restore' : 'dry-run',
     result: 'planned',
     startedAt: new Date(started).toISOString(),
     durations: {},

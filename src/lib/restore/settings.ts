@@ -34,6 +34,12 @@ export interface RestoreSettings {
   target: RestoreTarget;
   /** `confirm` equals the environment's name: the run may write. Otherwise it is a dry run. */
   confirmed: boolean;
+  /**
+   * The restore drill: the set into throwaway targets (lake `restore-drill-<set>/`, database
+   * `<db>_drill_<set>`), verified, then deleted; RDS and cluster objects are checked, not restored.
+   * Needs no confirm (it writes only its throwaways).
+   */
+  drill: boolean;
   deleteExtra: boolean;
   maxDelete: number;
   /** Cluster objects: namespace `old` is restored into `new`. */
@@ -138,6 +144,15 @@ export function parseRestoreSettings(
   }
 
   const target = attempt(() => inputs.oneOf('target', ['new', 'in-place'] as const, 'new')) ?? 'new';
+  const drill = attempt(() => inputs.boolean('drill', false)) ?? false;
+  if (drill && target !== 'new')
+    problems.push(
+      `Input '${inputs.name('target')}' is '${target}' with drill: the drill restores into throwaway targets only (target new).`,
+    );
+  if (drill && inputs.optional('target-prefix'))
+    problems.push(
+      `Input '${inputs.name('target-prefix')}' is set with drill: the drill chooses its own throwaway prefix (restore-drill-<set>/).`,
+    );
 
   const confirm = inputs.raw('confirm');
   const confirmed = confirm !== '' && confirm === environment;
@@ -225,8 +240,8 @@ export function parseRestoreSettings(
       );
   }
 
-  const regionValue = inputs.optional('aws-region') ?? awsRegionFromEnv(env) ?? 'us-east-1';
-  const region = attempt(() => validateRegion(inputs.name('aws-region'), regionValue)) ?? 'us-east-1';
+  const regionValue = inputs.optional('region') ?? awsRegionFromEnv(env) ?? 'us-east-1';
+  const region = attempt(() => validateRegion(inputs.name('region'), regionValue)) ?? 'us-east-1';
   const rolloutTimeoutMs = attempt(() => inputs.duration('rollout-timeout', '10m')) ?? 600_000;
 
   const on = new Set<DeployEvent>();
@@ -255,7 +270,8 @@ export function parseRestoreSettings(
     whatExplicit: whatList.length > 0,
     ...(pointInTime ? { pointInTime } : {}),
     target,
-    confirmed,
+    confirmed: confirmed || drill,
+    drill,
     deleteExtra,
     maxDelete,
     namespaceMap,
@@ -298,6 +314,6 @@ function safeUrl(value: string): URL | undefined {
 }
 
 /** The restore's target prefix in the lake when none is given: a new prefix, never the live keys. */
-export function defaultTargetPrefix(setId: SetId): string {
-  return `restore-${setId}/`;
+export function defaultTargetPrefix(setId: SetId, drill = false): string {
+  return drill ? `restore-drill-${setId}/` : `restore-${setId}/`;
 }

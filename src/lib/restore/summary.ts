@@ -10,11 +10,13 @@ export function restoreHeadline(report: RestoreReport): string {
     case 'planned':
       return `Dry run of the restore of ${set} into ${report.environment}: nothing written. Set input 'confirm' to '${report.environment}' to restore.`;
     case 'restored':
-      return `Restored ${set} into ${report.environment}, verified.`;
+      return report.mode === 'drill'
+        ? `Restore drill of ${report.environment} passed: last verified restore: ${report.drill?.lastVerifiedRestore ?? set}.`
+        : `Restored ${set} into ${report.environment}, verified.`;
     case 'refused':
       return `Restore into ${report.environment} refused before any write: ${report.error ?? ''}`;
     case 'failed':
-      return `Restore of ${set} into ${report.environment} failed: ${report.error ?? ''}`;
+      return `${report.mode === 'drill' ? 'Restore drill' : 'Restore'} of ${set} into ${report.environment} failed: ${report.error ?? ''}`;
   }
 }
 
@@ -31,7 +33,15 @@ export function restoreSummary(report: RestoreReport): string {
       ['', ''],
       [
         ['started by', report.actor ?? 'unknown'],
-        ['mode', report.mode === 'dry-run' ? 'dry run (writes nothing)' : 'restore (confirmed)'],
+        [
+          'mode',
+          report.mode === 'dry-run'
+            ? 'dry run (writes nothing)'
+            : report.mode === 'drill'
+              ? 'drill (throwaway targets, deleted afterwards)'
+              : 'restore (confirmed)',
+        ],
+        ...(report.drill?.lastVerifiedRestore ? [['last verified restore', report.drill.lastVerifiedRestore]] : []),
         ['result', report.result],
         ['set', report.setId ?? '-'],
         ...Object.entries(report.durations).map(([k, v]) => [`${k} took`, formatDuration(v)]),
@@ -112,6 +122,8 @@ export function restoreSummary(report: RestoreReport): string {
       ...fill.map((s) => `- ${code(s)} (stored without values; not created)`),
       '',
     );
+  if (report.drill?.cleanup.length)
+    out.push(heading('Drill clean-up', 3), '', ...report.drill.cleanup.map((c) => `- ${c}`), '');
   if (report.problems.length)
     out.push(heading('Problems', 3), '', ...report.problems.slice(0, 50).map((p) => `- ${p}`), '');
   return out.join('\n');
