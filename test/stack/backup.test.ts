@@ -19,6 +19,7 @@ import { notify } from '../../src/lib/notify/notify.js';
 import { Inputs, fromRecord } from '../../src/lib/runtime/inputs.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { spawnExec } from '../../src/lib/runtime/exec.js';
+import { ownClients } from '../../src/lib/kube/clients.js';
 import { createBucket, putObject, removeBucket, seedLake, stackS3 } from '../helpers/lake-seed.js';
 import {
   createScratchDatabase,
@@ -27,6 +28,7 @@ import {
   type ScratchDatabase,
 } from '../helpers/phlo-seed.js';
 import { Recorder } from '../helpers/recorder.js';
+import { loadStackEnv } from '../helpers/stack.js';
 
 const ENV = 'local';
 const DAY = 24 * 3_600_000;
@@ -39,7 +41,12 @@ let workspace: string;
 let slack: Recorder;
 const buckets: string[] = [];
 
-function plan(lakeBucket: string, backupBucket: string, extra = ''): string {
+function plan(
+  lakeBucket: string,
+  backupBucket: string,
+  extra = '',
+  retention = { keepLast: 5, daily: 2, weekly: 1, monthly: 1 },
+): string {
   return `environment: ${ENV}
 backupBucket: ${backupBucket}
 database:
@@ -55,10 +62,10 @@ verify:
 guards:
   maxShrinkPercent: 20
 retention:
-  keepLast: 5
-  daily: 2
-  weekly: 1
-  monthly: 1
+  keepLast: ${retention.keepLast}
+  daily: ${retention.daily}
+  weekly: ${retention.weekly}
+  monthly: ${retention.monthly}
   maxDelete: 1000
   incompleteGraceHours: 1
 freshness:
@@ -122,6 +129,7 @@ afterAll(async () => {
 describe('runBackup', () => {
   const t0 = Date.UTC(2026, 10, 20, 2, 0, 0);
   let first: BackupResult;
+  let m1Copy = '';
 
   test('a full set: database first, the lake without tmp/, verified, complete', async () => {
     const d = deps(t0);
@@ -168,6 +176,7 @@ describe('runBackup', () => {
     // each set is whole on its own: the first still names the deleted object
     const m1 = await readManifest(store, first.setId!);
     expect(m1.lake.entries.map((e) => e.key)).toContain(deleted);
+    m1Copy = m1.lake.entries.find((e) => e.key === deleted)!.copyKey;
     expect(second.retention?.remove).toEqual([]);
   });
 
@@ -225,14 +234,40 @@ describe('runBackup', () => {
     );
     for (const s of shards) expect([s.failure, s.state]).toEqual([undefined, 'incomplete']);
     expect(shards.reduce((n, s) => n + s.lake!.objects, 0)).toBe(23);
+    const kubeconfig = loadStackEnv(['KUBECONFIG']).KUBECONFIG!;
     const done = await runBackup(
-      settingsFor({ phase: 'finish', 'set-id': id, shards: '3' }, plan(lake, backup)),
-      deps(at + 2000),
+      settingsFor(
+        { phase: 'finish', 'set-id': id, shards: '3' },
+        plan(lake, backup, 'cluster:\n  includeSecretValues: false\n'),
+      ),
+      { ...deps(at + 2000), kube: () => ownClients()({ kind: 'file', path: kubeconfig }) },
     );
     expect(done.failure).toBeUndefined();
     expect(done.state).toBe('complete');
     expect(done.lake).toMatchObject({ objects: 23 });
     expect(done.verification).toMatchObject({ verified: 23, total: 23, problems: [] });
     expect(done.database).toEqual([expect.objectContaining({ kind: 'pg_dump' })]);
+    expect(done.cluster).toMatchObject({ key: expect.stringContaining(`sets/${id}/cluster/objects.json`) });
+  });
+
+  test('retention after a complete set: old sets and the copies only they named go; the newest stay whole', async () => {
+    const store = backupStore(s3, backup, `phlo-backup/${ENV}/`);
+    const deletedCopy = m1Copy;
+    expect((await listKeys(store, deletedCopy)).length).toBe(1);
+    const last = await runBackup(
+      settingsFor({}, plan(lake, backup, '', { keepLast: 1, daily: 0, weekly: 0, monthly: 0 })),
+      deps(t0 + 5 * DAY),
+    );
+    expect(last.failure).toBeUndefined();
+    expect(last.state).toBe('complete');
+    expect(last.retention?.deletedSets).toEqual(expect.arrayContaining([first.setId]));
+    const left = await listSets(store);
+    expect(left.map((s) => s.id)).toEqual([last.setId]);
+    // the copy of the object the lake deleted on day 1 was named by removed sets only
+    expect(await listKeys(store, deletedCopy)).toEqual([]);
+    // the kept set is whole: every copy its manifest names is there
+    const copies = new Set((await listKeys(store, store.layout.dataPrefix)).map((o) => o.key));
+    const manifest = await readManifest(store, last.setId!);
+    for (const e of manifest.lake.entries) expect(copies.has(e.copyKey)).toBe(true);
   });
 });

@@ -30,8 +30,10 @@ import { backupLake, copyMatches, listCopies, listLake, mergeParts, type LakeSou
 import { checkSource } from './guards.js';
 import { verifyLake } from './verify.js';
 import { dumpPostgres } from './database.js';
-import { freshness, planRetention } from './retention.js';
-import { backupCluster, snapshotRds, sweep } from './pending.js';
+import { freshness, planRetention, rdsRetention } from './retention.js';
+import { sweep } from './sweep.js';
+import { backupCluster } from './cluster.js';
+import { deleteRdsSnapshot, listRdsSnapshots, snapshotRds } from './rds.js';
 import type { BackupPhase, BackupSettings } from './settings.js';
 import type {
   BackupManifest,
@@ -75,6 +77,8 @@ export interface RetentionOutcome {
   remove: Array<{ id: SetId; reason: string }>;
   deletedSets: SetId[];
   deletedObjects: number;
+  /** RDS manual snapshots deleted with their sets. */
+  rdsSnapshotsDeleted?: string[];
   dryRun: boolean;
 }
 
@@ -407,10 +411,21 @@ async function finish(
   result.retention = {
     keep: decision.keep.map((k) => k.id),
     remove: decision.remove,
-    deletedSets: swept.deletedSets,
-    deletedObjects: swept.deletedObjects,
+    deletedSets: swept.setsRemoved,
+    deletedObjects: swept.copiesRemoved,
     dryRun: false,
   };
+  // RDS manual snapshots follow the same decision, by their set tag.
+  if (plan.database.rds && deps.rds) {
+    const rds = deps.rds();
+    const snapshots = await listRdsSnapshots(rds, plan.database.rds.instance);
+    const doomed = rdsRetention(snapshots, decision);
+    for (const snapshotId of doomed) {
+      await deleteRdsSnapshot(rds, snapshotId);
+      deps.logger.info(`retention: deleted RDS snapshot ${snapshotId}`);
+    }
+    result.retention.rdsSnapshotsDeleted = doomed;
+  }
 }
 
 async function dryRun(
@@ -479,11 +494,22 @@ async function dryRun(
     deletedObjects: 0,
     dryRun: true,
   };
-  lines.push(
-    decision.remove.length
-      ? `retention would delete ${decision.remove.length} sets (max-delete ${plan.retention.maxDelete}): ${decision.remove.map((r) => `${r.id} (${r.reason})`).join(', ')}`
-      : 'retention would delete no set',
-  );
+  try {
+    const planned = await sweep(
+      store,
+      decision,
+      { maxDelete: plan.retention.maxDelete, dryRun: true, currentComplete: false },
+      deps.logger,
+    );
+    result.retention.deletedObjects = planned.planned.copies;
+    lines.push(
+      decision.remove.length
+        ? `retention would delete ${decision.remove.length} sets (${decision.remove.map((r) => `${r.id}: ${r.reason}`).join('; ')}) and ${planned.planned.copies} copies no kept set names (${planned.planned.objects} objects, max-delete ${plan.retention.maxDelete})`
+        : `retention would delete no set${planned.planned.copies ? ` and ${planned.planned.copies} copies no kept set names` : ''}`,
+    );
+  } catch (error) {
+    lines.push(`retention would stop: ${errorLine(error)}`);
+  }
   for (const l of lines) deps.logger.info(`dry run: ${l}`);
 }
 

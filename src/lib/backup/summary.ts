@@ -103,7 +103,8 @@ export function backupSummary(result: BackupResult): string {
         (r.remove.length
           ? `${r.dryRun ? 'delete' : 'deleted'} ${r.remove.map((x) => `${code(x.id)} (${x.reason})`).join(', ')}`
           : 'delete none') +
-        (r.dryRun ? '' : `; ${r.deletedObjects} unreferenced copies removed`),
+        `; ${r.deletedObjects} unreferenced copies ${r.dryRun ? 'would be ' : ''}removed` +
+        (r.rdsSnapshotsDeleted?.length ? `; RDS snapshots deleted: ${r.rdsSnapshotsDeleted.join(', ')}` : ''),
       '',
     );
   }
