@@ -66,9 +66,8 @@ describe('the root action (action.yml → dist/deploy/main.js)', () => {
     },
   );
 
-  // Known gap (issue 14's note): with both missing only the first is reported, although the README
-  // says every problem is reported together. `test.failing` turns red once both are named.
-  test.failing('without both: names both in one error', async () => {
+  // Every problem is reported together: with both missing, both are named (was only the first).
+  test('without both: names both in one error', async () => {
     const r = await runStep(root.runs.main, { inputs: {}, timeoutMs: 30_000 });
     expect(r.code).toBe(1);
     const errors = errorLines(r).join('\n');

@@ -1,6 +1,6 @@
 /** The root action's own settings (the stages' settings are parsed by their own parsers). */
 import type { DeployEvent } from '../notify/notify.js';
-import { ConfigurationError } from '../runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, collectProblems } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
 import { runUrlFromEnv } from '../runtime/github-env.js';
 import { readEnvironment } from '../objects/environment.js';
@@ -24,14 +24,18 @@ export interface DeploySettings extends PipelineSettings {
 const EVENTS: readonly DeployEvent[] = ['success', 'failure', 'rollback'];
 
 export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): DeploySettings {
-  const repository = inputs.required('repository', 'an ECR repository name such as phlo/dagster');
-  const environment = readEnvironment(inputs);
+  // Every problem of the root action's own inputs at once (both required ones missing → both named).
+  const { problems, attempt } = collectProblems();
+  const repository = attempt(() => inputs.required('repository', 'an ECR repository name such as phlo/dagster'));
+  const environment = attempt(() => readEnvironment(inputs));
   const on = new Set<DeployEvent>();
   for (const e of inputs.list('notify-on', ['failure', 'rollback'])) {
     const event = e.toLowerCase() as DeployEvent;
-    if (!EVENTS.includes(event)) throw ConfigurationError.forInput('notify-on', e, `some of ${EVENTS.join(', ')}`);
+    if (!EVENTS.includes(event))
+      problems.push(ConfigurationError.forInput('notify-on', e, `some of ${EVENTS.join(', ')}`).message);
     on.add(event);
   }
+  if (problems.length || repository === undefined || environment === undefined) throw new ConfigurationErrors(problems);
   const healthUrl = inputs.optional('health-url');
   const healthService = inputs.optional('health-service');
   const environmentUrl = inputs.url('environment-url')?.toString() ?? healthUrl;
