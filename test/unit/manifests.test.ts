@@ -431,6 +431,17 @@ describe('images', () => {
   });
 });
 
+describe('the owner label', () => {
+  test('the deploying repository labels every object (not pod templates, which would restart them)', () => {
+    const { objects } = renderManifests(settings({ owner: 'acme/phlo' }), new MemoryLogger());
+    for (const o of objects) expect((o.object.metadata.labels as any)['phlo.dev/owner']).toBe('acme.phlo');
+    const d = find(objects, 'Deployment', 'dagster-webserver');
+    expect(d.spec.template.metadata.labels['phlo.dev/owner']).toBeUndefined();
+    const none = renderManifests(settings(), new MemoryLogger()).objects;
+    expect(none.some((o) => (o.object.metadata.labels as any)['phlo.dev/owner'])).toBe(false);
+  });
+});
+
 describe('workspace boundaries', () => {
   test('a symlink escaping the workspace is refused', () => {
     const ws = mkdtempSync(path.join(os.tmpdir(), 'phlo-ws-'));

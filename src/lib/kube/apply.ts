@@ -32,7 +32,7 @@ import { checkReferences } from './references.js';
 import { TIERS, tierOf } from '../manifests/kinds.js';
 import { fillSecret, isPlaceholderSecret, type SecretValues } from '../manifests/secrets.js';
 import type { Manifest } from '../manifests/validate.js';
-import { FIELD_MANAGERS, LABEL_ENVIRONMENT, LABEL_MANAGED_BY, MANAGER } from '../objects/names.js';
+import { FIELD_MANAGERS, LABEL_ENVIRONMENT, LABEL_MANAGED_BY, LABEL_OWNER, MANAGER } from '../objects/names.js';
 
 /** Kinds prune looks at (besides every kind that is rendered). */
 export const PRUNE_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
@@ -264,6 +264,17 @@ export async function applyManifests(
       `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
   );
   return { result, diffs };
+}
+
+/** The owner label the rendered objects carry (null when none carries one; the first when they differ). */
+function ownerOf(bodies: readonly Record<string, unknown>[]): string | null {
+  for (const b of bodies) {
+    const v = ((b.metadata as Record<string, unknown> | undefined)?.labels as Record<string, string> | undefined)?.[
+      LABEL_OWNER
+    ];
+    if (v) return v;
+  }
+  return null;
 }
 
 function envFromLabels(manifests: readonly Manifest[]): string | undefined {
@@ -572,6 +583,11 @@ export async function listUnrendered(
   environment: string,
   limit: ReturnType<typeof pLimit>,
 ): Promise<PruneCandidate[]> {
+  // Only this repository's objects (the rendered set's owner label, or objects without one when it has
+  // none), and of namespaced objects only those in the namespaces the set renders.
+  const owner = ownerOf(plans.map((p) => p.body));
+  const namespaces = new Set(plans.flatMap((p) => (p.ref.namespace ? [p.ref.namespace] : [])));
+  for (const p of plans) if (p.ref.kind === 'Namespace') namespaces.add(p.ref.name);
   const rendered = new Set(
     plans.map(
       (p) =>
@@ -579,8 +595,10 @@ export async function listUnrendered(
     ),
   );
   const kinds = [...PRUNE_KINDS, ...plans.map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))];
-  const labelled = await listLabelled(client, kinds, environment, limit, ['list', 'delete']);
-  return labelled.filter((c) => !rendered.has(groupKindKey(c)));
+  const labelled = await listLabelled(client, kinds, environment, limit, ['list', 'delete'], { owner });
+  return labelled.filter(
+    (c) => !rendered.has(groupKindKey(c)) && (!c.ref.namespace || namespaces.has(c.ref.namespace)),
+  );
 }
 
 /** `<group>/<Kind>/<namespace>/<name>`: one key per object whatever the version it was read in. */
@@ -601,10 +619,14 @@ export async function listLabelled(
   environment: string,
   limit: ReturnType<typeof pLimit>,
   verbs: readonly string[] = ['list'],
+  scope: { owner?: string | null } = {},
 ): Promise<PruneCandidate[]> {
   const unique = new Map<string, { apiVersion: string; kind: string }>();
   for (const k of kinds) unique.set(`${k.apiVersion}/${k.kind}`, k);
-  const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}`;
+  // owner: a value → that owner's objects only; null → objects without an owner label; absent → any
+  const ownerTerm =
+    scope.owner === undefined ? '' : scope.owner === null ? `,!${LABEL_OWNER}` : `,${LABEL_OWNER}=${scope.owner}`;
+  const selector = `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_ENVIRONMENT}=${environment}${ownerTerm}`;
   const candidates: PruneCandidate[] = [];
   const seen = new Set<string>();
   await Promise.all(

@@ -92,6 +92,7 @@ export function parseRenderSettings(
     ...(values.size ? { secret: { name: secretName, namespace: secretNamespace, values } } : {}),
     commit,
     runUrl,
+    ...(env.GITHUB_REPOSITORY ? { owner: env.GITHUB_REPOSITORY } : {}),
     output: path.resolve(workspace, output),
   };
   attempt(() => checkRenderSettings(settings, (input) => inputs.name(input)));

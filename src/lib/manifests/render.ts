@@ -35,7 +35,9 @@ import {
   ANNOTATION_RUN_URL,
   LABEL_ENVIRONMENT,
   LABEL_MANAGED_BY,
+  LABEL_OWNER,
   LABEL_PART_OF,
+  ownerLabelValue,
   MANAGER,
 } from '../objects/names.js';
 
@@ -60,6 +62,8 @@ export interface RenderSettings {
   secret?: { name: string; namespace: string; values: SecretValues };
   commit?: string;
   runUrl?: string;
+  /** The deploying repository (`org/repo`, GITHUB_REPOSITORY): written as the phlo.dev/owner label. */
+  owner?: string;
   /** Output file (the rendered YAML stream); when absent, nothing is written. */
   output?: string;
   limits?: LoadLimits;
@@ -231,12 +235,16 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
     [LABEL_PART_OF]: 'phlo',
     [LABEL_ENVIRONMENT]: s.environment,
   };
+  // on objects only, not on pod templates (a new template label would restart every workload once)
+  const objectLabels: Record<string, string> = s.owner
+    ? { ...labels, [LABEL_OWNER]: ownerLabelValue(s.owner) }
+    : labels;
   const annotations: Record<string, string> = { ...Object.fromEntries(s.annotations) };
   if (s.commit) annotations[ANNOTATION_COMMIT] = s.commit;
   if (s.runUrl) annotations[ANNOTATION_RUN_URL] = s.runUrl;
   for (const m of objects) {
     const md = m.object.metadata;
-    md.labels = { ...((md.labels as Record<string, string>) ?? {}), ...labels };
+    md.labels = { ...((md.labels as Record<string, string>) ?? {}), ...objectLabels };
     if (Object.keys(annotations).length)
       md.annotations = { ...((md.annotations as Record<string, string>) ?? {}), ...annotations };
     const tpath = podTemplatePath(m.ref.kind);

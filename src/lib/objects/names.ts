@@ -7,6 +7,21 @@
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_ENVIRONMENT = 'phlo.dev/environment';
+/**
+ * The repository that deploys an object (GITHUB_REPOSITORY, `org/repo` written `org.repo`): prune and
+ * drift-check's extraneous list only touch objects of their own repository, so two repositories
+ * deploying an environment of the same name to one cluster never prune each other.
+ */
+export const LABEL_OWNER = 'phlo.dev/owner';
+
+/** `org/repo` → a label value (`org.repo`); a long one is cut and suffixed with a hash of the whole. */
+export function ownerLabelValue(repository: string): string {
+  const value = repository.replace(/[^A-Za-z0-9_.-]+/g, '.').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  if (value.length <= 63) return value;
+  let hash = 0;
+  for (const c of repository) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) >>> 0;
+  return `${value.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${hash.toString(16).padStart(8, '0')}`;
+}
 export const ANNOTATION_COMMIT = 'phlo.dev/commit';
 export const ANNOTATION_RUN_URL = 'phlo.dev/run-url';
 
