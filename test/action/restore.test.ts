@@ -100,7 +100,7 @@ function secretsIn(text: string): string[] {
 describe('restore bundle', () => {
   test('a dry run (confirm blank): plan in the summary, nothing written, no secret printed', async () => {
     const lakeBefore = await lakeHashes(s3, lakeBucket);
-    const dbBefore = await databases();
+    const dbBefore = await databases(id);
     const reportFile = path.join(mkdtempSync(path.join(tmpdir(), 'restore-report-')), 'report.json');
     const r = await runStep(BUNDLE, { inputs: dispatch({ what: 'lake\ndatabase', report: reportFile }), env });
     expect(r.stderr + r.stdout).not.toMatch(/::error::/);
@@ -112,7 +112,7 @@ describe('restore bundle', () => {
     expect(r.summary).toContain(restoredDatabaseName(db, set.setId));
     expect(r.summary).toContain('octocat');
     expect(await lakeHashes(s3, lakeBucket)).toEqual(lakeBefore);
-    expect(await databases()).toEqual(dbBefore);
+    expect(await databases(id)).toEqual(dbBefore);
     expect(r.outputs.report).toBe(reportFile);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
       mode: string;

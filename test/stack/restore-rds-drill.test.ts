@@ -272,7 +272,7 @@ describe('restore drill', () => {
   });
 
   test('passes on a good set: restores, verifies, deletes its throwaways, records verifiedRestoreAt', async () => {
-    const dbBefore = await databases();
+    const dbBefore = await databases(id);
     const lakeBefore = [...(await listAll(s3, lakeBucket, '')).keys()];
     const outcome = await runDrill(
       settings({ 'backup-prefix': 'd/', drill: 'true' }, backupBucket),
@@ -285,7 +285,7 @@ describe('restore drill', () => {
     expect(outcome.report.written.dumps[0]!.rowCounts).toEqual({ runs: 120, event_logs: 900 });
     expect(outcome.lastVerifiedRestore).toMatch(new RegExp(`^${set.setId} \\d{4}-`));
     // the throwaways are gone
-    expect(await databases()).toEqual(dbBefore);
+    expect(await databases(id)).toEqual(dbBefore);
     expect([...(await listAll(s3, lakeBucket, '')).keys()]).toEqual(lakeBefore);
     const record = await readJson<SetRecord>(set.store, set.store.layout.set(set.setId).record);
     expect(record!.verifiedRestoreAt).toBe(outcome.lastVerifiedRestore!.split(' ')[1]);

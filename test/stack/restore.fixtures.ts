@@ -1,10 +1,10 @@
 /**
  * Fixtures for the restore stack tests: a lake bucket with Iceberg-like keys (one multipart object),
  * a Dagster-like source database, cluster objects, and a backup set of them in the documented layout
- * on MinIO — the lake copied by backup's own `backupLake`, the manifest written by `writeManifest`,
- * the dump by pg_dump -Fc (as backup takes it).
+ * on MinIO, taken by backup's own phase functions: the lake by `backupLake`, the dump by `dumpPostgres`,
+ * the cluster's labelled objects by `backupCluster`, the manifest by `writeManifest`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -20,8 +20,10 @@ import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { backupStore, writeJson, writeManifest, writeSetRecord, type BackupStore } from '../../src/lib/backup/store.js';
 import { backupLake } from '../../src/lib/backup/lake.js';
 import { setIdAt } from '../../src/lib/backup/layout.js';
-import type { BackupManifest, DatabaseDumpRecord, DatabaseRecord, SetRecord } from '../../src/lib/backup/types.js';
-import type { KubeObject } from '../../src/lib/kube/client.js';
+import type { BackupManifest, DatabaseRecord, SetRecord } from '../../src/lib/backup/types.js';
+import type { KubeClient, KubeObject } from '../../src/lib/kube/client.js';
+import { dumpPostgres } from '../../src/lib/backup/database.js';
+import { backupCluster } from '../../src/lib/backup/cluster.js';
 import { listAll, hashObject } from '../../src/lib/restore/s3.js';
 import { loadStackEnv } from '../helpers/stack.js';
 
@@ -107,8 +109,9 @@ export async function psql(sql: string, database?: string): Promise<string> {
   return r.stdout.trim();
 }
 
-export async function databases(): Promise<string[]> {
-  return (await psql('SELECT datname FROM pg_database ORDER BY 1')).split('\n');
+/** The databases whose name contains `id` (the server is shared: other tests create and drop theirs). */
+export async function databases(id: string): Promise<string[]> {
+  return (await psql('SELECT datname FROM pg_database ORDER BY 1')).split('\n').filter((d) => d.includes(id));
 }
 
 /** A Dagster-like schema (runs, event_logs) with known rows. */
@@ -131,37 +134,6 @@ export async function dropDatabase(name: string): Promise<void> {
   await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
 }
 
-/** pg_dump -Fc of `database` into the set, as backup's database phase stores it. */
-export async function dumpInto(store: BackupStore, setId: string, database: string): Promise<DatabaseDumpRecord> {
-  const r = await spawnExecBuffer('pg_dump', ['-Fc', '-d', pgUrl(database)]);
-  const key = store.layout.set(setId).dump(database);
-  await store.s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: r }));
-  const rowCounts: Record<string, number> = {};
-  for (const t of ['runs', 'event_logs']) rowCounts[t] = Number(await psql(`SELECT count(*) FROM ${t}`, database));
-  return {
-    kind: 'pg_dump',
-    database,
-    key,
-    size: r.length,
-    sha256: createHash('sha256').update(r).digest('hex'),
-    tocEntries: 10,
-    rowCounts,
-  };
-}
-
-async function spawnExecBuffer(command: string, args: string[]): Promise<Buffer> {
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args);
-    const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} exited ${code}`)),
-    );
-  });
-}
-
 export interface BuiltSet {
   store: BackupStore;
   setId: string;
@@ -177,7 +149,8 @@ export async function buildSet(options: {
   lakeBucket?: string;
   database?: string;
   rds?: DatabaseRecord;
-  cluster?: { objects: KubeObject[]; secretsWithoutValues: string[] };
+  /** Cluster objects: written as given, or (kube) taken by backup's own backupCluster from the labelled objects. */
+  cluster?: { objects: KubeObject[]; secretsWithoutValues: string[] } | { kube: KubeClient };
   at?: Date;
   state?: SetRecord['state'];
 }): Promise<BuiltSet> {
@@ -194,10 +167,26 @@ export async function buildSet(options: {
       )
     : undefined;
   const database: DatabaseRecord[] = [];
-  if (options.database) database.push(await dumpInto(store, setId, options.database));
+  if (options.database)
+    database.push(
+      await dumpPostgres(
+        store,
+        setId,
+        { url: pgUrl(options.database), keyTables: ['runs', 'event_logs'] },
+        { env: process.env, logger: new MemoryLogger() },
+      ),
+    );
   if (options.rds) database.push(options.rds);
   let cluster: BackupManifest['cluster'];
-  if (options.cluster) {
+  if (options.cluster && 'kube' in options.cluster) {
+    cluster = await backupCluster(
+      store,
+      setId,
+      options.cluster.kube,
+      { environment: options.environment, includeSecretValues: false },
+      new MemoryLogger(),
+    );
+  } else if (options.cluster) {
     const key = store.layout.set(setId).cluster;
     const { sha256 } = await writeJson(store, key, { objects: options.cluster.objects });
     cluster = {

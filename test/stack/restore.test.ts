@@ -14,6 +14,7 @@ import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { spawnExec } from '../../src/lib/runtime/exec.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
 import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
+import { LABEL_ENVIRONMENT, LABEL_MANAGED_BY } from '../../src/lib/objects/names.js';
 import { parseRestoreSettings } from '../../src/lib/restore/settings.js';
 import { runRestore } from '../../src/lib/restore/restore.js';
 import { restoreSummary } from '../../src/lib/restore/summary.js';
@@ -39,7 +40,7 @@ import {
 } from './restore.fixtures.js';
 
 const id = rand();
-const environment = 'restoretest';
+const environment = `rt-${id}`;
 const lakeBucket = `phlo-rlake-${id}`;
 const backupBucket = `phlo-rbackup-${id}`;
 const sourceDb = `rsrc_${id}`;
@@ -48,6 +49,7 @@ let s3: S3Client;
 let kube: KubeClient;
 let ns: { name: string; remove: () => Promise<void> };
 let good: BuiltSet;
+let deployed: { cm: KubeObject; deploy: KubeObject };
 const made: string[] = [];
 const workspace = mkdtempSync(path.join(tmpdir(), 'restore-ws-'));
 
@@ -69,13 +71,21 @@ function clusterObjects(namespace: string): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'dagster-config', namespace },
+      metadata: {
+        name: 'dagster-config',
+        namespace,
+        labels: { [LABEL_ENVIRONMENT]: environment, [LABEL_MANAGED_BY]: 'phlo-deploy' },
+      },
       data: { 'dagster.yaml': 'run_storage: postgres\n' },
     },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'dagster-web', namespace, labels: { app: 'dagster-web' } },
+      metadata: {
+        name: 'dagster-web',
+        namespace,
+        labels: { app: 'dagster-web', [LABEL_ENVIRONMENT]: environment, [LABEL_MANAGED_BY]: 'phlo-deploy' },
+      },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'dagster-web' } },
@@ -85,7 +95,16 @@ function clusterObjects(namespace: string): KubeObject[] {
         },
       },
     },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'phlo-secrets', namespace }, data: { DATABASE_URL: '' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'phlo-secrets',
+        namespace,
+        labels: { [LABEL_ENVIRONMENT]: environment, [LABEL_MANAGED_BY]: 'phlo-deploy' },
+      },
+      data: { DATABASE_URL: '' },
+    },
   ];
 }
 
@@ -109,6 +128,25 @@ beforeAll(async () => {
   await createBucket(s3, backupBucket);
   await seedLake(s3, lakeBucket);
   await seedDatabase(sourceDb);
+  // the environment as deployed: backup's backupCluster takes its labelled objects
+  for (const o of clusterObjects(ns.name)) {
+    const p = await kube.pathOf({
+      apiVersion: o.apiVersion!,
+      kind: o.kind!,
+      namespace: ns.name,
+      name: o.metadata.name,
+    });
+    await kube.request({
+      method: 'PATCH',
+      path: `${p}?fieldManager=phlo-deploy&force=true`,
+      body: o,
+      contentType: 'application/apply-patch+yaml',
+    });
+  }
+  deployed = {
+    cm: (await kube.getOrUndefined<KubeObject>(`/api/v1/namespaces/${ns.name}/configmaps/dagster-config`))!,
+    deploy: (await kube.getOrUndefined<KubeObject>(`/apis/apps/v1/namespaces/${ns.name}/deployments/dagster-web`))!,
+  };
   good = await buildSet({
     s3,
     environment,
@@ -116,7 +154,7 @@ beforeAll(async () => {
     prefix,
     lakeBucket,
     database: sourceDb,
-    cluster: { objects: clusterObjects(ns.name), secretsWithoutValues: [`Secret/${ns.name}/phlo-secrets`] },
+    cluster: { kube },
     at: new Date('2026-11-29T10:00:00Z'),
   });
   made.push(restoredDatabaseName(sourceDb, good.setId));
@@ -136,7 +174,7 @@ describe('restore dry run', () => {
   test('writes nothing, and its plan names every object a confirmed run writes', async () => {
     const lakeBefore = await lakeHashes(s3, lakeBucket);
     const backupBefore = [...(await listAll(s3, backupBucket, '')).keys()];
-    const dbBefore = await databases();
+    const dbBefore = await databases(id);
     const clusterBefore = await clusterState(ns.name);
 
     const s = settings({ 'backup-set': good.setId });
@@ -149,7 +187,7 @@ describe('restore dry run', () => {
 
     expect(await lakeHashes(s3, lakeBucket)).toEqual(lakeBefore);
     expect([...(await listAll(s3, backupBucket, '')).keys()]).toEqual(backupBefore);
-    expect(await databases()).toEqual(dbBefore);
+    expect(await databases(id)).toEqual(dbBefore);
     expect(await clusterState(ns.name)).toEqual(clusterBefore);
 
     // every lake object of the set (tmp/ excluded) into restore-<set>/
@@ -168,7 +206,7 @@ describe('restore dry run', () => {
 
   test('a wrong confirm is an error naming the input; nothing is written', () => {
     expect(() => settings({ confirm: 'prod' })).toThrow(
-      /Input 'confirm' is 'prod': expected the environment's name \('restoretest'\)/,
+      /Input 'confirm' is 'prod': expected the environment's name \('rt-[0-9a-f]+'\)/,
     );
   });
 });
@@ -178,22 +216,14 @@ describe('restore round trip', () => {
     const lakeOriginal = await lakeHashes(s3, lakeBucket, 'warehouse/');
     const runsOriginal = await tableDump(sourceDb, 'runs');
     const eventsOriginal = await tableDump(sourceDb, 'event_logs');
-    // the cluster as deployed
-    await kube.request({
-      method: 'POST',
-      path: `/api/v1/namespaces/${ns.name}/configmaps`,
-      body: clusterObjects(ns.name)[0],
-    });
-    const cmBefore = await kube.getOrUndefined<KubeObject>(`/api/v1/namespaces/${ns.name}/configmaps/dagster-config`);
 
     // destroy
     await psql('DROP TABLE event_logs', sourceDb);
     const gone = [...(await listAll(s3, lakeBucket, 'warehouse/runs/')).keys()];
     await s3.send(new DeleteObjectsCommand({ Bucket: lakeBucket, Delete: { Objects: gone.map((Key) => ({ Key })) } }));
     await kube.request({ method: 'DELETE', path: `/api/v1/namespaces/${ns.name}/configmaps/dagster-config` });
-    await kube
-      .request({ method: 'DELETE', path: `/apis/apps/v1/namespaces/${ns.name}/deployments/dagster-web` })
-      .catch(() => undefined);
+    await kube.request({ method: 'DELETE', path: `/apis/apps/v1/namespaces/${ns.name}/deployments/dagster-web` });
+    expect(await kube.getOrUndefined(`/api/v1/namespaces/${ns.name}/configmaps/dagster-config`)).toBeUndefined();
 
     // restore: lake in place, the database into a new database, the cluster objects
     const logger = new MemoryLogger();
@@ -208,9 +238,13 @@ describe('restore round trip', () => {
     expect(report.written.lake!.problems).toEqual([]);
     expect(await lakeHashes(s3, lakeBucket, 'warehouse/')).toEqual(lakeOriginal);
     const cm = await kube.getOrUndefined<KubeObject>(`/api/v1/namespaces/${ns.name}/configmaps/dagster-config`);
-    expect(cm?.data).toEqual(cmBefore?.data);
-    expect(await kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns.name}/deployments/dagster-web`)).toBeDefined();
-    expect(await kube.getOrUndefined(`/api/v1/namespaces/${ns.name}/secrets/phlo-secrets`)).toBeUndefined();
+    expect(cm?.data).toEqual(deployed.cm.data);
+    expect(cm?.metadata.labels).toEqual(deployed.cm.metadata.labels);
+    const deploy = await kube.getOrUndefined<KubeObject>(`/apis/apps/v1/namespaces/${ns.name}/deployments/dagster-web`);
+    expect(deploy?.spec).toEqual(deployed.deploy.spec);
+    expect(deploy?.metadata.uid).not.toBe(deployed.deploy.metadata.uid);
+    // the Secret was stored without values and still exists: never overwritten, reported to fill in
+    expect(report.plan!.cluster!.objects.find((o) => o.kind === 'Secret')).toBeUndefined();
     expect(report.written.cluster!.secretsToFill).toEqual([`Secret/${ns.name}/phlo-secrets`]);
     expect(report.written.cluster!.gate).toBe('success');
 
@@ -256,7 +290,7 @@ describe('restore round trip', () => {
 describe('restore refusals before any write', () => {
   async function refusedWithoutWrites(set: BuiltSet, extra: Record<string, string>, message: RegExp): Promise<void> {
     const lakeBefore = await lakeHashes(s3, lakeBucket);
-    const dbBefore = await databases();
+    const dbBefore = await databases(id);
     const { report } = await runRestore(
       settings({ 'backup-set': set.setId, confirm: environment, ...extra }),
       set.store,
@@ -266,7 +300,7 @@ describe('restore refusals before any write', () => {
     expect(report.error).toMatch(message);
     expect(report.written).toEqual({ dumps: [] });
     expect(await lakeHashes(s3, lakeBucket)).toEqual(lakeBefore);
-    expect(await databases()).toEqual(dbBefore);
+    expect(await databases(id)).toEqual(dbBefore);
   }
 
   test('a corrupted backup copy', async () => {
