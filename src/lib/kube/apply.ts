@@ -205,10 +205,12 @@ export async function applyManifests(
       const done = batch.filter((p) => p.applied).length;
       logger.info(`${tier}: applied ${done} of ${batch.length} object(s)`);
       if (errors.length) {
-        const written = plans.filter((p) => p.applied).map((p) => describeRef(p.ref));
+        const written = plans.filter((p) => p.applied);
+        const undo = await undoWrites(client, written, limit, logger);
         throw new ConfigurationErrors([
-          `Apply failed in tier '${tier}' after a successful dry run (${written.length} object(s) already written: ${written.join(', ') || 'none'}).`,
+          `Apply failed in tier '${tier}' after a successful dry run; ${written.length} object(s) had been written: ${undo.summary}`,
           ...errors,
+          ...undo.problems,
         ]);
       }
     }
@@ -264,6 +266,74 @@ export async function applyManifests(
       `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
   );
   return { result, diffs };
+}
+
+/**
+ * Puts back what a failed apply wrote, newest tier first: objects it created are deleted, objects it
+ * changed get their previous content back (a replace with the object as read before the writes, at
+ * its current resourceVersion, tried again once when something wrote it in between). The previous
+ * content (Secrets included) only ever lived in memory.
+ */
+async function undoWrites(
+  client: KubeClient,
+  written: readonly Planned[],
+  limit: ReturnType<typeof pLimit>,
+  logger: Logger,
+): Promise<{ summary: string; problems: string[] }> {
+  if (written.length === 0) return { summary: 'nothing to undo.', problems: [] };
+  const deleted: string[] = [];
+  const restored: string[] = [];
+  const problems: string[] = [];
+  for (const tier of [...TIERS].reverse()) {
+    const batch = written.filter((p) => tierOf(p.ref.kind) === tier);
+    await Promise.all(
+      batch.map((p) =>
+        limit(async () => {
+          const path = KubeClient.objectPath(p.info, p.ref);
+          try {
+            if (p.action === 'created' || !p.live) {
+              await client
+                .request({
+                  method: 'DELETE',
+                  path,
+                  body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+                })
+                .catch((error: unknown) => {
+                  if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+                });
+              deleted.push(describeRef(p.ref));
+            } else {
+              const previous = stripServerFields(p.live)!;
+              let version = p.applied?.metadata.resourceVersion;
+              for (let attempt = 0; ; attempt++) {
+                try {
+                  await client.request({
+                    method: 'PUT',
+                    path,
+                    body: { ...previous, metadata: { ...(previous.metadata as object), resourceVersion: version } },
+                  });
+                  break;
+                } catch (error) {
+                  if (attempt > 0 || !(error instanceof KubeApiError && error.code === 409)) throw error;
+                  version = (await client.getOrUndefined<KubeObject>(path))?.metadata.resourceVersion;
+                }
+              }
+              restored.push(describeRef(p.ref));
+            }
+          } catch (error) {
+            problems.push(`Could not undo the write of ${describeRef(p.ref)}: ${describeError(error)}`);
+          }
+        }),
+      ),
+    );
+  }
+  const parts = [
+    deleted.length ? `deleted the ${deleted.length} it created (${deleted.sort().join(', ')})` : '',
+    restored.length ? `restored the ${restored.length} it changed (${restored.sort().join(', ')})` : '',
+  ].filter(Boolean);
+  const summary = `undone: ${parts.join('; ')}${problems.length ? `; ${problems.length} could not be undone (below)` : ''}.`;
+  (problems.length ? logger.warning : logger.info).call(logger, `Apply failed after writing: ${summary}`);
+  return { summary, problems };
 }
 
 /** The owner label the rendered objects carry (null when none carries one; the first when they differ). */
