@@ -38,7 +38,7 @@ interface Call {
 }
 
 /** Stage ports that record every call; build-scan runs until stopped when `buildWaits` is set. */
-function recordingPorts(options: { buildWaits?: boolean; fail?: StageName } = {}) {
+function recordingPorts(options: { buildWaits?: boolean; fail?: StageName; crash?: StageName } = {}) {
   const calls: Call[] = [];
   const outputs: Partial<Record<StageName, Record<string, string>>> = {
     'build-scan': { 'image-id': 'sha256:local', tags: 'sha-0123456' },
@@ -64,6 +64,7 @@ function recordingPorts(options: { buildWaits?: boolean; fail?: StageName } = {}
         });
       }
       if (options.fail === stage) result.error = new GateFailure(`${stage} failed`);
+      if (options.crash === stage) result.error = new Error('the watch broke: HTTP 503 from the API server');
       return result;
     },
   });
@@ -181,4 +182,15 @@ test('a build that fails while the lookup is still out is reported once the look
   expect(result.verdict).toBe('blocked');
   expect(result.headline).toContain('build-scan failed');
   expect(runs(calls)).toEqual(['build-scan']);
+});
+
+test('an unexpected error inside a gate (not a verdict) rolls back too', async () => {
+  for (const stage of ['rollout-gate', 'health-gate'] as const) {
+    const { calls, ports } = recordingPorts({ crash: stage });
+    ports.findCommitImage = async () => undefined;
+    const result = await runPipeline({ ...settings, health: true }, ports);
+    expect(runs(calls)).toContain('rollback');
+    expect(result.verdict).toBe('rolled-back');
+    expect(result.headline).toContain('the watch broke');
+  }
 });

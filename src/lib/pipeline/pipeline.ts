@@ -234,7 +234,9 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
       failure = error;
       verdict = 'failure';
       headline = `gate failed: ${errorLine(error)}`;
-      if (settings.rollback && error instanceof GateFailure) {
+      // Any error once the objects are written rolls back: a gate's "no", and equally an error inside it
+      // (an API 5xx, a broken watch) — the deploy must not end with nothing undone.
+      if (settings.rollback) {
         try {
           await runStage('rollback', { workloads: applyResult, revision: 'recorded' });
           verdict = 'rolled-back';
