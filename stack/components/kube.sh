@@ -168,6 +168,14 @@ setup_restricted() {
       20-serviceaccount.yaml) url=/api/v1/namespaces/phlo-system/serviceaccounts/phlo-restricted ;;
       30-clusterrole.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterroles/phlo-restricted ;;
       40-clusterrolebinding.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/phlo-restricted ;;
+      50-drift-serviceaccount.yaml) url=/api/v1/namespaces/phlo-system/serviceaccounts/phlo-drift-check ;;
+      60-drift-clusterrole.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterroles/phlo-drift-check ;;
+      70-drift-clusterrolebinding.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/phlo-drift-check ;;
+      80-drift-dry-run-only-policy.yaml)
+        url=/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/phlo-drift-check-dry-run-only ;;
+      85-drift-dry-run-only-binding.yaml)
+        url=/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/phlo-drift-check-dry-run-only ;;
+      90-drift-correct-clusterrole.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterroles/phlo-drift-correct ;;
       *) die "kube: no API path known for $f (add it to setup_restricted in kube.sh)" ;;
     esac
     kube_apply "$url" "$f" || die "kube: applying $f failed"

@@ -3,11 +3,13 @@
  * Deployment without HPA and its Service, a Deployment scaled by an HPA), deployed the way apply's
  * run does it (applyManifests, then the deploy record), and the helpers the drift tests share.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { kubeConfig, loadStackEnv, uniqueName } from '../helpers/stack.js';
+import yaml from 'js-yaml';
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfig, loadStackEnv, repoRoot, uniqueName } from '../helpers/stack.js';
 import { KubeClient } from '../../src/lib/kube/client.js';
 import { applyManifests, DEFAULT_APPLY_SETTINGS } from '../../src/lib/kube/apply.js';
 import { renderManifests, type RenderSettings } from '../../src/lib/manifests/index.js';
@@ -230,4 +232,94 @@ export function summaryOf(r: DriftReport): string[] {
   return r.items.map(
     (i) => `${i.ref.kind}/${i.ref.name} ${i.category}${i.managers?.length ? ` ${i.managers.join(',')}` : ''}`,
   );
+}
+
+export interface Identity {
+  /** The identity's own KubeConfig (a TokenRequest token of its ServiceAccount). */
+  kc: KubeConfig;
+  username: string;
+  remove(): Promise<void>;
+}
+
+const RBAC_DIR = path.join(repoRoot, 'stack', 'kube', 'rbac');
+
+/**
+ * A ServiceAccount `<name>` in `ns`, bound (ClusterRoleBinding) to a copy of one of the stack's
+ * ClusterRoles (stack/kube/rbac/<roleFile>) under a unique name; with `dryRunOnly`, also a copy of the
+ * dry-run-only ValidatingAdmissionPolicy and its binding, matched to this identity. Returns its
+ * kubeconfig and a remove() for the cluster-scoped copies.
+ */
+export async function createIdentity(
+  ns: string,
+  name: string,
+  roleFile: string,
+  options: { dryRunOnly?: boolean } = {},
+): Promise<Identity> {
+  const admin = await KubeClient.create(kubeConfig());
+  const suffix = uniqueName(name);
+  const username = `system:serviceaccount:${ns}:${name}`;
+  const created: string[] = [];
+  const read = (file: string) => yaml.load(readFileSync(path.join(RBAC_DIR, file), 'utf8')) as Record<string, any>;
+  const create = async (collection: string, body: Record<string, any>) => {
+    await admin.request({ method: 'POST', path: collection, body });
+    if (!body.metadata.namespace) created.push(`${collection}/${body.metadata.name}`);
+  };
+  try {
+    await create(`/api/v1/namespaces/${ns}/serviceaccounts`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: ns },
+    });
+    const role = read(roleFile);
+    role.metadata = { name: suffix };
+    await create('/apis/rbac.authorization.k8s.io/v1/clusterroles', role);
+    await create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: suffix },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: suffix },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
+    });
+    if (options.dryRunOnly) {
+      const policy = read('80-drift-dry-run-only-policy.yaml');
+      policy.metadata = { name: suffix };
+      for (const c of policy.spec.matchConditions)
+        c.expression = String(c.expression).replace(/'system:serviceaccount:[^']*'/, `'${username}'`);
+      await create('/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', policy);
+      const binding = read('85-drift-dry-run-only-binding.yaml');
+      binding.metadata = { name: suffix };
+      binding.spec.policyName = suffix;
+      await create('/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings', binding);
+    }
+    const token = await admin.request<{ status: { token: string } }>({
+      method: 'POST',
+      path: `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    const cluster = kubeConfig().getCurrentCluster()!;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name, token: token.status.token }],
+      contexts: [{ name, cluster: cluster.name, user: name }],
+      currentContext: name,
+    });
+    return {
+      kc,
+      username,
+      remove: async () => {
+        const c = await KubeClient.create(kubeConfig());
+        try {
+          for (const p of created.reverse()) await c.request({ method: 'DELETE', path: p }).catch(() => undefined);
+        } finally {
+          c.close();
+        }
+      },
+    };
+  } catch (error) {
+    for (const p of created.reverse()) await admin.request({ method: 'DELETE', path: p }).catch(() => undefined);
+    throw error;
+  } finally {
+    admin.close();
+  }
 }
