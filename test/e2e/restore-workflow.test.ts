@@ -91,3 +91,37 @@ test('workflow_dispatch: a dry run without confirm, then a confirmed lake restor
   const restored = await lakeHashes(s3, lakeBucket, `restore-${set.setId}/`);
   expect(restored.size).toBe(set.manifest.lake.entries.length);
 });
+
+test('schedule: the drill restores the latest set into throwaway targets, deletes them, and outputs the last verified restore', async () => {
+  const drill = createConsumerRepo({
+    templates: ['restore-drill.yml'],
+    app: false,
+    manifests: false,
+    files: {
+      'k8s/environments/staging/backup.yaml': `environment: staging\nbackupBucket: ${backupBucket}\nlake:\n  bucket: ${lakeBucket}\n  prefixes: [warehouse/]\n`,
+    },
+    edit: (_file, wf) => {
+      delete wf.jobs.production; // one environment on this stack
+      setWith(wf, 'staging', { 'aws-region': 'us-east-1' });
+    },
+  });
+  try {
+    const before = await lakeHashes(s3, lakeBucket);
+    const run = await runWorkflow({
+      repo: drill.dir,
+      workflow: drill.workflow('restore-drill.yml'),
+      event: 'schedule',
+      ...standIns,
+      timeoutMs: 300_000,
+    });
+    if (run.exitCode !== 0) throw new Error(run.explain());
+    const job = run.job(/restore staging/);
+    expect(job.outputs.result).toBe('restored');
+    expect(job.outputs['last-verified-restore']).toMatch(new RegExp(`^${set.setId} \\d{4}-\\d{2}-\\d{2}T`));
+    expect(job.summary).toContain('last verified restore');
+    // the throwaways are gone: the lake is as it was
+    expect(await lakeHashes(s3, lakeBucket)).toEqual(before);
+  } finally {
+    drill.remove();
+  }
+});
