@@ -4,7 +4,7 @@
  */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectRetentionCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { backupLake, type LakeSource } from '../../src/lib/backup/lake.js';
 import {
@@ -153,6 +153,31 @@ describe('backupLake on MinIO', () => {
     // The part files are where the layout says.
     const part = await readJson(store, store.layout.set('20261130T010000Z').part(1, 1));
     expect(part).toEqual(second);
+  });
+
+  test('with Object Lock, every copy made (single part and multipart) carries the retention', async () => {
+    const locked = await createBucket(direct, 'locked', { objectLock: true });
+    try {
+      const store = backupStore(direct, locked, 'phlo-backup/locked/');
+      const source: LakeSource = { s3: direct, bucket: lake, prefixes: ['warehouse/table_0/'], exclude: [] };
+      const retainUntil = new Date(Date.now() + 24 * 3600 * 1000);
+      retainUntil.setUTCMilliseconds(0);
+      const part = await backupLake(
+        store,
+        '20261129T090000Z',
+        source,
+        { concurrency: 4, objectLock: { mode: 'GOVERNANCE', retainUntil } },
+        new MemoryLogger(),
+      );
+      const single = part.entries.find((e) => e.parts === undefined)!;
+      const multi = part.entries.find((e) => e.parts !== undefined)!;
+      for (const e of [single, multi]) {
+        const retention = await direct.send(new GetObjectRetentionCommand({ Bucket: locked, Key: e.copyKey }));
+        expect(retention.Retention).toEqual({ Mode: 'GOVERNANCE', RetainUntilDate: retainUntil });
+      }
+    } finally {
+      await removeBucket(direct, locked);
+    }
   });
 
   test('set records and the manifest: listed oldest first, a manifest whose checksum does not match is refused', async () => {

@@ -348,13 +348,16 @@ export async function backupLake(
 ): Promise<LakePart> {
   const shard = options.shard ?? { index: 1, count: 1 };
   const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
-  const { objects, excluded } = await listLake(source, options.shard);
+  // The two listings at once: the lake's and the store's copies.
+  const [{ objects, excluded }, copies] = await Promise.all([
+    listLake(source, options.shard),
+    listCopies(store, source.prefixes),
+  ]);
   const listedBytes = objects.reduce((sum, o) => sum + o.size, 0);
   logger.info(
     `lake: listed ${objects.length} objects (${bytesText(listedBytes)}) in s3://${source.bucket}` +
       `${shardText}, ${excluded} excluded`,
   );
-  const copies = await listCopies(store, source.prefixes);
   const entries: LakeEntry[] = [];
   const todo: LakeObject[] = [];
   for (const o of objects) {
