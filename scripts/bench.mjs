@@ -63,6 +63,13 @@ const BENCHES = [
     compares: 'the whole deploy vs docker build (one LABEL)/push, sed, kubectl apply/rollout status, curl loop',
   },
   {
+    name: 'backup',
+    command: ['bash', 'bench/backup/run.sh'],
+    env: { BENCH_ROUNDS: full ? '5' : '3' },
+    compares:
+      'lake backup (copy + verify) of 10,000 objects vs aws s3 sync: first, next day to a new date, next day --delete (the nearest its goal)',
+  },
+  {
     name: 'stack-up',
     command: ['bash', 'scripts/bench-stack-up.sh'],
     env: { BENCH_ROUNDS: full ? '3' : '1' },

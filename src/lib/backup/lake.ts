@@ -15,11 +15,12 @@
  * differs from the source's, the entry records `parts`, and verification checks it by size and the
  * sampled byte hash only.
  *
- * Checksums: every CopyObject asks for SHA-256 and the entry records `checksumSha256` when the store
+ * Checksums: CopyObject asks for SHA-256 and the entry records `checksumSha256` when the store
  * returns one in the CopyObject result (AWS S3 does). MinIO computes it (a HEAD with checksum mode
- * shows it) but returns none in the result, and refuses to complete a multipart copy created with a
- * checksum algorithm ("checksum missing"), so multipart copies ask for none and are checked by their
- * ETag, which is part-wise (the MD5 of the parts' MD5s).
+ * shows it) but returns none in the result, so after the first answer without one the run stops
+ * asking (the server's hashing would be work for nothing). MinIO also refuses to complete a multipart
+ * copy created with a checksum algorithm ("checksum missing"), so multipart copies ask for none and
+ * are checked by their ETag, which is part-wise (the MD5 of the parts' MD5s).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -201,6 +202,7 @@ async function copyOne(
   o: LakeObject,
   copyKey: string,
   objectLock: ObjectLock | undefined,
+  checksums: { returned?: boolean },
 ): Promise<Copied> {
   const lock = objectLock ? { ObjectLockMode: objectLock.mode, ObjectLockRetainUntilDate: objectLock.retainUntil } : {};
   const copySource = encodeCopySource(source.bucket, o.key);
@@ -214,11 +216,13 @@ async function copyOne(
           Key: copyKey,
           CopySource: copySource,
           CopySourceIfMatch: ifMatch,
-          ChecksumAlgorithm: 'SHA256',
+          ...(checksums.returned !== false ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
           ...lock,
         }),
       );
       const checksum = answer.CopyObjectResult?.ChecksumSHA256;
+      // A store that computes none or returns none in the answer (MinIO) is not asked again this run.
+      checksums.returned ??= checksum !== undefined;
       return checksum ? { checksumSha256: checksum } : {};
     }
     // Part boundaries: the source's own (so the ETag matches), else fixed-size parts.
@@ -387,6 +391,7 @@ export async function backupLake(
   }
 
   const limit = pLimit(Math.max(1, options.concurrency));
+  const checksums: { returned?: boolean } = {};
   let failure: unknown;
   let copied = 0;
   let copiedBytes = 0;
@@ -401,7 +406,7 @@ export async function backupLake(
         return;
       }
       try {
-        const result = await copyOne(store, source, o, copyKey, options.objectLock);
+        const result = await copyOne(store, source, o, copyKey, options.objectLock, checksums);
         entries.push({ ...o, copyKey, ...result, ...(etagParts(o.etag) ? { parts: etagParts(o.etag) } : {}) });
         copied += 1;
         copiedBytes += o.size;
