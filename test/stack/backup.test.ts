@@ -270,4 +270,29 @@ describe('runBackup', () => {
     const manifest = await readManifest(store, last.setId!);
     for (const e of manifest.lake.entries) expect(copies.has(e.copyKey)).toBe(true);
   });
+
+  test('a corrupted copy fails verification in finish: the set is failed, not complete, and Slack hears of it', async () => {
+    const store = backupStore(s3, backup, `phlo-backup/${ENV}/`);
+    const key = 'warehouse/table_0/data/corrupt-me.parquet';
+    await putObject(s3, lake, key, Buffer.from('the original bytes'));
+    const at = t0 + 6 * DAY;
+    const begun = await runBackup(settingsFor({ phase: 'begin' }, plan(lake, backup)), deps(at));
+    const id = begun.setId!;
+    const lakeRun = await runBackup(
+      settingsFor({ phase: 'lake', 'set-id': id, shard: '1/1' }, plan(lake, backup)),
+      deps(at + 1000),
+    );
+    expect(lakeRun.failure).toBeUndefined();
+    const copy = (await listKeys(store, `${store.layout.dataPrefix}${key}/`))[0]!.key;
+    await putObject(s3, backup, copy, Buffer.from('other bytes'));
+    slack.requests.length = 0;
+    const done = await runBackup(settingsFor({ phase: 'finish', 'set-id': id }, plan(lake, backup)), deps(at + 2000));
+    expect(done.state).toBe('failed');
+    expect(done.failure).toMatch(/failed verification/);
+    expect(done.retention).toBeUndefined();
+    const record = (await listSets(store)).find((s) => s.id === id)!;
+    expect(record).toMatchObject({ state: 'failed', error: expect.stringMatching(/^verification: /) });
+    expect(slack.requests).toHaveLength(1);
+    expect(backupSummary(done)).toMatch(/❌ verified: \d+\/\d+ objects/);
+  });
 });

@@ -146,7 +146,8 @@ export async function runBackup(settings: BackupSettings, deps: BackupDeps): Pro
   } catch (error) {
     result.failure = errorLine(error);
     logger.warning(result.failure);
-    if (finishing && result.setId && result.state !== 'complete') {
+    // a set finish already marked failed (verification) keeps its own record
+    if (finishing && result.setId && result.state === 'incomplete') {
       result.state = 'failed';
       await writeSetRecord(store, {
         ...(await setRecordOf(store, result.setId, settings, now())),
@@ -394,7 +395,7 @@ async function finish(
   await writeManifest(store, manifest);
   await writeSetRecord(store, set);
   result.state = set.state;
-  if (!verified) throw new GateFailure(`Backup set ${id} failed verification: ${set.error}`);
+  if (!verified) throw new GateFailure(`Backup set ${id} failed ${set.error}`);
   deps.logger.info(
     `set ${id} complete: ${verification.verified}/${verification.total} objects verified, ${verification.sampled} sampled`,
   );

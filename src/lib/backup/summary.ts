@@ -72,7 +72,7 @@ export function backupSummary(result: BackupResult): string {
   if (result.lake) {
     const l = result.lake;
     out.push(
-      `**Lake**: ${l.objects} objects (${l.bytes} bytes); ${l.copied} copied (${l.copiedBytes} bytes), ` +
+      `**Lake**: ${l.objects} objects (${l.bytes} bytes); ${l.copied} ${result.dryRun ? 'to copy' : 'copied'} (${l.copiedBytes} bytes), ` +
         `${l.objects - l.copied} already present; ${l.excluded} excluded`,
       '',
     );
