@@ -1,6 +1,6 @@
 /** verifyLake on MinIO: a clean set verifies; a corrupted copy and a missing one are named, never thrown. */
 import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { backupLake, type LakeSource } from '../../src/lib/backup/lake.js';
 import { backupStore, type BackupStore } from '../../src/lib/backup/store.js';
@@ -54,6 +54,26 @@ describe('verifyLake on MinIO', () => {
     const some = await verifyLake(store, source, entries, { sample: 3, random: seeded() });
     expect(some).toMatchObject({ verified: entries.length, sampled: 3, problems: [] });
     expect(some.sampledBytes).toBeLessThan(2 * bytes);
+  });
+
+  test('a SHA-256 recorded at copy time is compared with the sampled copy bytes', async () => {
+    const [right, wrong] = part.entries.filter((e) => e.key.includes('/data/part-'));
+    const sumOf = async (key: string) => {
+      const got = await s3.send(new GetObjectCommand({ Bucket: backup, Key: key }));
+      return createHash('sha256')
+        .update(await got.Body!.transformToByteArray())
+        .digest('base64');
+    };
+    const rightSum = await sumOf(right!.copyKey);
+    const wrongSum = createHash('sha256').update('something else').digest('base64');
+    const entries = part.entries.map((e) =>
+      e === right ? { ...e, checksumSha256: rightSum } : e === wrong ? { ...e, checksumSha256: wrongSum } : e,
+    );
+    const result = await verifyLake(store, source, entries, { sample: entries.length, random: seeded() });
+    expect(result.problems).toEqual([
+      `checksum mismatch: ${wrong!.key}: the copy's SHA-256 differs from the one recorded at copy time`,
+    ]);
+    expect(result.verified).toBe(entries.length - 1);
   });
 
   test('a corrupted copy and a missing one are problems (one line each), the rest verified', async () => {
