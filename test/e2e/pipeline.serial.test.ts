@@ -469,3 +469,39 @@ test('bad input anywhere in the pipeline is reported before anything is built or
   expect(await registryTags(stack, repository)).toEqual([]);
   expect(github.requests).toHaveLength(0);
 });
+
+test('an object the cluster would refuse, or a ServiceAccount nobody made, stops the deploy before the push', async () => {
+  const ns = testNamespace('e2e-refused');
+  const repository = `e2e/${ns}`;
+  const inputs = deployInputs(ns, repository);
+  // replicas as a string passes render (no schema there) and is refused by the server's dry run;
+  // a ServiceAccount that exists neither in the set nor in the cluster would never let a pod start
+  const app = join(inputs.workspace!, 'k8s', 'base', 'app.yaml');
+  writeFileSync(
+    app,
+    readFileSync(app, 'utf8')
+      .replace('replicas: 3', 'replicas: "three"')
+      .replace('      nodeSelector:', '      serviceAccountName: dagster-missing\n      nodeSelector:'),
+  );
+  const r = await deploy(inputs);
+  expect(r.code).toBe(1);
+  const errors = errorLines(r).join('\n');
+  expect(errors).toContain(
+    'The cluster would refuse the rendered objects (checked beside the build), so nothing was pushed or applied',
+  );
+  expect(errors).toContain(
+    `ServiceAccount ${ns}/dagster-missing, which is neither in the rendered manifests nor in the cluster`,
+  );
+  expect(r.summary).toContain('| push-ecr | ▫️ not run');
+  expect(await registryTags(stack, repository)).toEqual([]);
+  noSecrets(r);
+
+  // with the ServiceAccount named correctly, the server's dry run still refuses replicas: "three"
+  writeFileSync(app, readFileSync(app, 'utf8').replace('      serviceAccountName: dagster-missing\n', ''));
+  const r2 = await deploy(inputs);
+  expect(r2.code).toBe(1);
+  const errors2 = errorLines(r2).join('\n');
+  expect(errors2).toContain('The cluster would refuse the rendered objects');
+  expect(errors2).toMatch(/Deployment .*phlo-example.*replicas/);
+  expect(await registryTags(stack, repository)).toEqual([]);
+});

@@ -3,7 +3,10 @@
  * `run` through a sub-context whose inputs are the root action's (renamed per inputs.generated.ts)
  * plus what earlier stages produced, and whose outputs and summary are collected for the pipeline.
  */
-import { ConfigurationError, describeError } from '../../lib/runtime/errors.js';
+import { ConfigurationError, ConfigurationErrors, describeError } from '../../lib/runtime/errors.js';
+import type { Manifest } from '../../lib/manifests/validate.js';
+import type { SecretValues } from '../../lib/manifests/secrets.js';
+import type { KubeClient } from '../../lib/kube/client.js';
 import { readBuildScanFiles } from '../../lib/image/build-and-scan.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
@@ -48,7 +51,13 @@ const mask =
     ctx.setSecret(secret);
 
 /** Side-effect-free settings parsers, one per stage (the same ones the actions call first). */
-const VALIDATE: Record<StageName, (ctx: ActionContext) => void | Promise<void>> = {
+/** What render's validation produced: the objects with the digest pending, and the Secret values. */
+interface PreRendered {
+  objects: Manifest[];
+  secrets: SecretValues;
+}
+
+const VALIDATE: Record<StageName, (ctx: ActionContext) => void | PreRendered | Promise<void>> = {
   // with the files the build and the scan read before their first write (context, Dockerfile, ignores)
   'build-scan': async (ctx) =>
     void (await readBuildScanFiles(parseBuildScanSettings(ctx.inputs, process.env), process.cwd())),
@@ -58,15 +67,15 @@ const VALIDATE: Record<StageName, (ctx: ActionContext) => void | Promise<void>> 
   },
   // The whole render, digest pending and nothing written: a bad file in k8s/ stops the deploy before
   // the image is built and pushed (to a repository that may be IMMUTABLE).
-  render: (ctx) =>
-    void renderManifests(
-      {
-        ...parseRenderSettings(ctx.inputs, process.env, mask(ctx)),
-        output: undefined,
-        pendingImages: new Set(ctx.inputs.list('pending-image')),
-      },
+  // Kept for the cluster check beside the build, which dry-runs them against the cluster.
+  render: (ctx) => {
+    const settings = parseRenderSettings(ctx.inputs, process.env, mask(ctx));
+    const { objects } = renderManifests(
+      { ...settings, output: undefined, pendingImages: new Set(ctx.inputs.list('pending-image')) },
       new MemoryLogger(),
-    ),
+    );
+    return { objects, secrets: settings.secret?.values ?? new Map() };
+  },
   apply: (ctx) => void parseApplySettings(ctx.inputs, process.env, mask(ctx), { loadFiles: false }),
   'rollout-gate': (ctx) => void parseRolloutGateSettings(ctx.inputs, mask(ctx)),
   'health-gate': (ctx) => void parseHealthGateSettings(ctx.inputs, mask(ctx)),
@@ -170,6 +179,7 @@ export function stageKit(
   // made by the first of them that runs; apply caps its own concurrency, so the pool allows its maximum.
   // Once disposed, a check still under way (the commit lookup failed first) gets no new client.
   let kube: { clients: KubeClients; close(): void } | undefined;
+  let preRendered: PreRendered | undefined;
   let disposed = false;
   const kubeClients: KubeClients = async (source) => {
     if (given.kube) return given.kube(source);
@@ -208,7 +218,8 @@ export function stageKit(
     validate: async (wired) => {
       const scratch: StageRun = { outputs: {}, summaries: [] };
       // The stage's inputs name themselves as the root action's (stageContext), what the user wrote.
-      await VALIDATE[stage](stageContext(parent, stage, wired, scratch));
+      const validated = await VALIDATE[stage](stageContext(parent, stage, wired, scratch));
+      if (stage === 'render' && validated) preRendered = validated;
     },
     ...(stage === 'push-ecr'
       ? {
@@ -275,6 +286,7 @@ export function stageKit(
       await preparing?.catch(() => undefined);
       await prepared?.push.session.catch(() => undefined);
       const ctx = stageContext(parent, 'apply', {}, { outputs: {}, summaries: [] });
+      let cluster: KubeClient;
       try {
         const source = resolveKubeconfigSource(
           parseApplySettings(ctx.inputs, env, mask(ctx), { loadFiles: false }).kube,
@@ -282,11 +294,25 @@ export function stageKit(
         );
         const { client } = await kubeClients(source);
         await client.resourceFor('apps/v1', 'Deployment');
+        cluster = client;
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
         throw new Error(
           `The Kubernetes API server did not answer with the kubeconfig's credentials, so nothing was pushed or applied: ${describeError(error)}`,
         );
+      }
+      // Everything apply checks before its first write, on the objects rendered with the digest pending:
+      // an object the cluster would refuse stops the deploy before the image goes to the registry.
+      if (preRendered) {
+        const { checkObjects } = await import('../../lib/kube/apply.js');
+        const { problems } = await checkObjects(preRendered.objects, preRendered.secrets, cluster, {
+          logger: parent.logger,
+        });
+        if (problems.length)
+          throw new ConfigurationErrors([
+            'The cluster would refuse the rendered objects (checked beside the build), so nothing was pushed or applied:',
+            ...problems.map((p) => p.replace(/; nothing was applied\.$/, '.')),
+          ]);
       }
     },
     dispose: async () => {

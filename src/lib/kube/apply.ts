@@ -121,43 +121,24 @@ export async function applyManifests(
   const manager = s.fieldManager ?? FIELD_MANAGERS.apply;
   const limit = pLimit(Math.max(1, s.concurrency));
 
-  // 1. check: secrets, discovery, scope
-  const planned = await planObjects(manifests, secrets, client);
-  const { plans } = planned;
-  const problems = planned.problems.map((p) => p.message);
   const environment = s.environment ?? envFromLabels(manifests);
   if (s.prune && !environment) {
-    problems.push(
+    throw new ConfigurationError(
       "Input 'prune' is true but no environment is known: set input 'environment' (or render with phlo-deploy so objects carry the phlo.dev/environment label).",
     );
   }
-  if (problems.length) throw new ConfigurationErrors(problems);
 
-  // references (ServiceAccounts, ConfigMaps, Secrets, PVCs, HPA targets) that point at nothing
-  const dangling = await checkReferences(
-    client,
-    plans.map((p) => ({ ref: p.ref, object: p.body })),
-    s.concurrency,
-  );
-  for (const warning of dangling.warnings) logger.warning(warning);
-  if (dangling.errors.length) {
-    throw new ConfigurationErrors([
-      `${dangling.errors.length} reference(s) point at nothing; nothing was applied.`,
-      ...dangling.errors,
-    ]);
-  }
+  // 1.–4. check (secrets, discovery, scope, references), read live objects, dry run, settle
+  const { plans, problems } = await checkObjects(manifests, secrets, client, {
+    manager,
+    force: s.forceConflicts,
+    limit,
+    logger,
+  });
+  if (problems.length) throw new ConfigurationErrors(problems);
 
   // prune plan (before any write; refuses past max-prune)
   const pruneList = s.prune ? await planPrune(client, plans, environment!, s, limit) : [];
-
-  // 2.–4. read live objects, dry run, settle
-  const failures = await predictPlans(client, plans, { manager, force: s.forceConflicts, limit });
-  if (failures.length) {
-    throw new ConfigurationErrors([
-      `Checks before writing (read, server-side dry run) failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
-      ...failures.map((f) => f.message).sort(),
-    ]);
-  }
 
   for (const p of plans) {
     if (!p.live) p.action = 'created';
@@ -266,6 +247,50 @@ export async function applyManifests(
       `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
   );
   return { result, diffs };
+}
+
+/**
+ * Everything apply checks before its first write, as one function the deploy pipeline also runs beside
+ * the build (the image's digest still pending), so that an object the cluster would refuse stops the
+ * deploy before the push: placeholder Secrets filled in memory, discovery (unknown kinds, scope),
+ * references that point at nothing (errors; inert objects are logged as warnings), the live objects
+ * read and a server-side dry run of every object. Returns the plans (live and dry filled) and every
+ * problem, each a line; nothing is written.
+ */
+export async function checkObjects(
+  manifests: readonly Manifest[],
+  secrets: SecretValues,
+  client: KubeClient,
+  options: { manager?: string; force?: boolean; limit?: ReturnType<typeof pLimit>; logger: Logger },
+): Promise<{ plans: Planned[]; problems: string[] }> {
+  const manager = options.manager ?? FIELD_MANAGERS.apply;
+  const limit = options.limit ?? pLimit(DEFAULT_APPLY_SETTINGS.concurrency);
+  const planned = await planObjects(manifests, secrets, client);
+  const { plans } = planned;
+  if (planned.problems.length) return { plans, problems: planned.problems.map((p) => p.message) };
+  const dangling = await checkReferences(
+    client,
+    plans.map((p) => ({ ref: p.ref, object: p.body })),
+    limit.concurrency,
+  );
+  for (const warning of dangling.warnings) options.logger.warning(warning);
+  if (dangling.errors.length) {
+    return {
+      plans,
+      problems: [`${dangling.errors.length} reference(s) point at nothing; nothing was applied.`, ...dangling.errors],
+    };
+  }
+  const failures = await predictPlans(client, plans, { manager, force: options.force ?? false, limit });
+  if (failures.length) {
+    return {
+      plans,
+      problems: [
+        `Checks before writing (read, server-side dry run) failed for ${failures.length} of ${plans.length} objects; nothing was applied.`,
+        ...failures.map((f) => f.message).sort(),
+      ],
+    };
+  }
+  return { plans, problems: [] };
 }
 
 /**
