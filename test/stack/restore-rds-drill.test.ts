@@ -43,6 +43,7 @@ import {
   dropDatabase,
   emptyAndDeleteBucket,
   pgUrl,
+  psql,
   rand,
   seedDatabase,
   seedLake,
@@ -274,6 +275,9 @@ describe('restore drill', () => {
   test('passes on a good set: restores, verifies, deletes its throwaways, records verifiedRestoreAt', async () => {
     const dbBefore = await databases(id);
     const lakeBefore = [...(await listAll(s3, lakeBucket, '')).keys()];
+    // what a drill killed half way would have left: removed first, so the plan finds the names free
+    await psql(`CREATE DATABASE "${restoredDatabaseName(db, set.setId, true)}"`);
+    await s3.send(new PutObjectCommand({ Bucket: lakeBucket, Key: `restore-drill-${set.setId}/stale.bin`, Body: 'x' }));
     const outcome = await runDrill(
       settings({ 'backup-prefix': 'd/', drill: 'true' }, backupBucket),
       set.store,
@@ -284,6 +288,7 @@ describe('restore drill', () => {
     expect(outcome.report.written.lake!.verified).toBe(set.manifest.lake.entries.length);
     expect(outcome.report.written.dumps[0]!.rowCounts).toEqual({ runs: 120, event_logs: 900 });
     expect(outcome.lastVerifiedRestore).toMatch(new RegExp(`^${set.setId} \\d{4}-`));
+    expect(outcome.cleanup.filter((c) => c.startsWith('before: '))).toHaveLength(2);
     // the throwaways are gone
     expect(await databases(id)).toEqual(dbBefore);
     expect([...(await listAll(s3, lakeBucket, '')).keys()]).toEqual(lakeBefore);

@@ -7,12 +7,13 @@
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { writeSetRecord } from '../backup/store.js';
 import { listAll } from './s3.js';
-import { dropDatabase, pgServer } from './postgres.js';
+import { databaseExists, dropDatabase, pgServer, restoredDatabaseName } from './postgres.js';
+import { defaultTargetPrefix } from './settings.js';
 import { runRestore, type RestoreReport } from './restore.js';
 import type { RestoreSettings } from './settings.js';
-import type { RestorePlan, RestorePorts } from './plan.js';
+import type { RestorePorts } from './plan.js';
 import type { SetSource } from './set.js';
-import { resolveSet } from './set.js';
+import { readVerifiedManifest, resolveSet } from './set.js';
 
 export interface DrillOutcome {
   report: RestoreReport;
@@ -29,15 +30,45 @@ export async function runDrill(
 ): Promise<DrillOutcome> {
   const drillSettings: RestoreSettings = { ...settings, drill: true, confirmed: true, target: 'new' };
   let pinned = drillSettings;
+  let stale: string[] = [];
   try {
-    // pin the set, so the throwaway names are known before the restore and a retry cleans them
+    // pin the set, and remove what a drill of it that was killed half way left behind (only the
+    // drill's own names: restore-drill-<set>/ and <db>_drill_<set>), so the plan finds them free
     const set = await resolveSet(source, settings.backupSet);
     pinned = { ...drillSettings, backupSet: set.id };
+    const manifest = await readVerifiedManifest(source, set.id);
+    const targetBucket = settings.lake.targetBucket ?? manifest.plan.lakeBucket;
+    stale = await removeThrowaways(
+      {
+        lake:
+          targetBucket && manifest.lake.entries.length
+            ? { targetBucket, targetPrefix: defaultTargetPrefix(set.id, true) }
+            : undefined,
+        dumps: manifest.database
+          .filter((d) => d.kind === 'pg_dump')
+          .map((d) => ({ database: restoredDatabaseName(d.database, set.id, true) })),
+      },
+      settings,
+      ports,
+      { onlyWhenPresent: true },
+    );
   } catch {
     /* runRestore reports the refusal */
   }
   const { report, plan } = await runRestore(pinned, source, ports);
-  const cleanup = plan ? await removeThrowaways(plan, settings, ports) : [];
+  const cleanup = [
+    ...stale.map((line) => `before: ${line}`),
+    ...(plan
+      ? await removeThrowaways(
+          {
+            lake: plan.lake,
+            dumps: plan.dumps.filter((d) => !d.inPlace).map((d) => ({ database: d.targetDatabase })),
+          },
+          settings,
+          ports,
+        )
+      : []),
+  ];
   report.drill = { cleanup };
   if (report.result !== 'restored' || !plan) return { report, cleanup };
   const at = new Date(ports.clock.now()).toISOString();
@@ -46,10 +77,15 @@ export async function runDrill(
   return { report, lastVerifiedRestore: report.drill.lastVerifiedRestore, cleanup };
 }
 
-async function removeThrowaways(plan: RestorePlan, settings: RestoreSettings, ports: RestorePorts): Promise<string[]> {
+async function removeThrowaways(
+  targets: { lake?: { targetBucket: string; targetPrefix: string }; dumps: Array<{ database: string }> },
+  settings: RestoreSettings,
+  ports: RestorePorts,
+  options: { onlyWhenPresent?: boolean } = {},
+): Promise<string[]> {
   const out: string[] = [];
-  if (plan.lake && plan.lake.targetPrefix.startsWith('restore-drill-')) {
-    const { targetBucket, targetPrefix } = plan.lake;
+  if (targets.lake && targets.lake.targetPrefix.startsWith('restore-drill-')) {
+    const { targetBucket, targetPrefix } = targets.lake;
     try {
       const keys = [...(await listAll(ports.s3, targetBucket, targetPrefix)).keys()];
       for (let i = 0; i < keys.length; i += 1000)
@@ -59,21 +95,25 @@ async function removeThrowaways(plan: RestorePlan, settings: RestoreSettings, po
             Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
           }),
         );
-      out.push(`deleted ${keys.length} objects under s3://${targetBucket}/${targetPrefix}`);
+      if (keys.length || !options.onlyWhenPresent)
+        out.push(`deleted ${keys.length} objects under s3://${targetBucket}/${targetPrefix}`);
     } catch (error) {
       out.push(`could not delete s3://${targetBucket}/${targetPrefix}: ${(error as Error).message}`);
     }
   }
-  if (settings.databaseUrl)
-    for (const d of plan.dumps) {
-      if (d.inPlace) continue;
+  if (settings.databaseUrl) {
+    const server = pgServer(settings.databaseUrl, ports.env);
+    for (const { database } of targets.dumps) {
+      if (!database.includes('_drill_')) continue;
       try {
-        await dropDatabase(ports.exec, pgServer(settings.databaseUrl, ports.env), d.targetDatabase);
-        out.push(`dropped database '${d.targetDatabase}' on ${d.server}`);
+        if (options.onlyWhenPresent && !(await databaseExists(ports.exec, server, database))) continue;
+        await dropDatabase(ports.exec, server, database);
+        out.push(`dropped database '${database}' on ${server.where}`);
       } catch (error) {
-        out.push(`could not drop '${d.targetDatabase}' on ${d.server}: ${(error as Error).message}`);
+        out.push(`could not drop '${database}' on ${server.where}: ${(error as Error).message}`);
       }
     }
+  }
   for (const line of out) ports.logger.info(`drill clean-up: ${line}`);
   return out;
 }
