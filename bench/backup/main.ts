@@ -18,6 +18,13 @@
  * Prints every figure, the medians, the bytes our side read through the runner (the sample only),
  * and the three `ratio:` lines, the one nearest its goal (ratio / goal) last.
  *
+ * The first backup makes the same 10,003 server-side copies on both sides, so it measures per-copy
+ * cost: MinIO's (our content-addressed keys `data/<key>/<etag>` add a folder level, ~15 % per copy
+ * there) and the client's CPU. Ours spends less CPU per copy (3000 copies: 6.5 s user vs aws's
+ * 8.5 s) but in one Node thread, where aws runs 32 Python threads: on a machine loaded far past its
+ * cores the scheduler's per-thread share starves ours (2026-11-29, load 13–15 on 2 cores: 1.72;
+ * 3000 objects at load ~10: 1.0–1.1).
+ *
  * Run: bash bench/backup/run.sh   (needs the local stack; env BENCH_ROUNDS=3 BENCH_OBJECTS=10000)
  */
 import { spawn } from 'node:child_process';
