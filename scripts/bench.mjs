@@ -51,6 +51,12 @@ const BENCHES = [
     compares: '310 objects: apply vs kubectl apply --server-side, first and no-change (the worse)',
   },
   {
+    name: 'drift',
+    command: ['bash', 'bench/drift/run.sh'],
+    env: { BENCH_ROUNDS: full ? '5' : '3' },
+    compares: 'the local environment ×20 (≈ 300 objects), 5 changed by hand: drift-check vs kubectl diff --server-side',
+  },
+  {
     name: 'gate',
     command: ['bash', 'bench/gate/run.sh'],
     env: { BENCH_ROUNDS: full ? '25' : '10' },
