@@ -315,6 +315,10 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
   expect(first.code).toBe(0);
   const goodImage = await deploymentImage(ns);
 
+  // The second deploy also adds a ConfigMap (created) and relabels the Service (changed): the rollback
+  // puts both back too, not only the workload.
+  const extra = join(work, ns, 'k8s', 'base', 'extra.yaml');
+  writeFileSync(extra, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: ${ns}}\ndata: {a: "1"}\n`);
   // The same app, but its pods carry the stack's never-ready fault knob (a new build arg gives a new digest).
   const second = await deploy(
     deployInputs(ns, repository, {
@@ -329,6 +333,13 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
   expect(second.summary).toContain('| rollout-gate | ❌ failed');
   expect(second.summary).toContain('| rollback | ✅ passed');
   expect(await deploymentImage(ns)).toBe(goodImage);
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  expect(
+    (await core.readNamespacedService({ name: 'phlo-example', namespace: ns })).metadata?.labels,
+  ).not.toHaveProperty('phlo.dev/fault');
+  await expect(core.readNamespacedConfigMap({ name: 'extra', namespace: ns })).rejects.toMatchObject({ code: 404 });
+  expect(second.summary).toContain('Other objects this deploy wrote: undone: deleted the 1 it created');
+  rmSync(extra);
   expect((slack.requests.at(-1)!.json as { text: string }).text).toMatch(/rolled back/);
   expect(github.requests.at(-1)!.json).toMatchObject({ state: 'failure' });
   noSecrets(second);

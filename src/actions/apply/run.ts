@@ -9,19 +9,18 @@ import { recordDeploy } from '../../lib/drift/record.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default apply opens its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube, clock } = runDeps(deps, { kube: ownClients() });
+  const { env, kube, clock, written } = runDeps(deps, { kube: ownClients() });
   const parsed = parseApplySettings(ctx.inputs, env, (s) => ctx.setSecret(s));
   const { client, release } = await kube(resolveKubeconfigSource(parsed.kube, env), {
     maxSockets: parsed.settings.concurrency,
   });
   try {
-    const { result, diffs } = await applyManifests(
-      parsed.manifests!,
-      parsed.secrets,
-      parsed.settings,
-      client,
-      ctx.logger,
-    );
+    const {
+      result,
+      diffs,
+      written: wrote,
+    } = await applyManifests(parsed.manifests!, parsed.secrets, parsed.settings, client, ctx.logger);
+    written?.push(...wrote);
     for (const d of diffs) if (d.diff) ctx.logger.info(d.diff);
     if (!result.dryRun) await recordDeploy(client, parsed.manifests!, parsed.settings.environment, clock, ctx.logger);
     ctx.setOutput('created', result.counts.created);

@@ -7,6 +7,7 @@ import { ConfigurationError, ConfigurationErrors, describeError } from '../../li
 import type { Manifest } from '../../lib/manifests/validate.js';
 import type { SecretValues } from '../../lib/manifests/secrets.js';
 import type { KubeClient } from '../../lib/kube/client.js';
+import type { WrittenObject } from '../../lib/kube/apply.js';
 import { readBuildScanFiles } from '../../lib/image/build-and-scan.js';
 import { loadIgnoreFile } from '../../lib/scan/ignore.js';
 import { Inputs } from '../../lib/runtime/inputs.js';
@@ -188,7 +189,8 @@ export function stageKit(
     kube ??= sharedClients({ maxSockets: 64 });
     return kube.clients(source);
   };
-  const deps = { kube: kubeClients };
+  // apply's record of what it wrote (previous contents in memory only), for the rollback stage
+  const deps = { kube: kubeClients, written: [] as WrittenObject[] };
 
   const runs: Record<StageName, (ctx: ActionContext) => Promise<void>> = {
     'build-scan': async (ctx) => {

@@ -4,10 +4,13 @@ import { ownClients } from '../../lib/kube/clients.js';
 import { rollbackAndGate, renderRollbackSummary, rollbackFailure } from '../../lib/gates/index.js';
 import { parseRollbackSettings, resolveTarget } from '../../lib/gates/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
+import pLimit from 'p-limit';
+import { undoWrites } from '../../lib/kube/apply.js';
+import { isWorkloadKind } from '../../lib/kube/revisions.js';
 
 /** `deps.kube`: where the client comes from (the pipeline shares one); by default rollback opens its own. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env, kube, clock } = runDeps(deps, { kube: ownClients() });
+  const { env, kube, clock, written } = runDeps(deps, { kube: ownClients() });
   const settings = parseRollbackSettings(ctx.inputs, (s) => ctx.setSecret(s));
   const target = resolveTarget(settings.rollback.target, settings.workloads);
   const { client, release } = await kube(resolveKubeconfigSource(settings.kube, env));
@@ -15,6 +18,18 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
   ctx.logger.info(
     `Rolling back ${settings.workloads.length} workload(s) to ${typeof target === 'number' ? `revision ${target}` : `the ${target} revision`}`,
   );
+  // In the deploy pipeline: first the objects that are not workloads (ConfigMaps, Secrets, Services,
+  // RBAC…) go back to what they were before apply — so the rolled-back pods start with the old
+  // configuration — and the ones apply created go; then the workloads roll back.
+  // (Namespaces and CRDs stay: deleting one would take everything in it, workloads included.)
+  const others = (written ?? []).filter(
+    (w) => !isWorkloadKind(w.ref.kind) && w.ref.kind !== 'Namespace' && w.ref.kind !== 'CustomResourceDefinition',
+  );
+  let restoredObjects: Awaited<ReturnType<typeof undoWrites>> | undefined;
+  if (others.length) {
+    restoredObjects = await undoWrites(client, others, pLimit(8), ctx.logger);
+    written!.length = 0;
+  }
   const result = await rollbackAndGate(client, settings.workloads, {
     target,
     deleteCreated: settings.rollback.deleteCreated,
@@ -27,7 +42,13 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
   ctx.setOutput('healthy', result.healthy);
   ctx.setOutput('outcomes', result.outcomes);
   ctx.setOutput('verdict', result.gate?.verdict ?? 'none');
-  ctx.summary(renderRollbackSummary(result));
-  const failure = rollbackFailure(result);
+  ctx.summary(
+    renderRollbackSummary(result) +
+      (restoredObjects ? `\n\nOther objects this deploy wrote: ${restoredObjects.summary}` : ''),
+  );
+  if (restoredObjects?.problems.length) ctx.setOutput('healthy', false);
+  const failure =
+    rollbackFailure(result) ??
+    (restoredObjects?.problems.length ? new Error(restoredObjects.problems.join('; ')) : undefined);
   if (failure) throw failure;
 }

@@ -89,7 +89,15 @@ export interface ApplyOutcome {
   result: ApplyResult;
   /** Unified diffs (dry-run mode only; empty otherwise). */
   diffs: ObjectDiff[];
+  /**
+   * What this apply wrote, with each object's content before it (in memory only: Secrets by value),
+   * for `undoWrites` — the deploy pipeline's rollback puts the objects that are not workloads back.
+   */
+  written: WrittenObject[];
 }
+
+/** An object apply created or changed, and what it was before (`live`; absent for a created one). */
+export type WrittenObject = Pick<Planned, 'ref' | 'info' | 'action' | 'live' | 'applied'>;
 
 export interface Planned {
   ref: ObjectRef;
@@ -246,7 +254,7 @@ export async function applyManifests(
     `${s.dryRun ? 'dry run: would create' : 'created'} ${result.counts.created}, changed ${result.counts.changed}, ` +
       `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
   );
-  return { result, diffs };
+  return { result, diffs, written: plans.filter((p) => p.applied) };
 }
 
 /**
@@ -299,9 +307,9 @@ export async function checkObjects(
  * its current resourceVersion, tried again once when something wrote it in between). The previous
  * content (Secrets included) only ever lived in memory.
  */
-async function undoWrites(
+export async function undoWrites(
   client: KubeClient,
-  written: readonly Planned[],
+  written: readonly WrittenObject[],
   limit: ReturnType<typeof pLimit>,
   logger: Logger,
 ): Promise<{ summary: string; problems: string[] }> {
@@ -332,9 +340,11 @@ async function undoWrites(
               let version = p.applied?.metadata.resourceVersion;
               for (let attempt = 0; ; attempt++) {
                 try {
+                  // as the rollback's manager: the next apply takes these fields back without a conflict
                   await client.request({
                     method: 'PUT',
                     path,
+                    query: { fieldManager: FIELD_MANAGERS.rollback },
                     body: { ...previous, metadata: { ...(previous.metadata as object), resourceVersion: version } },
                   });
                   break;
@@ -357,7 +367,7 @@ async function undoWrites(
     restored.length ? `restored the ${restored.length} it changed (${restored.sort().join(', ')})` : '',
   ].filter(Boolean);
   const summary = `undone: ${parts.join('; ')}${problems.length ? `; ${problems.length} could not be undone (below)` : ''}.`;
-  (problems.length ? logger.warning : logger.info).call(logger, `Apply failed after writing: ${summary}`);
+  (problems.length ? logger.warning : logger.info).call(logger, `Putting back what apply wrote: ${summary}`);
   return { summary, problems };
 }
 

@@ -8,6 +8,7 @@ import { spawnExec } from '../runtime/exec.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../image/git.js';
 import type { KubeClients } from '../kube/clients.js';
+import type { WrittenObject } from '../kube/apply.js';
 
 export interface RunDeps {
   /** How programs (git, docker, trivy) run. */
@@ -19,6 +20,12 @@ export interface RunDeps {
   kube: KubeClients;
   /** Which commit, which ref (the pipeline shares one answer between stages). */
   gitFacts: (options: GitFactsOptions) => Promise<GitFacts>;
+  /**
+   * The deploy pipeline's record of what apply wrote, with each object's previous content (in memory
+   * only): apply adds to it, the rollback puts the objects that are not workloads back from it. Absent
+   * for a step on its own (its rollback restores workloads only).
+   */
+  written?: WrittenObject[];
 }
 
 /**
@@ -39,5 +46,6 @@ export function runDeps(given: Partial<RunDeps> = {}, defaults: Partial<RunDeps>
         throw new Error('this step was given no Kubernetes client');
       }),
     gitFacts: given.gitFacts ?? gitFacts,
+    ...(given.written ? { written: given.written } : {}),
   };
 }
