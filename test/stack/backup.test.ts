@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { runBackup, type BackupDeps, type BackupResult } from '../../src/lib/backup/backup.js';
 import { parseBackupSettings, type BackupSettings } from '../../src/lib/backup/settings.js';
 import { backupSummary } from '../../src/lib/backup/summary.js';
@@ -269,6 +269,22 @@ describe('runBackup', () => {
     const copies = new Set((await listKeys(store, store.layout.dataPrefix)).map((o) => o.key));
     const manifest = await readManifest(store, last.setId!);
     for (const e of manifest.lake.entries) expect(copies.has(e.copyKey)).toBe(true);
+  });
+
+  test("the plan's Object Lock retention is on every copy the run makes", async () => {
+    const locked = await createBucket(s3, 'backup-locked', { objectLock: true });
+    buckets.push(locked);
+    const at = t0 + 40 * DAY;
+    const settings = settingsFor({}, plan(lake, locked, 'objectLock:\n  mode: GOVERNANCE\n  days: 30\n'));
+    const result = await runBackup(settings, deps(at));
+    expect(result.state).toBe('complete');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: locked, Prefix: 'phlo-backup/local/data/' }));
+    expect(listed.Contents?.length).toBeGreaterThan(0);
+    for (const o of listed.Contents ?? []) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: locked, Key: o.Key! }));
+      expect(head.ObjectLockMode).toBe('GOVERNANCE');
+      expect(head.ObjectLockRetainUntilDate?.getTime()).toBe(at + 30 * DAY);
+    }
   });
 
   test('a corrupted copy fails verification in finish: the set is failed, not complete, and Slack hears of it', async () => {

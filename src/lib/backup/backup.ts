@@ -9,6 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Clock } from '../runtime/clock.js';
+import { objectLockAt } from './plan.js';
 import type { Exec } from '../runtime/exec.js';
 import type { Logger } from '../runtime/logger.js';
 import { GateFailure, errorLine } from '../runtime/errors.js';
@@ -297,7 +298,12 @@ async function lake(
     store,
     id,
     source,
-    { concurrency: settings.plan.lake.concurrency, ...(shard.count > 1 || settings.phase === 'lake' ? { shard } : {}) },
+    {
+      concurrency: settings.plan.lake.concurrency,
+      ...(shard.count > 1 || settings.phase === 'lake' ? { shard } : {}),
+      // the plan's Object Lock retention on every copy this run makes (copies already there keep theirs)
+      ...(settings.plan.objectLock ? { objectLock: objectLockAt(settings.plan, new Date(deps.clock.now())) } : {}),
+    },
     deps.logger,
   );
   result.lake = totals([part]);
