@@ -1,1 +1,0 @@
-export const id=20;export const ids=[20];export const modules={20:(__unused_webpack_module,__webpack_exports__,__webpack_require__)=>{__webpack_require__.r(__webpack_exports__),__webpack_require__.d(__webpack_exports__,{STATE:()=>STATE});const STATE={dockerConfig:"docker-config",registry:"registry"}}};

@@ -1,0 +1,1 @@
+export const id=8638;export const ids=[8638];export const modules={8638:(__unused_webpack_module,__webpack_exports__,__webpack_require__)=>{__webpack_require__.r(__webpack_exports__),__webpack_require__.d(__webpack_exports__,{STATE:()=>STATE});const STATE={dockerConfig:"docker-config",registry:"registry"}}};
