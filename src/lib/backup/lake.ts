@@ -30,7 +30,6 @@ import {
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
   UploadPartCopyCommand,
   type CompletedPart,
   type S3Client,
@@ -39,7 +38,7 @@ import pLimit from 'p-limit';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
 import { bareEtag } from './layout.js';
-import { listKeys, readJson, writeJson, type BackupStore } from './store.js';
+import { eachObject, listKeys, readJson, writeJson, type BackupStore } from './store.js';
 import type { LakeEntry, LakePart, SetId } from './types.js';
 
 export interface LakeSource {
@@ -113,24 +112,6 @@ function outermost(prefixes: string[]): string[] {
   return unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(q)));
 }
 
-async function listBucket(s3: S3Client, bucket: string, prefix: string, onObject: (o: LakeObject) => void) {
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
-    );
-    for (const o of page.Contents ?? []) {
-      onObject({
-        key: o.Key!,
-        size: o.Size ?? 0,
-        etag: bareEtag(o.ETag),
-        lastModified: (o.LastModified ?? new Date(0)).toISOString(),
-      });
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-}
-
 /** The lake's objects under the source's prefixes, minus exclusions, in `shard` when given; sorted by key. */
 export async function listLake(
   source: LakeSource,
@@ -139,7 +120,7 @@ export async function listLake(
   const objects: LakeObject[] = [];
   let excluded = 0;
   for (const prefix of outermost(source.prefixes)) {
-    await listBucket(source.s3, source.bucket, prefix, (o) => {
+    await eachObject(source.s3, source.bucket, prefix, (o) => {
       if (shard && shardOf(o.key, shard.count) !== shard.index) return;
       if (isExcluded(o.key, source.exclude)) excluded += 1;
       else objects.push(o);

@@ -72,19 +72,28 @@ export async function writeJson(
   return { sha256: sha256Hex(body), bytes: body.length };
 }
 
-/** Every key under `prefix` (all pages). */
-export async function listKeys(
-  store: BackupStore,
+/** A listed object: key, size, bare ETag, LastModified (ISO 8601). */
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+}
+
+/** Calls `onObject` for every object under `prefix` of `bucket` (all pages of ListObjectsV2). */
+export async function eachObject(
+  s3: S3Client,
+  bucket: string,
   prefix: string,
-): Promise<Array<{ key: string; size: number; etag: string; lastModified: string }>> {
-  const out: Array<{ key: string; size: number; etag: string; lastModified: string }> = [];
+  onObject: (o: ListedObject) => void,
+): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await store.s3.send(
-      new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ContinuationToken: token }),
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
     );
     for (const o of page.Contents ?? []) {
-      out.push({
+      onObject({
         key: o.Key!,
         size: o.Size ?? 0,
         etag: bareEtag(o.ETag),
@@ -93,7 +102,46 @@ export async function listKeys(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/** Every key under `prefix` (all pages). */
+export async function listKeys(store: BackupStore, prefix: string): Promise<ListedObject[]> {
+  const out: ListedObject[] = [];
+  await eachObject(store.s3, store.bucket, prefix, (o) => out.push(o));
   return out;
+}
+
+/**
+ * SHA-256 (hex) and length of an object's bytes, streamed (never held whole); undefined when it is gone
+ * or, with `ifMatch`/`versionId`, has changed.
+ */
+export async function hashObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  condition: { ifMatch?: string; versionId?: string } = {},
+): Promise<{ sha256: string; bytes: number } | undefined> {
+  try {
+    const answer = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(condition.versionId ? { VersionId: condition.versionId } : {}),
+        ...(condition.ifMatch ? { IfMatch: `"${condition.ifMatch}"` } : {}),
+      }),
+    );
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } catch (error) {
+    const code = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+    if (code === 404 || code === 412) return undefined;
+    throw error;
+  }
 }
 
 /** The record of every set (`sets/<id>/set.json`), oldest first; a folder without one is skipped. */

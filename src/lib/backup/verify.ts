@@ -9,11 +9,10 @@
  *     there too (checking it for every entry would take a HEAD each: the listing does not carry it).
  * A mismatch is a problem line in the result, never an exception; an API failure throws.
  */
-import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { COPY_OBJECT_MAX_BYTES, etagParts, listCopies, type LakeSource } from './lake.js';
-import type { BackupStore } from './store.js';
+import { hashObject, type BackupStore } from './store.js';
 import type { LakeEntry, Verification } from './types.js';
 import { bareEtag } from './layout.js';
 
@@ -22,36 +21,6 @@ export const MAX_PROBLEMS = 200;
 
 const status = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-
-/** SHA-256 (hex) and length of an object's bytes, streamed; undefined when it is gone or has changed. */
-async function hashObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  condition: { ifMatch?: string; versionId?: string } = {},
-): Promise<{ sha256: string; bytes: number } | undefined> {
-  try {
-    const answer = await s3.send(
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        ...(condition.versionId ? { VersionId: condition.versionId } : {}),
-        ...(condition.ifMatch ? { IfMatch: `"${condition.ifMatch}"` } : {}),
-      }),
-    );
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
-  } catch (error) {
-    const code = status(error);
-    if (code === 404 || code === 412) return undefined;
-    throw error;
-  }
-}
 
 /** Whether a copy's ETag is expected to equal the source's (not for a big single-part source cut into parts). */
 const etagComparable = (entry: LakeEntry): boolean =>

@@ -1,7 +1,6 @@
 /** Small S3 reads restore needs on top of the backup store's: a listing of any bucket, a streamed hash. */
-import { createHash } from 'node:crypto';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { backupStore, listKeys } from '../backup/store.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { backupStore, hashObject as hashStored, listKeys } from '../backup/store.js';
 
 export interface Listed {
   key: string;
@@ -16,16 +15,11 @@ export async function listAll(s3: S3Client, bucket: string, prefix: string): Pro
   return out;
 }
 
-/** Hex SHA-256 and size of an object's bytes, streamed (never held whole). */
+/** Hex SHA-256 and size of an object's bytes, streamed (never held whole); a missing one throws NotFound. */
 export async function hashObject(s3: S3Client, bucket: string, key: string): Promise<{ sha256: string; size: number }> {
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
+  const got = await hashStored(s3, bucket, key);
+  if (!got) throw Object.assign(new Error(`s3://${bucket}/${key} does not exist`), { name: 'NotFound' });
+  return { sha256: got.sha256, size: got.bytes };
 }
 
 export function isNotFound(error: unknown): boolean {
