@@ -1725,7 +1725,7 @@ describe('the health gate through the service proxy shares one client', () => {
           service: 'phlo/web:http',
           paths: '/health\n/ready',
           'consecutive-successes': '3',
-          interval: '10ms',
+          interval: '50ms',
           'kubeconfig-content': kubeconfig,
         }),
       ),
