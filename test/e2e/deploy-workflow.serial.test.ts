@@ -11,7 +11,8 @@
 // (so staging and production get their real namespaces, dagster and data-warehouse, without touching
 // the shared stack's), GitHub's REST API and Slack are recorders. The runner's tool cache holds the
 // stack's Trivy build, as a runner's cache would hold a downloaded release.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
@@ -244,7 +245,10 @@ function run(workflow: string, extra: Partial<RunWorkflowOptions> = {}): Promise
     // A runner's tool cache holding the Trivy release the action would otherwise download.
     toolCache: {
       'phlo-trivy/0.74.0/x64/trivy': { link: stack.PHLO_TRIVY! },
-      'phlo-trivy/0.74.0/x64/.complete': 'the local stack build of trivy 0.74.0\n',
+      // the install marker records the binary's sha256, which the action re-checks before every use
+      'phlo-trivy/0.74.0/x64/.complete': `the local stack build of trivy 0.74.0\nbinary sha256:${createHash('sha256')
+        .update(readFileSync(stack.PHLO_TRIVY!))
+        .digest('hex')}\n`,
     },
     timeoutMs: 8 * 60_000,
     ...extra,
