@@ -76,6 +76,13 @@ const BENCHES = [
       'lake backup (copy + verify) of 10,000 objects vs aws s3 sync: first, next day to a new date, next day --delete (the nearest its goal)',
   },
   {
+    name: 'restore',
+    command: ['bash', 'bench/restore/run.sh'],
+    env: { BENCH_ROUNDS: full ? '5' : '3' },
+    compares:
+      'restore of a 10,000-object set into an empty prefix (copy + verify) vs aws s3 sync from the backup prefix',
+  },
+  {
     name: 'stack-up',
     command: ['bash', 'scripts/bench-stack-up.sh'],
     env: { BENCH_ROUNDS: full ? '3' : '1' },
