@@ -25,30 +25,28 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
   const others = (written ?? []).filter(
     (w) => !isWorkloadKind(w.ref.kind) && w.ref.kind !== 'Namespace' && w.ref.kind !== 'CustomResourceDefinition',
   );
-  let restoredObjects: Awaited<ReturnType<typeof undoWrites>> | undefined;
-  if (others.length) {
-    restoredObjects = await undoWrites(client, others, pLimit(8), ctx.logger);
-    written!.length = 0;
-  }
-  const result = await rollbackAndGate(client, settings.workloads, {
-    target,
-    deleteCreated: settings.rollback.deleteCreated,
-    gateTimeoutMs: settings.timeoutMs,
-    restartLimit: settings.restartLimit,
-    logger: ctx.logger,
-    clock,
-  }).finally(release);
+  const { restoredObjects, result } = await (async () => {
+    const restored = others.length ? await undoWrites(client, others, pLimit(8), ctx.logger) : undefined;
+    if (restored) written!.length = 0; // put back once
+    const gated = await rollbackAndGate(client, settings.workloads, {
+      target,
+      deleteCreated: settings.rollback.deleteCreated,
+      gateTimeoutMs: settings.timeoutMs,
+      restartLimit: settings.restartLimit,
+      logger: ctx.logger,
+      clock,
+    });
+    return { restoredObjects: restored, result: gated };
+  })().finally(release);
+  const notRestored = restoredObjects?.problems ?? [];
 
-  ctx.setOutput('healthy', result.healthy);
+  ctx.setOutput('healthy', result.healthy && notRestored.length === 0);
   ctx.setOutput('outcomes', result.outcomes);
   ctx.setOutput('verdict', result.gate?.verdict ?? 'none');
   ctx.summary(
     renderRollbackSummary(result) +
       (restoredObjects ? `\n\nOther objects this deploy wrote: ${restoredObjects.summary}` : ''),
   );
-  if (restoredObjects?.problems.length) ctx.setOutput('healthy', false);
-  const failure =
-    rollbackFailure(result) ??
-    (restoredObjects?.problems.length ? new Error(restoredObjects.problems.join('; ')) : undefined);
+  const failure = rollbackFailure(result) ?? (notRestored.length ? new Error(notRestored.join('; ')) : undefined);
   if (failure) throw failure;
 }
