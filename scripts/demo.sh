@@ -19,9 +19,11 @@ fi
 # Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), not the deploy.
 say "local stack (Kubernetes built from source + KWOK nodes, dockerd, registry, moto, Trivy)"
 bash stack/stack.sh up etcd kube kwok docker registry moto trivy
+# The stack's runtime directory: $PHLO_STACK_DIR (as stack/stack.sh reads it), else .stack in the clone.
+STACK_DIR="${PHLO_STACK_DIR:-.stack}"
 set -a
 # shellcheck disable=SC1091
-source .stack/env
+source "$STACK_DIR/env"
 set +a
 
 say "example app binary (static Go, copied into an image FROM the stack's base image)"
@@ -56,7 +58,7 @@ say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
   --trivy-db-repository "$PHLO_TRIVY_DB_REPOSITORY" \
   --trivy-db-username "$PHLO_REGISTRY_USER" \
   --trivy-db-password "$PHLO_REGISTRY_PASSWORD" \
-  --report-dir .stack/reports \
+  --report-dir "$STACK_DIR/reports" \
   --registry-endpoint "http://$PHLO_REGISTRY" \
   --ecr-endpoint "$AWS_ENDPOINT_URL" \
   --region "$AWS_REGION" \
