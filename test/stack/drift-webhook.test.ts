@@ -5,15 +5,16 @@
  * Deployment it admits — dry runs included (sideEffects: None), as a mesh injector does. After a
  * deploy through it, drift-check is clean; a real change by another field manager is still found.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { kubeConfig, loadStackEnv, uniqueName, waitFor } from '../helpers/stack.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { KubeClient } from '../../src/lib/kube/client.js';
 import { check, deployEnvironment, kubectl, redeploy, summaryOf, type DriftEnv } from './drift.fixtures.js';
 
@@ -23,36 +24,6 @@ let server: https.Server;
 let dir: string;
 const webhookName = uniqueName('drift-webhook');
 let admitted = 0;
-
-/** A self-signed certificate for 127.0.0.1 (its own CA: the caBundle). */
-function selfSignedCert(into: string): { key: string; cert: string } {
-  const key = path.join(into, 'key.pem');
-  const cert = path.join(into, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-}
 
 /** The JSON patch a sidecar injector answers with for a Deployment. */
 function injection(obj: {

@@ -13,7 +13,6 @@
  * `test.failing` marks a known bug of the client (each has a BUG comment): such a test passes while
  * the bug is there and fails once it is fixed; then make it a plain `test`.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -24,6 +23,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfig, restrictedKubeConfig, uniqueName, useNamespace, waitFor } from '../helpers/stack.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import {
   KubeApiError,
   KubeClient,
@@ -236,36 +236,6 @@ async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** A self-signed certificate for 127.0.0.1 (written by openssl into `dir`). */
-function selfSignedCert(dir: string): { key: string; cert: string } {
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
 // ──────────────────── against the stack's kube-apiserver ────────────────────
