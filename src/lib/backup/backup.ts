@@ -43,6 +43,7 @@ import type {
   LakeEntry,
   LakePart,
   SetId,
+  SetLock,
   SetRecord,
   SetState,
   Verification,
@@ -71,6 +72,8 @@ export interface LakeTotals {
   copied: number;
   copiedBytes: number;
   excluded: number;
+  /** With the plan's Object Lock: the set's retention and what became of the reused copies' retention. */
+  objectLock?: SetLock & { extended: number; alreadyLocked: number };
 }
 
 export interface RetentionOutcome {
@@ -301,8 +304,9 @@ async function lake(
     {
       concurrency: settings.plan.lake.concurrency,
       ...(shard.count > 1 || settings.phase === 'lake' ? { shard } : {}),
-      // the plan's Object Lock retention on every copy this run makes (copies already there keep theirs)
+      // the plan's Object Lock retention on every copy this run makes, and reused copies extended to it
       ...(settings.plan.objectLock ? { objectLock: objectLockAt(settings.plan, new Date(deps.clock.now())) } : {}),
+      now: new Date(deps.clock.now()),
     },
     deps.logger,
   );
@@ -364,8 +368,12 @@ async function finish(
     if (override && !result.overrides.includes(override)) result.overrides.push(override);
   }
 
+  const { objectLock: lock, ...lakeTotals } = result.lake ?? totals([]);
   const verification: Verification = source
-    ? await verifyLake(store, source, entries, { sample: plan.verify.sample })
+    ? await verifyLake(store, source, entries, {
+        sample: plan.verify.sample,
+        ...(lock ? { lockedUntil: new Date(lock.retainUntil) } : {}),
+      })
     : { verified: 0, total: 0, sampled: 0, problems: [] };
   result.verification = verification;
   const verified = verification.problems.length === 0 && verification.verified === verification.total;
@@ -393,7 +401,11 @@ async function finish(
     backupBucket: plan.backupBucket,
     prefix: store.layout.prefix,
     database: result.database,
-    lake: { entries, ...(result.lake ?? totals([])) },
+    lake: {
+      entries,
+      ...lakeTotals,
+      ...(lock ? { objectLock: { mode: lock.mode, retainUntil: lock.retainUntil } } : {}),
+    },
     ...(result.cluster ? { cluster: result.cluster } : {}),
     verification,
   };
@@ -481,6 +493,15 @@ async function dryRun(
       `would copy ${copied} of ${listed.objects.length} lake objects (${copiedBytes} of ${bytes} bytes) from s3://${plan.lake.bucket}; ` +
         `${listed.objects.length - copied} already in the store; ${listed.excluded} excluded (${plan.lake.exclude.join(', ') || 'no exclusions'})`,
     );
+    if (plan.objectLock) {
+      const lock = objectLockAt(plan, now)!;
+      lines.push(
+        `would lock every copy made ${lock.mode} until ${lock.retainUntil.toISOString()}, and extend the ` +
+          `${listed.objects.length - copied} reused copies locked for less to that date (never shortening)`,
+      );
+    }
+    if (listed.versioning === 'enabled')
+      lines.push(`the lake is versioned: each object's current VersionId would be recorded and copied by version`);
     try {
       const override = guard(settings, listed.objects, await lastLake(store, sets));
       if (override) lines.push(`guard overridden: ${override}`);
@@ -587,6 +608,17 @@ function totals(parts: LakePart[]): LakeTotals {
     t.copied += p.copied;
     t.copiedBytes += p.copiedBytes;
     t.excluded += p.excluded;
+  }
+  // The set's retention is the earliest its parts made sure of (every shard locks its own copies).
+  const locks = parts.map((p) => p.objectLock);
+  if (locks.length > 0 && locks.every((l) => l !== undefined)) {
+    const earliest = [...locks].sort((a, b) => a.retainUntil.localeCompare(b.retainUntil))[0]!;
+    t.objectLock = {
+      mode: earliest.mode,
+      retainUntil: earliest.retainUntil,
+      extended: locks.reduce((n, l) => n + l.extended, 0),
+      alreadyLocked: locks.reduce((n, l) => n + l.alreadyLocked, 0),
+    };
   }
   return t;
 }

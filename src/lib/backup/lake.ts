@@ -38,8 +38,19 @@ import pLimit from 'p-limit';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
 import { bareEtag } from './layout.js';
-import { eachObject, listKeys, readJson, writeJson, type BackupStore } from './store.js';
+import {
+  eachCurrentVersion,
+  eachObject,
+  isVersioned,
+  listKeys,
+  readJson,
+  writeJson,
+  type BackupStore,
+} from './store.js';
 import type { LakeEntry, LakePart, SetId } from './types.js';
+import { extendRetention, type ObjectLock } from './lock.js';
+
+export type { ObjectLock };
 
 export interface LakeSource {
   s3: S3Client;
@@ -112,22 +123,46 @@ function outermost(prefixes: string[]): string[] {
   return unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(q)));
 }
 
-/** The lake's objects under the source's prefixes, minus exclusions, in `shard` when given; sorted by key. */
-export async function listLake(
-  source: LakeSource,
-  shard?: Shard,
-): Promise<{ objects: LakeObject[]; excluded: number }> {
+/**
+ * Whether the lake's objects carry versions: `enabled` (GetBucketVersioning says Enabled: objects are
+ * listed with ListObjectVersions and copied by VersionId), `off` (never enabled, or suspended), or
+ * `unknown` (the identity may not read the bucket's versioning: listed and copied as unversioned).
+ */
+export type LakeVersioning = 'enabled' | 'off' | 'unknown';
+
+export interface LakeListing {
+  objects: LakeObject[];
+  excluded: number;
+  versioning: LakeVersioning;
+}
+
+async function lakeVersioning(source: LakeSource): Promise<LakeVersioning> {
+  try {
+    return (await isVersioned(source.s3, source.bucket)) ? 'enabled' : 'off';
+  } catch (error) {
+    if (status(error) === 403) return 'unknown';
+    throw error;
+  }
+}
+
+/**
+ * The lake's objects under the source's prefixes, minus exclusions, in `shard` when given; sorted by
+ * key. On a versioned lake each object carries the VersionId of its current version.
+ */
+export async function listLake(source: LakeSource, shard?: Shard): Promise<LakeListing> {
   const objects: LakeObject[] = [];
   let excluded = 0;
+  const versioning = await lakeVersioning(source);
+  const list = versioning === 'enabled' ? eachCurrentVersion : eachObject;
   for (const prefix of outermost(source.prefixes)) {
-    await eachObject(source.s3, source.bucket, prefix, (o) => {
+    await list(source.s3, source.bucket, prefix, (o) => {
       if (shard && shardOf(o.key, shard.count) !== shard.index) return;
       if (isExcluded(o.key, source.exclude)) excluded += 1;
       else objects.push(o);
     });
   }
   objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { objects, excluded };
+  return { objects, excluded, versioning };
 }
 
 /** The copies already in the store under the data prefix of each source prefix: copy key → size, ETag. */
@@ -158,19 +193,16 @@ export function copyMatches(entry: { size: number; etag: string }, copy: { size:
   return copy.etag === entry.etag;
 }
 
-const encodeCopySource = (bucket: string, key: string): string =>
-  `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+/** `x-amz-copy-source`: the bucket and key, and `?versionId=` when the copy is of one version. */
+const encodeCopySource = (bucket: string, key: string, versionId?: string): string =>
+  `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}` +
+  (versionId ? `?versionId=${encodeURIComponent(versionId)}` : '');
 
 const status = (error: unknown): number | undefined =>
   (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 
 /** The source object changed (412) or vanished (404) between listing and copying. */
 class SourceChanged extends Error {}
-
-export interface ObjectLock {
-  mode: 'GOVERNANCE' | 'COMPLIANCE';
-  retainUntil: Date;
-}
 
 interface Copied {
   checksumSha256?: string;
@@ -186,7 +218,9 @@ async function copyOne(
   checksums: { returned?: boolean },
 ): Promise<Copied> {
   const lock = objectLock ? { ObjectLockMode: objectLock.mode, ObjectLockRetainUntilDate: objectLock.retainUntil } : {};
-  const copySource = encodeCopySource(source.bucket, o.key);
+  // By version when the lake is versioned: what the listing saw is what is copied, even when the key
+  // is written again meanwhile (the ETag condition then holds; without a version it would refuse).
+  const copySource = encodeCopySource(source.bucket, o.key, o.versionId);
   const ifMatch = `"${o.etag}"`;
   const sourceParts = etagParts(o.etag);
   try {
@@ -212,7 +246,13 @@ async function copyOne(
       let offset = 0;
       for (let n = 1; n <= sourceParts; n++) {
         const head = await source.s3.send(
-          new HeadObjectCommand({ Bucket: source.bucket, Key: o.key, PartNumber: n, IfMatch: ifMatch }),
+          new HeadObjectCommand({
+            Bucket: source.bucket,
+            Key: o.key,
+            PartNumber: n,
+            IfMatch: ifMatch,
+            ...(o.versionId ? { VersionId: o.versionId } : {}),
+          }),
         );
         const length = head.ContentLength ?? 0;
         ranges.push([offset, offset + length - 1]);
@@ -269,7 +309,7 @@ async function copyOne(
 }
 
 /** What one object became in the set, after the source was looked at again when it changed. */
-async function headSource(source: LakeSource, key: string): Promise<LakeObject | undefined> {
+async function headSource(source: LakeSource, key: string, versioned: boolean): Promise<LakeObject | undefined> {
   try {
     const head = await source.s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: key }));
     return {
@@ -277,6 +317,7 @@ async function headSource(source: LakeSource, key: string): Promise<LakeObject |
       size: head.ContentLength ?? 0,
       etag: bareEtag(head.ETag),
       lastModified: (head.LastModified ?? new Date(0)).toISOString(),
+      ...(versioned && head.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {}),
     };
   } catch (error) {
     if (status(error) === 404) return undefined;
@@ -315,8 +356,13 @@ export interface BackupLakeOptions {
   /** Copies in flight at once. */
   concurrency: number;
   shard?: Shard;
-  /** Retention put on every copy made (the backup bucket must have Object Lock enabled). */
+  /**
+   * The set's retention (the backup bucket must have Object Lock enabled): put on every copy made, and
+   * the copies of earlier sets that this set names again are extended to it (never shortened).
+   */
   objectLock?: ObjectLock;
+  /** Now, for telling a running retention from an expired one (default: the system clock). */
+  now?: Date;
 }
 
 /**
@@ -334,23 +380,32 @@ export async function backupLake(
   const shard = options.shard ?? { index: 1, count: 1 };
   const shardText = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
   // The two listings at once: the lake's and the store's copies.
-  const [{ objects, excluded }, copies] = await Promise.all([
+  const [{ objects, excluded, versioning }, copies] = await Promise.all([
     listLake(source, options.shard),
     listCopies(store, source.prefixes),
   ]);
   const listedBytes = objects.reduce((sum, o) => sum + o.size, 0);
   logger.info(
     `lake: listed ${objects.length} objects (${bytesText(listedBytes)}) in s3://${source.bucket}` +
-      `${shardText}, ${excluded} excluded`,
+      `${shardText}, ${excluded} excluded` +
+      (versioning === 'enabled' ? '; versioned: each copy is made of the listed version' : ''),
   );
+  if (versioning === 'unknown')
+    logger.warning(
+      `lake: could not read the versioning of s3://${source.bucket} (access denied): copying the current ` +
+        'objects without recording their versions (grant s3:GetBucketVersioning and s3:ListBucketVersions to record them)',
+    );
   const entries: LakeEntry[] = [];
   const todo: LakeObject[] = [];
+  /** Copies already in the store that this set names: their retention may need extending. */
+  const reused: string[] = [];
   for (const o of objects) {
     const copyKey = store.layout.copyKey(o.key, o.etag);
     const copy = copies.get(copyKey);
     if (copy && copyMatches(o, copy)) {
       const parts = etagParts(o.etag) ?? etagParts(copy.etag);
       entries.push({ ...o, copyKey, ...(parts !== undefined ? { parts } : {}) });
+      reused.push(copyKey);
     } else {
       todo.push(o);
     }
@@ -384,6 +439,7 @@ export async function backupLake(
       const copy = copies.get(copyKey);
       if (copy && copyMatches(o, copy)) {
         entries.push({ ...o, copyKey });
+        reused.push(copyKey);
         return;
       }
       try {
@@ -402,7 +458,7 @@ export async function backupLake(
           return;
         }
         // Changed or deleted since the listing: take what is there now (or nothing).
-        o = await headSource(source, o.key);
+        o = await headSource(source, o.key, versioning === 'enabled');
         if (o && isExcluded(o.key, source.exclude)) o = undefined;
       }
     }
@@ -414,8 +470,32 @@ export async function backupLake(
     throw failure;
   }
   if (vanished > 0) logger.warning(`lake: ${vanished} objects were deleted from the lake while the backup ran`);
+  let objectLock: LakePart['objectLock'];
+  if (options.objectLock) {
+    // before the part is written: a part names only copies locked at least as long as the set
+    const lock = options.objectLock;
+    const extended = await extendRetention(store.s3, store.bucket, reused, lock, {
+      concurrency: options.concurrency,
+      now: options.now ?? new Date(),
+    });
+    objectLock = { mode: lock.mode, retainUntil: lock.retainUntil.toISOString(), ...extended };
+    logger.info(
+      `lake: Object Lock ${lock.mode} until ${objectLock.retainUntil} on the ${copied} copies made; of the ` +
+        `${reused.length} reused, ${extended.extended} extended to it, ${extended.alreadyLocked} already locked as long or longer` +
+        (extended.otherMode ? ` (${extended.otherMode} keep the other mode their running retention has)` : ''),
+    );
+  }
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const part: LakePart = { schema: 1, setId, shard, entries, copied, copiedBytes, excluded };
+  const part: LakePart = {
+    schema: 1,
+    setId,
+    shard,
+    entries,
+    copied,
+    copiedBytes,
+    excluded,
+    ...(objectLock ? { objectLock } : {}),
+  };
   const key = store.layout.set(setId).part(shard.index, shard.count);
   await writeJson(store, key, part);
   logger.info(

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import { isDnsLabel } from '../objects/names.js';
 import { parseDocuments } from '../manifests/yaml.js';
-import type { ObjectLock } from './lake.js';
+import type { ObjectLock } from './lock.js';
 import type { BackupPlan } from './types.js';
 
 /** Inputs that override the plan file (already named after the action's inputs in messages). */

@@ -4,7 +4,14 @@
  * sweep's. Keys come from `layout.ts` only.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { bareEtag, layout as layoutOf, isSetId, type Layout } from './layout.js';
 import type { BackupManifest, SetId, SetRecord } from './types.js';
@@ -72,12 +79,13 @@ export async function writeJson(
   return { sha256: sha256Hex(body), bytes: body.length };
 }
 
-/** A listed object: key, size, bare ETag, LastModified (ISO 8601). */
+/** A listed object: key, size, bare ETag, LastModified (ISO 8601); the VersionId from a versions listing. */
 export interface ListedObject {
   key: string;
   size: number;
   etag: string;
   lastModified: string;
+  versionId?: string;
 }
 
 /** Calls `onObject` for every object under `prefix` of `bucket` (all pages of ListObjectsV2). */
@@ -102,6 +110,50 @@ export async function eachObject(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
+}
+
+/**
+ * Calls `onObject` for the current version of every object under `prefix` of a versioned bucket (all
+ * pages of ListObjectVersions), with its VersionId. Noncurrent versions are skipped, and so is a key
+ * whose current version is a delete marker (it is deleted). A version id `null` (written while
+ * versioning was off or suspended) pins nothing and is left out.
+ */
+export async function eachCurrentVersion(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  onObject: (o: ListedObject) => void,
+): Promise<void> {
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix || undefined,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionMarker,
+      }),
+    );
+    for (const v of page.Versions ?? []) {
+      if (!v.IsLatest) continue;
+      onObject({
+        key: v.Key!,
+        size: v.Size ?? 0,
+        etag: bareEtag(v.ETag),
+        lastModified: (v.LastModified ?? new Date(0)).toISOString(),
+        ...(v.VersionId && v.VersionId !== 'null' ? { versionId: v.VersionId } : {}),
+      });
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+}
+
+/** True when the bucket's versioning is Enabled (GetBucketVersioning; never set or Suspended is false). */
+export async function isVersioned(s3: S3Client, bucket: string): Promise<boolean> {
+  const answer = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  return answer.Status === 'Enabled';
 }
 
 /** Every key under `prefix` (all pages). */

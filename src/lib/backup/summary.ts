@@ -76,6 +76,12 @@ export function backupSummary(result: BackupResult): string {
         `${l.objects - l.copied} already present; ${l.excluded} excluded`,
       '',
     );
+    if (l.objectLock)
+      out.push(
+        `**Object Lock**: every copy the set names is locked (${l.objectLock.mode}) until ${l.objectLock.retainUntil}; ` +
+          `of the reused copies, ${l.objectLock.extended} extended to it, ${l.objectLock.alreadyLocked} already locked as long or longer`,
+        '',
+      );
   }
   if (result.cluster)
     out.push(

@@ -76,6 +76,17 @@ export interface LakePart {
   copiedBytes: number;
   /** Objects left out by the plan's exclusions. */
   excluded: number;
+  /**
+   * With the plan's Object Lock: every copy this shard names is locked at least until `retainUntil`
+   * (copies made got it; reused ones were `extended` to it, or were `alreadyLocked` as long or longer).
+   */
+  objectLock?: SetLock & { extended: number; alreadyLocked: number; otherMode: number };
+}
+
+/** A set's Object Lock retention: every copy the set names is locked at least until `retainUntil` (ISO 8601). */
+export interface SetLock {
+  mode: 'GOVERNANCE' | 'COMPLIANCE';
+  retainUntil: string;
 }
 
 export interface DatabaseDumpRecord {
@@ -156,6 +167,8 @@ export interface BackupManifest {
     copied: number;
     copiedBytes: number;
     excluded: number;
+    /** With the plan's Object Lock: the earliest retain-until of the set's parts (every copy is locked that long). */
+    objectLock?: SetLock;
   };
   cluster?: ClusterRecord;
   verification: Verification;

@@ -7,6 +7,9 @@
  *     SHA-256 of both streams compared (the only object bytes that pass through the runner); a
  *     SHA-256 the store returned at copy time (`checksumSha256`) is compared with the copy's bytes
  *     there too (checking it for every entry would take a HEAD each: the listing does not carry it).
+ *  3. with the plan's Object Lock (`lockedUntil`, the set's retain-until): the sampled copies' retention
+ *     is read back (GetObjectRetention), and one that ends earlier, or is missing, is a problem — the
+ *     check that reused copies were extended, not only that new ones were written locked.
  * A mismatch is a problem line in the result, never an exception; an API failure throws.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -15,6 +18,7 @@ import { COPY_OBJECT_MAX_BYTES, etagParts, listCopies, type LakeSource } from '.
 import { hashObject, type BackupStore } from './store.js';
 import type { LakeEntry, Verification } from './types.js';
 import { bareEtag } from './layout.js';
+import { readRetention } from './lock.js';
 
 /** At most this many problem lines are kept (then one line saying how many more). */
 export const MAX_PROBLEMS = 200;
@@ -30,7 +34,7 @@ export async function verifyLake(
   store: BackupStore,
   source: LakeSource,
   entries: LakeEntry[],
-  options: { sample: number; random?: () => number; concurrency?: number },
+  options: { sample: number; random?: () => number; concurrency?: number; lockedUntil?: Date },
 ): Promise<Verification> {
   const random = options.random ?? Math.random;
   const problems: string[] = [];
@@ -105,6 +109,14 @@ export async function verifyLake(
           e,
           `content mismatch: ${e.key}: SHA-256 of the copy ${fromCopy.sha256}, of the source ${fromSource.sha256}`,
         );
+      } else if (options.lockedUntil) {
+        const lock = await readRetention(store.s3, store.bucket, e.copyKey);
+        if (!lock || lock.retainUntil.getTime() < options.lockedUntil.getTime())
+          problem(
+            e,
+            `retention too short: ${e.key}: the copy is locked ${lock ? `until ${lock.retainUntil.toISOString()}` : 'not at all'}, ` +
+              `the set needs ${options.lockedUntil.toISOString()}`,
+          );
       }
     }
   };
