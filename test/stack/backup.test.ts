@@ -271,7 +271,7 @@ describe('runBackup', () => {
     for (const e of manifest.lake.entries) expect(copies.has(e.copyKey)).toBe(true);
   });
 
-  test("the plan's Object Lock retention is on every copy the run makes", async () => {
+  test("the plan's Object Lock retention is on every copy the run makes, and the next set extends the copies it reuses", async () => {
     const locked = await createBucket(s3, 'backup-locked', { objectLock: true });
     buckets.push(locked);
     const at = t0 + 40 * DAY;
@@ -285,6 +285,28 @@ describe('runBackup', () => {
       expect(head.ObjectLockMode).toBe('GOVERNANCE');
       expect(head.ObjectLockRetainUntilDate?.getTime()).toBe(at + 30 * DAY);
     }
+    expect((await readManifest(backupStore(s3, locked, `phlo-backup/${ENV}/`), result.setId!)).lake.objectLock).toEqual(
+      { mode: 'GOVERNANCE', retainUntil: new Date(at + 30 * DAY).toISOString() },
+    );
+
+    // the next day's set copies one new object and names the others again: they are extended to its date
+    await putObject(s3, lake, 'warehouse/table_0/data/locked-next-day.parquet', Buffer.from('new'));
+    const next = await runBackup(settings, deps(at + DAY));
+    expect(next.state).toBe('complete');
+    expect(next.lake!.copied).toBe(1);
+    expect(next.lake!.objectLock).toMatchObject({ extended: next.lake!.objects - 1, alreadyLocked: 0 });
+    const manifest = await readManifest(backupStore(s3, locked, `phlo-backup/${ENV}/`), next.setId!);
+    expect(manifest.lake.objectLock).toEqual({
+      mode: 'GOVERNANCE',
+      retainUntil: new Date(at + DAY + 30 * DAY).toISOString(),
+    });
+    for (const e of manifest.lake.entries) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: locked, Key: e.copyKey }));
+      expect(head.ObjectLockRetainUntilDate?.getTime()).toBe(at + DAY + 30 * DAY);
+    }
+    expect(backupSummary(next)).toContain(
+      `of the reused copies, ${next.lake!.objects - 1} extended to it, 0 already locked as long or longer`,
+    );
   });
 
   test('a corrupted copy fails verification in finish: the set is failed, not complete, and Slack hears of it', async () => {
