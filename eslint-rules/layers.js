@@ -28,8 +28,9 @@ export const LIB_LAYERS = {
   drift: ['runtime', 'report', 'objects', 'manifests', 'kube', 'gates'],
   // backup: plan → set (database, lake, cluster objects) → verify → retention → sweep
   backup: ['runtime', 'report', 'objects', 'aws', 'manifests', 'kube', 'notify'],
-  // restore: dry-run plan → checks → writers (lake, database, cluster through apply and the gates) → verify
-  restore: ['runtime', 'report', 'objects', 'aws', 'manifests', 'kube', 'gates', 'notify', 'backup'],
+  // restore: dry-run plan → checks → writers (lake, database, cluster through apply and the gates) → verify;
+  // the cutover: render → apply → restart → rollout and health gates → rollback
+  restore: ['runtime', 'report', 'objects', 'aws', 'manifests', 'kube', 'gates', 'health', 'notify', 'backup'],
   // the stage functions and the deploy pipeline: everything below
   pipeline: [
     'runtime',

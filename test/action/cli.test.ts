@@ -252,7 +252,7 @@ describe('mistakes on the command line are one clear line, exit code 1, and noth
     expect(ctor.code).toBe(1);
     expect(ctor.stdout).toBe('');
     expect(ctor.stderr).toBe(
-      "error: unknown command 'constructor' (expected one of deploy, build-scan, push-ecr, render, apply, rollout-gate, health-gate, rollback, restore, drift-check, backup, stack or help)\n",
+      "error: unknown command 'constructor' (expected one of deploy, build-scan, push-ecr, render, apply, rollout-gate, health-gate, rollback, restore, cutover, drift-check, backup, stack or help)\n",
     );
     const typo = await cli(['aply', '--dry-run']);
     expect(typo.code).toBe(1);

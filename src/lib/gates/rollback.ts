@@ -6,7 +6,10 @@
 import type { Clock } from '../runtime/clock.js';
 import { GateFailure } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
+import { undoWrites, type WrittenObject } from '../kube/apply.js';
+import { isWorkloadKind } from '../kube/revisions.js';
 import type { WorkloadRecord } from '../objects/types.js';
 import {
   executeRollback,
@@ -23,7 +26,9 @@ export interface RollbackResult {
   outcomes: RollbackOutcome[];
   /** The rollout gate run on the rolled-back workloads (absent when nothing was patched). */
   gate?: GateResult;
-  /** True when every patch applied and the rolled-back workloads became healthy. */
+  /** The objects that are not workloads, put back first (when `written` was given). */
+  objects?: { summary: string; problems: string[] };
+  /** True when every object was put back, every patch applied and the rolled-back workloads became healthy. */
   healthy: boolean;
 }
 
@@ -34,14 +39,25 @@ export interface RollbackOptions extends RollbackPlanOptions {
   gateTimeoutMs: number;
   restartLimit?: number;
   signal?: AbortSignal;
+  /**
+   * What apply wrote, with each object's previous content (apply's `written`): the objects that are not
+   * workloads (ConfigMaps, Secrets, Services, RBAC…) go back to what they were, and the ones it
+   * created go, BEFORE the workloads roll back — so the rolled-back pods start with the old
+   * configuration. Namespaces and CRDs stay (deleting one would take everything in it).
+   */
+  written?: readonly WrittenObject[];
 }
 
-/** Plans, applies and gates a rollback of the given records, all over one client. */
+/** Plans, applies and gates a rollback of the given records (after the `written` objects), all over one client. */
 export async function rollbackAndGate(
   client: KubeClient,
   records: WorkloadRecord[],
   options: RollbackOptions,
 ): Promise<RollbackResult> {
+  const others = (options.written ?? []).filter(
+    (w) => !isWorkloadKind(w.ref.kind) && w.ref.kind !== 'Namespace' && w.ref.kind !== 'CustomResourceDefinition',
+  );
+  const objects = others.length ? await undoWrites(client, others, pLimit(8), options.logger) : undefined;
   const live = await fetchLive(client, records);
   const plan = planRollback(records, live, options);
   const outcomes = await executeRollback(client, plan, options.logger, options.clock, {
@@ -59,8 +75,11 @@ export async function rollbackAndGate(
       signal: options.signal,
     });
   }
-  const healthy = !outcomes.some((o) => o.outcome === 'error') && (gate === undefined || gate.verdict === 'success');
-  return { outcomes, gate, healthy };
+  const healthy =
+    !outcomes.some((o) => o.outcome === 'error') &&
+    (gate === undefined || gate.verdict === 'success') &&
+    !objects?.problems.length;
+  return { outcomes, gate, ...(objects ? { objects } : {}), healthy };
 }
 
 export interface DeployGateOptions {
@@ -74,8 +93,17 @@ export interface DeployGateOptions {
    * reports unhealthy, that too triggers the rollback.
    */
   health?: () => Promise<{ healthy: boolean; reason?: string }>;
-  /** Roll back when the gate (or the health check) fails (default false). */
-  rollback?: { enabled: boolean; target?: RollbackTarget; timeoutMs: number; deleteCreated?: boolean };
+  /**
+   * Roll back when the gate (or the health check) fails (default false); `written` (apply's) puts the
+   * other objects back first (see RollbackOptions).
+   */
+  rollback?: {
+    enabled: boolean;
+    target?: RollbackTarget;
+    timeoutMs: number;
+    deleteCreated?: boolean;
+    written?: readonly WrittenObject[];
+  };
 }
 
 export interface DeployGateResult {
@@ -120,6 +148,7 @@ export async function gateAndRollback(
     rollbackAndGate(kc, records, {
       target: options.rollback!.target ?? 'recorded',
       deleteCreated: options.rollback!.deleteCreated,
+      ...(options.rollback!.written ? { written: options.rollback!.written } : {}),
       gateTimeoutMs: options.rollback!.timeoutMs,
       restartLimit: options.restartLimit,
       logger,
@@ -150,5 +179,7 @@ export function rollbackFailure(result: RollbackResult): GateFailure | undefined
     result.gate && result.gate.verdict !== 'success'
       ? [`the rolled-back workloads did not become healthy (${result.gate.verdict})`]
       : [];
-  return new GateFailure(`rollback incomplete — ${[...errors, ...gate].join('; ')}`);
+  return new GateFailure(
+    `rollback incomplete — ${[...(result.objects?.problems ?? []), ...errors, ...gate].join('; ')}`,
+  );
 }

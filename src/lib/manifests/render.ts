@@ -64,6 +64,16 @@ export interface RenderSettings {
   runUrl?: string;
   /** The deploying repository (`org/repo`, GITHUB_REPOSITORY): written as the phlo.dev/owner label. */
   owner?: string;
+  /**
+   * New values for variables the environment's settings declare (a restore's cutover repoints the
+   * platform with them), from the input named `input`; a name the settings do not declare is an error.
+   */
+  variables?: { values: ReadonlyMap<string, string>; input: string };
+  /**
+   * Only the ConfigMaps and Secrets are wanted (the cutover applies those and nothing else): images are
+   * neither pinned nor checked, and the result holds no other object, so nothing unpinned leaves render.
+   */
+  configOnly?: boolean;
   /** Output file (the rendered YAML stream); when absent, nothing is written. */
   output?: string;
   limits?: LoadLimits;
@@ -152,6 +162,15 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   const settings = layout.settingsFile
     ? loadSettings(layout.settingsFile, settingsShown, s.environment)
     : defaultSettings(s.environment);
+  if (s.variables?.values.size) {
+    const undeclared = [...s.variables.values.keys()].filter((name) => !settings.variables.has(name));
+    if (undeclared.length)
+      throw new ConfigurationError(
+        `Input '${s.variables.input}': ${undeclared.map((n) => `'${n}'`).join(', ')} ${undeclared.length === 1 ? 'is' : 'are'} ` +
+          `not declared under 'variables' in ${settingsShown} (declared: ${[...settings.variables.keys()].join(', ') || 'none'}).`,
+      );
+    settings.variables = new Map([...settings.variables, ...s.variables.values]);
+  }
 
   // 1. parse + substitute + validate base and overlays (all problems of one stage together)
   const baseDocs = substitute(loadDocuments(layout.baseFiles, roots, limits), settings, settingsShown);
@@ -224,9 +243,16 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   }
   if (problems.length) throw new ConfigurationErrors(problems);
   for (const [k, v] of s.images) images.set(k, v);
-  const pin = pinImages(objects, images, settings.requireDigests, s.environment, s.pendingImages);
-  const unusedImages = pin.unused.filter((n) => s.images.has(n));
-  for (const n of unusedImages) logger.warning(`Input 'images': no container uses image '${n}'.`);
+  let unusedImages: string[] = [];
+  if (s.configOnly) {
+    // only ConfigMaps and Secrets leave render: nothing with a container, nothing to pin
+    const config = objects.filter((m) => m.ref.kind === 'ConfigMap' || m.ref.kind === 'Secret');
+    objects.splice(0, objects.length, ...config);
+  } else {
+    const pin = pinImages(objects, images, settings.requireDigests, s.environment, s.pendingImages);
+    unusedImages = pin.unused.filter((n) => s.images.has(n));
+    for (const n of unusedImages) logger.warning(`Input 'images': no container uses image '${n}'.`);
+  }
 
   // 6. labels and annotations
   const labels: Record<string, string> = {

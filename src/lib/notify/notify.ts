@@ -10,8 +10,8 @@ export type DeployEvent = 'success' | 'failure' | 'rollback';
 
 export interface DeployNotice {
   event: DeployEvent;
-  /** What ran: a deploy (the default), a backup or a restore; names the PagerDuty incident apart. */
-  activity?: 'deploy' | 'backup' | 'restore';
+  /** What ran: a deploy (the default), a backup, a restore or a restore's cutover; names the PagerDuty incident apart. */
+  activity?: 'deploy' | 'backup' | 'restore' | 'cutover';
   environment: string;
   repository: string;
   /** One line: what happened. */

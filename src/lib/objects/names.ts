@@ -30,12 +30,18 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /**
  * Server-side apply field managers: `apply` owns what the manifests declare; `rollback` writes the
- * rolled-back template, whose fields the next apply takes back without force.
+ * rolled-back template, whose fields the next apply takes back without force; `cutover` owns only the
+ * restart annotation (ANNOTATION_CUTOVER) a restore's cutover puts on the pod templates it restarts,
+ * a field no manifest declares (like `kubectl rollout restart`'s), so apply and drift never see it.
  */
 export const FIELD_MANAGERS = {
   apply: 'phlo-deploy',
   rollback: 'phlo-deploy-rollback',
+  cutover: 'phlo-deploy-cutover',
 } as const;
+
+/** On a pod template: when a cutover restarted the workload (ISO 8601); a new value rolls the pods. */
+export const ANNOTATION_CUTOVER = 'phlo.dev/cutover-at';
 
 /** The value of LABEL_MANAGED_BY on everything phlo-deploy renders. */
 export const MANAGER = FIELD_MANAGERS.apply;

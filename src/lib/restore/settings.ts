@@ -12,7 +12,8 @@ import { checkEnvironmentName } from '../objects/environment.js';
 import { isDnsLabel } from '../objects/names.js';
 import { awsEndpointFromEnv, awsRegionFromEnv, validateRegion } from '../aws/client.js';
 import { readKubeconfigInputs, type KubeconfigSettings } from '../kube/source.js';
-import { PAGERDUTY_EVENTS_URL, type DeployEvent, type NotifySettings } from '../notify/notify.js';
+import type { DeployEvent, NotifySettings } from '../notify/notify.js';
+import { readNotifySettings } from '../notify/settings.js';
 import { isSetId } from '../backup/layout.js';
 import { bucketNameProblem, defaultPrefix, planPath, readBackupPlan } from '../backup/plan.js';
 import type { SetId } from '../backup/types.js';
@@ -81,10 +82,7 @@ export function parseRestoreSettings(
     const password = safeUrl(databaseUrl)?.password;
     if (password) mask(decodeURIComponent(password));
   }
-  const slack = inputs.optional('slack-webhook-url');
-  if (slack) mask(slack);
-  const pagerduty = inputs.optional('pagerduty-routing-key');
-  if (pagerduty) mask(pagerduty);
+  const notifyRead = readNotifySettings(inputs, mask, { events: EVENTS, on: ['failure'] });
   const kube = readKubeconfigInputs(inputs, mask);
 
   const { problems, attempt } = collectProblems();
@@ -243,17 +241,7 @@ export function parseRestoreSettings(
   const regionValue = inputs.optional('region') ?? awsRegionFromEnv(env) ?? 'us-east-1';
   const region = attempt(() => validateRegion(inputs.name('region'), regionValue)) ?? 'us-east-1';
   const rolloutTimeoutMs = attempt(() => inputs.duration('rollout-timeout', '10m')) ?? 600_000;
-
-  const on = new Set<DeployEvent>();
-  for (const e of inputs.list('notify-on', ['failure'])) {
-    const event = EVENTS.find((x) => x === e.toLowerCase());
-    if (!event)
-      problems.push(ConfigurationError.forInput(inputs.name('notify-on'), e, `some of ${EVENTS.join(', ')}`).message);
-    else on.add(event);
-  }
-  const slackOk = slack ? attempt(() => inputs.url('slack-webhook-url')) : undefined;
-  const pagerdutyUrl =
-    attempt(() => inputs.url('pagerduty-events-url', PAGERDUTY_EVENTS_URL)) ?? new URL(PAGERDUTY_EVENTS_URL);
+  problems.push(...notifyRead.problems);
 
   if (problems.length) throw new ConfigurationErrors(problems);
 
@@ -290,13 +278,7 @@ export function parseRestoreSettings(
     },
     kube,
     rolloutTimeoutMs,
-    notify: {
-      ...(slackOk && slack ? { slackWebhookUrl: slack } : {}),
-      ...(pagerduty ? { pagerdutyRoutingKey: pagerduty } : {}),
-      pagerdutyEventsUrl: pagerdutyUrl.toString(),
-      on,
-      timeoutMs: 10_000,
-    },
+    notify: notifyRead.notify,
     reportPath,
     tempDir,
     ...(env.GITHUB_ACTOR ? { actor: env.GITHUB_ACTOR } : {}),
