@@ -173,12 +173,14 @@ function settings(extra: Record<string, string>) {
   );
 }
 
+type WithData = KubeObject & { data: Record<string, string> };
 const get = (p: string) => client.request<KubeObject>({ method: 'GET', path: p });
-const configMap = (ns: string) => get(`/api/v1/namespaces/${ns}/configmaps/phlo-config`);
-const secret = () => get(`/api/v1/namespaces/${dagster.name}/secrets/phlo-secrets`);
+const configMap = (ns: string) =>
+  client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/phlo-config` });
+const secret = () =>
+  client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${dagster.name}/secrets/phlo-secrets` });
 const deploy = (ns: string, name: string) => get(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
-const secretValue = async (key: string) =>
-  Buffer.from(((await secret()) as { data: Record<string, string> }).data[key]!, 'base64').toString('utf8');
+const secretValue = async (key: string) => Buffer.from((await secret()).data[key]!, 'base64').toString('utf8');
 const templateOf = async (ns: string, name: string) =>
   stripServerFields((await deploy(ns, name)).spec.template as Record<string, unknown>);
 
