@@ -12,15 +12,11 @@
  * and no secret value in any report, summary or log line.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
-import { applyManifests, DEFAULT_APPLY_SETTINGS } from '../../src/lib/kube/apply.js';
-import { renderManifests } from '../../src/lib/manifests/render.js';
 import { stripServerFields } from '../../src/lib/kube/diff.js';
 import { Inputs, fromRecord } from '../../src/lib/runtime/inputs.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
@@ -31,6 +27,7 @@ import { runCutover, type CutoverReport } from '../../src/lib/restore/cutover.js
 import { cutoverSummary } from '../../src/lib/restore/cutover-summary.js';
 import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { waitDeploymentReady } from './gates.fixtures.js';
+import { deployCutoverEnvironment } from './cutover.fixtures.js';
 
 const kc = kubeConfig();
 const dagster = useNamespace('cutover-dagster');
@@ -45,25 +42,6 @@ let server: Server;
 let healthStatus = 200;
 let healthUrl = '';
 
-function deployment(namespace: string, name: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${namespace} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-        - name: app
-          image: phlo/${name}:1
-          envFrom:
-            - configMapRef: { name: phlo-config }
-            - secretRef: { name: phlo-secrets }
-`;
-}
-
 beforeAll(async () => {
   client = await KubeClient.create(kc);
   server = createServer((_req, res) => {
@@ -72,75 +50,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   healthUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  workspace = mkdtempSync(path.join(tmpdir(), 'phlo-cutover-'));
-  const d = dagster.name;
-  const w = warehouse.name;
-  mkdirSync(path.join(workspace, 'k8s', 'base'), { recursive: true });
-  mkdirSync(path.join(workspace, 'k8s', 'environments', environment), { recursive: true });
-  writeFileSync(
-    path.join(workspace, 'k8s', 'base', 'platform.yaml'),
-    [
-      `apiVersion: v1
-kind: ConfigMap
-metadata: { name: phlo-config, namespace: ${d} }
-data:
-  S3_WAREHOUSE: \${S3_WAREHOUSE}
-  LOG_LEVEL: \${LOG_LEVEL}
-`,
-      `apiVersion: v1
-kind: ConfigMap
-metadata: { name: phlo-config, namespace: ${w} }
-data:
-  S3_WAREHOUSE: \${S3_WAREHOUSE}
-`,
-      deployment(d, 'dagster-webserver'),
-      deployment(d, 'dagster-daemon'),
-      deployment(w, 'nessie').replace('            - secretRef: { name: phlo-secrets }\n', ''),
-      deployment(w, 'trino').replace('            - secretRef: { name: phlo-secrets }\n', ''),
-    ].join('---\n'),
-  );
-  writeFileSync(
-    path.join(workspace, 'k8s', 'environments', environment, 'settings.yaml'),
-    `environment: ${environment}\nrequireDigests: false\nvariables:\n  S3_WAREHOUSE: s3://phlo-lake/\n  LOG_LEVEL: INFO\n`,
-  );
-  // the deploy: render + apply, the Secret from values
-  const rendered = renderManifests(
-    {
-      workspace,
-      manifests: ['k8s'],
-      environment,
-      images: new Map(),
-      labels: new Map(),
-      annotations: new Map(),
-      secret: {
-        name: 'phlo-secrets',
-        namespace: d,
-        values: new Map([
-          ['DATABASE_URL', `postgres://phlo:${OLD_PASSWORD}@db:5432/phlo`],
-          ['OTHER', OTHER_SECRET],
-        ]),
-      },
-    },
-    new MemoryLogger(),
-  );
-  await applyManifests(
-    rendered.objects,
-    new Map([
+  workspace = await deployCutoverEnvironment({
+    client,
+    kc,
+    environment,
+    dagster: dagster.name,
+    warehouse: warehouse.name,
+    secrets: new Map([
       ['DATABASE_URL', `postgres://phlo:${OLD_PASSWORD}@db:5432/phlo`],
       ['OTHER', OTHER_SECRET],
     ]),
-    DEFAULT_APPLY_SETTINGS,
-    client,
-    new MemoryLogger(),
-  );
-  for (const [ns, name] of [
-    [d, 'dagster-webserver'],
-    [d, 'dagster-daemon'],
-    [w, 'nessie'],
-    [w, 'trino'],
-  ] as const)
-    await waitDeploymentReady(kc, ns, name);
+  });
 }, 180_000);
 
 afterAll(async () => {
