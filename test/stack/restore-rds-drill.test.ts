@@ -20,7 +20,12 @@ import {
   DescribeDBInstancesCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { awsClientConfig } from '../../src/lib/aws/client.js';
 import { Inputs, fromRecord } from '../../src/lib/runtime/inputs.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
@@ -36,6 +41,7 @@ import { restoredInstanceId } from '../../src/lib/restore/plan.js';
 import { restoredDatabaseName } from '../../src/lib/restore/postgres.js';
 import { listAll } from '../../src/lib/restore/s3.js';
 import { loadStackEnv } from '../helpers/stack.js';
+import { removeBucket } from '../helpers/lake-seed.js';
 import {
   buildSet,
   createBucket,
@@ -310,5 +316,56 @@ describe('restore drill', () => {
     expect(outcome.lastVerifiedRestore).toBeUndefined();
     expect(await readJson<SetRecord>(set.store, set.store.layout.set(set.setId).record)).toEqual(before);
     expect([...(await listAll(s3, lakeBucket, 'restore-drill-')).keys()]).toEqual([]);
+  });
+});
+
+describe('restore drill on a versioned lake', () => {
+  const lakeBucket = `phlo-dvlake-${id}`;
+  const backupBucket = `phlo-dvback-${id}`;
+  let set: BuiltSet;
+  const versions = async (prefix = '') => {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: lakeBucket, Prefix: prefix || undefined }));
+    return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => `${v.Key} ${v.VersionId}`).sort();
+  };
+
+  beforeAll(async () => {
+    s3 ??= stackS3();
+    await createBucket(s3, lakeBucket);
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: lakeBucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+    await createBucket(s3, backupBucket);
+    await seedLake(s3, lakeBucket);
+    set = await buildSet({
+      s3,
+      environment,
+      backupBucket,
+      prefix: 'v/',
+      lakeBucket,
+      at: new Date('2026-11-29T14:00:00Z'),
+    });
+  });
+
+  afterAll(async () => {
+    await removeBucket(s3, lakeBucket);
+    await emptyAndDeleteBucket(s3, backupBucket);
+  });
+
+  test('the clean-up deletes every version the drill wrote: nothing is left under restore-drill-<set>/', async () => {
+    expect(set.manifest.lake.entries.every((e) => e.versionId)).toBe(true); // the lake is versioned
+    const before = await versions();
+    const outcome = await runDrill(
+      settings({ 'backup-prefix': 'v/', drill: 'true' }, backupBucket),
+      set.store,
+      ports(),
+    );
+    expect(outcome.report.error).toBeUndefined();
+    expect(outcome.report.result).toBe('restored');
+    expect(outcome.report.written.lake!.verified).toBe(set.manifest.lake.entries.length);
+    expect(outcome.cleanup).toEqual([
+      `deleted ${set.manifest.lake.entries.length} object versions and delete markers under s3://${lakeBucket}/restore-drill-${set.setId}/ (a versioned bucket: nothing left behind)`,
+    ]);
+    expect(await versions(`restore-drill-${set.setId}/`)).toEqual([]);
+    expect(await versions()).toEqual(before);
   });
 });

@@ -41,7 +41,7 @@ import { bareEtag } from './layout.js';
 import {
   eachCurrentVersion,
   eachObject,
-  isVersioned,
+  bucketVersioning,
   listKeys,
   readJson,
   writeJson,
@@ -138,7 +138,7 @@ export interface LakeListing {
 
 async function lakeVersioning(source: LakeSource): Promise<LakeVersioning> {
   try {
-    return (await isVersioned(source.s3, source.bucket)) ? 'enabled' : 'off';
+    return (await bucketVersioning(source.s3, source.bucket)) === 'Enabled' ? 'enabled' : 'off';
   } catch (error) {
     if (status(error) === 403) return 'unknown';
     throw error;

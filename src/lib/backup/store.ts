@@ -10,6 +10,8 @@ import {
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type DeleteMarkerEntry,
+  type ObjectVersion,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
@@ -112,17 +114,19 @@ export async function eachObject(
   } while (token);
 }
 
-/**
- * Calls `onObject` for the current version of every object under `prefix` of a versioned bucket (all
- * pages of ListObjectVersions), with its VersionId. Noncurrent versions are skipped, and so is a key
- * whose current version is a delete marker (it is deleted). A version id `null` (written while
- * versioning was off or suspended) pins nothing and is left out.
- */
-export async function eachCurrentVersion(
+/** One entry of ListObjectVersions: an object version, or a delete marker. */
+export interface ListedVersion extends ListedObject {
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+}
+
+/** Calls `onVersion` for every version and delete marker under `prefix` of `bucket` (all pages of ListObjectVersions). */
+export async function eachVersion(
   s3: S3Client,
   bucket: string,
   prefix: string,
-  onObject: (o: ListedObject) => void,
+  onVersion: (v: ListedVersion) => void,
 ): Promise<void> {
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
@@ -135,25 +139,45 @@ export async function eachCurrentVersion(
         VersionIdMarker: versionMarker,
       }),
     );
-    for (const v of page.Versions ?? []) {
-      if (!v.IsLatest) continue;
-      onObject({
+    const each = (v: ObjectVersion | DeleteMarkerEntry, deleteMarker: boolean) =>
+      onVersion({
         key: v.Key!,
-        size: v.Size ?? 0,
-        etag: bareEtag(v.ETag),
+        size: 'Size' in v ? (v.Size ?? 0) : 0,
+        etag: 'ETag' in v ? bareEtag(v.ETag) : '',
         lastModified: (v.LastModified ?? new Date(0)).toISOString(),
-        ...(v.VersionId && v.VersionId !== 'null' ? { versionId: v.VersionId } : {}),
+        versionId: v.VersionId ?? 'null',
+        isLatest: v.IsLatest ?? false,
+        deleteMarker,
       });
-    }
+    for (const v of page.Versions ?? []) each(v, false);
+    for (const m of page.DeleteMarkers ?? []) each(m, true);
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
 }
 
-/** True when the bucket's versioning is Enabled (GetBucketVersioning; never set or Suspended is false). */
-export async function isVersioned(s3: S3Client, bucket: string): Promise<boolean> {
-  const answer = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-  return answer.Status === 'Enabled';
+/**
+ * Calls `onObject` for the current version of every object under `prefix` of a versioned bucket, with
+ * its VersionId. Noncurrent versions are skipped, and so is a key whose current version is a delete
+ * marker (it is deleted). A version id `null` (written while versioning was off or suspended) pins
+ * nothing and is left out.
+ */
+export async function eachCurrentVersion(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  onObject: (o: ListedObject) => void,
+): Promise<void> {
+  await eachVersion(s3, bucket, prefix, ({ versionId, isLatest, deleteMarker, ...o }) => {
+    if (!isLatest || deleteMarker) return;
+    onObject({ ...o, ...(versionId !== 'null' ? { versionId } : {}) });
+  });
+}
+
+/** The bucket's versioning status: `Enabled`, `Suspended` (it may hold versions still) or undefined (never on). */
+export async function bucketVersioning(s3: S3Client, bucket: string): Promise<'Enabled' | 'Suspended' | undefined> {
+  const status = (await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
+  return status === 'Enabled' || status === 'Suspended' ? status : undefined;
 }
 
 /** Every key under `prefix` (all pages). */

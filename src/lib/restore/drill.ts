@@ -3,9 +3,13 @@
  * `restore-drill-<set>/` in the target bucket, database `<db>_drill_<set>` on the drill's server),
  * verified (sizes, ETags, a sampled SHA-256, row counts), then the throwaways deleted — whatever the
  * outcome — and, when it passed, `verifiedRestoreAt` recorded on the set's set.json.
+ *
+ * In a versioned target bucket (a versioned lake) a plain delete would only hide the scratch copy
+ * behind delete markers and leave every object it restored as a noncurrent version; there the
+ * clean-up deletes every version and delete marker under the drill's own prefix (and nowhere else).
  */
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
-import { writeSetRecord } from '../backup/store.js';
+import { DeleteObjectsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
+import { bucketVersioning, eachVersion, writeSetRecord } from '../backup/store.js';
 import { listAll } from './s3.js';
 import { databaseExists, dropDatabase, pgServer, restoredDatabaseName } from './postgres.js';
 import { defaultTargetPrefix } from './settings.js';
@@ -87,16 +91,32 @@ async function removeThrowaways(
   if (targets.lake && targets.lake.targetPrefix.startsWith('restore-drill-')) {
     const { targetBucket, targetPrefix } = targets.lake;
     try {
-      const keys = [...(await listAll(ports.s3, targetBucket, targetPrefix)).keys()];
-      for (let i = 0; i < keys.length; i += 1000)
-        await ports.s3.send(
+      const versioned = (await bucketVersioning(ports.s3, targetBucket)) !== undefined;
+      const objects: ObjectIdentifier[] = [];
+      if (versioned)
+        await eachVersion(ports.s3, targetBucket, targetPrefix, (v) =>
+          objects.push({ Key: v.key, VersionId: v.versionId }),
+        );
+      else for (const Key of (await listAll(ports.s3, targetBucket, targetPrefix)).keys()) objects.push({ Key });
+      for (let i = 0; i < objects.length; i += 1000) {
+        const answer = await ports.s3.send(
           new DeleteObjectsCommand({
             Bucket: targetBucket,
-            Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+            Delete: { Objects: objects.slice(i, i + 1000), Quiet: true },
           }),
         );
-      if (keys.length || !options.onlyWhenPresent)
-        out.push(`deleted ${keys.length} objects under s3://${targetBucket}/${targetPrefix}`);
+        const failed = answer.Errors ?? [];
+        if (failed.length)
+          throw new Error(
+            `${failed.length} deletes failed (first: ${failed[0]!.Key}${failed[0]!.VersionId ? ` version ${failed[0]!.VersionId}` : ''}: ${failed[0]!.Code})`,
+          );
+      }
+      if (objects.length || !options.onlyWhenPresent)
+        out.push(
+          versioned
+            ? `deleted ${objects.length} object versions and delete markers under s3://${targetBucket}/${targetPrefix} (a versioned bucket: nothing left behind)`
+            : `deleted ${objects.length} objects under s3://${targetBucket}/${targetPrefix}`,
+        );
     } catch (error) {
       out.push(`could not delete s3://${targetBucket}/${targetPrefix}: ${(error as Error).message}`);
     }
