@@ -2,12 +2,18 @@
  * The restore caller template (workflows/restore.yml) through a real workflow engine (act): a
  * workflow_dispatch with the form's typed inputs runs the reusable .github/workflows/restore.yml and
  * the restore action against the stack's MinIO. Blank confirm: a dry run, the plan in the summary,
- * nothing written. confirm = the environment: the lake restored into restore-<set>/.
+ * nothing written. confirm = the environment: the lake restored into restore-<set>/. With `cutover`
+ * ticked, the cutover step against the stack's Kubernetes: after a dry-run restore it is a dry run
+ * whatever cutover-confirm says; with `what: none` and cutover-confirm it repoints the platform.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
+import { deployCutoverEnvironment } from '../stack/cutover.fixtures.js';
 import { createConsumerRepo, awsStandIns, setWith, type ConsumerRepo } from '../helpers/consumer-repo.js';
 import { actBinary, exportWorkingTree, removeExport, runWorkflow } from '../helpers/workflow-engine.js';
-import { loadStackEnv } from '../helpers/stack.js';
+import { kubeConfig, loadStackEnv, useNamespace } from '../helpers/stack.js';
 import {
   buildSet,
   createBucket,
@@ -124,4 +130,110 @@ test('schedule: the drill restores the latest set into throwaway targets, delete
   } finally {
     drill.remove();
   }
+});
+
+describe('the cutover step', () => {
+  const environment = `cutw${id}`;
+  const dagster = useNamespace('cutover-w-dagster');
+  const warehouse = useNamespace('cutover-w-dw');
+  const kc = kubeConfig();
+  let client: KubeClient;
+  let workspace: string;
+  let cutoverConsumer: ConsumerRepo;
+  let cutoverStandIns: ReturnType<typeof awsStandIns>;
+  const warehouseValue = async () =>
+    (
+      await client.request<KubeObject & { data: Record<string, string> }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${dagster.name}/configmaps/phlo-config`,
+      })
+    ).data.S3_WAREHOUSE;
+
+  beforeAll(async () => {
+    const stack = loadStackEnv(['PHLO_S3_ENDPOINT', 'PHLO_S3_ACCESS_KEY', 'PHLO_S3_SECRET_KEY', 'KUBECONFIG']);
+    client = await KubeClient.create(kc);
+    workspace = await deployCutoverEnvironment({
+      client,
+      kc,
+      environment,
+      dagster: dagster.name,
+      warehouse: warehouse.name,
+      secrets: new Map([['DATABASE_URL', 'postgres://phlo:unused@db:5432/phlo']]),
+    });
+    await buildSet({ s3, environment, backupBucket, prefix: `phlo-backup/${environment}/`, lakeBucket });
+    const k8s = (file: string) => readFileSync(path.join(workspace, 'k8s', file), 'utf8');
+    cutoverConsumer = createConsumerRepo({
+      templates: ['restore.yml'],
+      app: false,
+      manifests: false,
+      files: {
+        'k8s/base/platform.yaml': k8s('base/platform.yaml'),
+        [`k8s/environments/${environment}/settings.yaml`]: k8s(`environments/${environment}/settings.yaml`),
+        [`k8s/environments/${environment}/backup.yaml`]: `environment: ${environment}\nbackupBucket: ${backupBucket}\nlake:\n  bucket: ${lakeBucket}\n  prefixes: [warehouse/]\n`,
+      },
+      edit: (_file, wf) => {
+        const form = (wf.on as { workflow_dispatch: { inputs: { environment: { options: string[] } } } })
+          .workflow_dispatch;
+        form.inputs.environment.options = [environment];
+        setWith(wf, 'restore', {
+          'aws-region': 'us-east-1',
+          'cutover-health-url': '',
+          'cutover-restart': `${dagster.name}/*, ${warehouse.name}/nessie`,
+        });
+      },
+    });
+    cutoverStandIns = awsStandIns({
+      endpoint: stack.PHLO_S3_ENDPOINT!,
+      accessKeyId: stack.PHLO_S3_ACCESS_KEY!,
+      secretAccessKey: stack.PHLO_S3_SECRET_KEY!,
+      clusters: { [`phlo-${environment}`]: stack.KUBECONFIG! },
+    });
+  }, 10 * 60_000);
+
+  afterAll(() => {
+    cutoverConsumer?.remove();
+    cutoverStandIns?.remove();
+    client?.close();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const run = (inputs: Record<string, string | boolean>) =>
+    runWorkflow({
+      repo: cutoverConsumer.dir,
+      workflow: cutoverConsumer.workflow('restore.yml'),
+      event: 'workflow_dispatch',
+      inputs: {
+        environment,
+        'backup-set': 'latest',
+        'point-in-time': '',
+        target: 'new',
+        confirm: '',
+        cutover: 'true', // as GitHub puts it in the event: a string
+        'cutover-set': 'S3_WAREHOUSE=s3://phlo-lake/restore-w/',
+        ...inputs,
+      },
+      ...cutoverStandIns,
+      timeoutMs: 300_000,
+    });
+
+  test('workflow_dispatch: after a dry-run restore the cutover is a dry run; with what none and cutover-confirm it repoints', async () => {
+    const before = await warehouseValue();
+    const dry = await run({ what: 'lake', 'cutover-confirm': environment });
+    if (dry.exitCode !== 0) throw new Error(dry.explain());
+    const dryJob = dry.job(new RegExp(`restore ${environment}`));
+    // (the engine's job outputs are its steps' outputs: the cutover's `result` comes last)
+    expect(dryJob.outputs.mode).toBe('dry-run'); // the restore's
+    expect(dryJob.outputs.result).toBe('planned'); // the cutover's, though cutover-confirm named the environment
+    expect(dryJob.summary).toContain('Dry run of the restore');
+    expect(dryJob.summary).toContain('Dry run of the cutover');
+    expect(await warehouseValue()).toBe(before);
+
+    const cut = await run({ what: 'none', 'cutover-confirm': environment });
+    if (cut.exitCode !== 0) throw new Error(cut.explain());
+    const job = cut.job(new RegExp(`restore ${environment}`));
+    expect(job.outputs.mode).toBeUndefined(); // the restore step was skipped
+    expect(job.outputs.result).toBe('cut-over');
+    expect(job.summary).toContain('Cutover of ' + environment + ' done');
+    expect(await warehouseValue()).toBe('s3://phlo-lake/restore-w/');
+  }, 700_000);
 });
