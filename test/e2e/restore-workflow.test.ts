@@ -7,13 +7,13 @@
  * whatever cutover-confirm says; with `what: none` and cutover-confirm it repoints the platform.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
-import { deployCutoverEnvironment } from '../stack/cutover.fixtures.js';
+import type { KubeObject } from '../../src/lib/kube/client.js';
+import { useCutoverEnvironment } from '../stack/cutover.fixtures.js';
 import { createConsumerRepo, awsStandIns, setWith, type ConsumerRepo } from '../helpers/consumer-repo.js';
 import { actBinary, exportWorkingTree, removeExport, runWorkflow } from '../helpers/workflow-engine.js';
-import { kubeConfig, loadStackEnv, useNamespace } from '../helpers/stack.js';
+import { loadStackEnv } from '../helpers/stack.js';
 import {
   buildSet,
   createBucket,
@@ -133,35 +133,22 @@ test('schedule: the drill restores the latest set into throwaway targets, delete
 });
 
 describe('the cutover step', () => {
-  const environment = `cutw${id}`;
-  const dagster = useNamespace('cutover-w-dagster');
-  const warehouse = useNamespace('cutover-w-dw');
-  const kc = kubeConfig();
-  let client: KubeClient;
-  let workspace: string;
+  const env = useCutoverEnvironment('cutover-w');
+  const { environment } = env;
   let cutoverConsumer: ConsumerRepo;
   let cutoverStandIns: ReturnType<typeof awsStandIns>;
   const warehouseValue = async () =>
     (
-      await client.request<KubeObject & { data: Record<string, string> }>({
+      await env.client.request<KubeObject & { data: Record<string, string> }>({
         method: 'GET',
-        path: `/api/v1/namespaces/${dagster.name}/configmaps/phlo-config`,
+        path: `/api/v1/namespaces/${env.dagster}/configmaps/phlo-config`,
       })
     ).data.S3_WAREHOUSE;
 
   beforeAll(async () => {
     const stack = loadStackEnv(['PHLO_S3_ENDPOINT', 'PHLO_S3_ACCESS_KEY', 'PHLO_S3_SECRET_KEY', 'KUBECONFIG']);
-    client = await KubeClient.create(kc);
-    workspace = await deployCutoverEnvironment({
-      client,
-      kc,
-      environment,
-      dagster: dagster.name,
-      warehouse: warehouse.name,
-      secrets: new Map([['DATABASE_URL', 'postgres://phlo:unused@db:5432/phlo']]),
-    });
     await buildSet({ s3, environment, backupBucket, prefix: `phlo-backup/${environment}/`, lakeBucket });
-    const k8s = (file: string) => readFileSync(path.join(workspace, 'k8s', file), 'utf8');
+    const k8s = (file: string) => readFileSync(path.join(env.workspace, 'k8s', file), 'utf8');
     cutoverConsumer = createConsumerRepo({
       templates: ['restore.yml'],
       app: false,
@@ -178,7 +165,7 @@ describe('the cutover step', () => {
         setWith(wf, 'restore', {
           'aws-region': 'us-east-1',
           'cutover-health-url': '',
-          'cutover-restart': `${dagster.name}/*, ${warehouse.name}/nessie`,
+          'cutover-restart': `${env.dagster}/*, ${env.warehouse}/nessie`,
         });
       },
     });
@@ -193,8 +180,6 @@ describe('the cutover step', () => {
   afterAll(() => {
     cutoverConsumer?.remove();
     cutoverStandIns?.remove();
-    client?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   const run = (inputs: Record<string, string | boolean>) =>

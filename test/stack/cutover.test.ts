@@ -12,11 +12,9 @@
  * and no secret value in any report, summary or log line.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
+import type { KubeObject } from '../../src/lib/kube/client.js';
 import { stripServerFields } from '../../src/lib/kube/diff.js';
 import { Inputs, fromRecord } from '../../src/lib/runtime/inputs.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
@@ -25,48 +23,26 @@ import { ANNOTATION_CUTOVER } from '../../src/lib/objects/names.js';
 import { parseCutoverSettings } from '../../src/lib/restore/cutover-settings.js';
 import { runCutover, type CutoverReport } from '../../src/lib/restore/cutover.js';
 import { cutoverSummary } from '../../src/lib/restore/cutover-summary.js';
-import { kubeConfig, useNamespace } from '../helpers/stack.js';
 import { waitDeploymentReady } from './gates.fixtures.js';
-import { deployCutoverEnvironment } from './cutover.fixtures.js';
+import { useCutoverEnvironment } from './cutover.fixtures.js';
 
-const kc = kubeConfig();
-const dagster = useNamespace('cutover-dagster');
-const warehouse = useNamespace('cutover-dw');
-const environment = `cut${randomBytes(3).toString('hex')}`;
-const OLD_PASSWORD = randomBytes(9).toString('hex');
-const NEW_PASSWORD = randomBytes(9).toString('hex');
-const OTHER_SECRET = randomBytes(9).toString('hex');
-let client: KubeClient;
-let workspace: string;
+const env = useCutoverEnvironment('cutover');
+const { environment, oldPassword: OLD_PASSWORD, newPassword: NEW_PASSWORD, other: OTHER_SECRET, kc } = env;
 let server: Server;
 let healthStatus = 200;
 let healthUrl = '';
 
 beforeAll(async () => {
-  client = await KubeClient.create(kc);
   server = createServer((_req, res) => {
     res.writeHead(healthStatus, { 'content-type': 'text/plain' });
     res.end(healthStatus === 200 ? 'ok' : 'unhealthy');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   healthUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  workspace = await deployCutoverEnvironment({
-    client,
-    kc,
-    environment,
-    dagster: dagster.name,
-    warehouse: warehouse.name,
-    secrets: new Map([
-      ['DATABASE_URL', `postgres://phlo:${OLD_PASSWORD}@db:5432/phlo`],
-      ['OTHER', OTHER_SECRET],
-    ]),
-  });
-}, 180_000);
+});
 
 afterAll(async () => {
-  client?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 function settings(extra: Record<string, string>) {
@@ -74,11 +50,11 @@ function settings(extra: Record<string, string>) {
     new Inputs(
       fromRecord({
         environment,
-        workspace,
+        workspace: env.workspace,
         set: 'S3_WAREHOUSE=s3://phlo-lake/restore-20261129T160312Z/',
         secrets: `DATABASE_URL=postgres://phlo:${NEW_PASSWORD}@db:5432/phlo_restore_20261129t160312z`,
-        'secret-namespace': dagster.name,
-        restart: `${dagster.name}/*, ${warehouse.name}/nessie`,
+        'secret-namespace': env.dagster,
+        restart: `${env.dagster}/*, ${env.warehouse}/nessie`,
         'rollout-timeout': '90s',
         'health-url': healthUrl,
         'health-paths': '/health',
@@ -88,25 +64,25 @@ function settings(extra: Record<string, string>) {
         ...extra,
       }),
     ),
-    { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: workspace },
+    { GITHUB_WORKSPACE: env.workspace, RUNNER_TEMP: env.workspace },
     () => undefined,
   );
 }
 
 type WithData = KubeObject & { data: Record<string, string> };
-const get = (p: string) => client.request<KubeObject>({ method: 'GET', path: p });
+const get = (p: string) => env.client.request<KubeObject>({ method: 'GET', path: p });
 const configMap = (ns: string) =>
-  client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/phlo-config` });
+  env.client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps/phlo-config` });
 const secret = () =>
-  client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${dagster.name}/secrets/phlo-secrets` });
+  env.client.request<WithData>({ method: 'GET', path: `/api/v1/namespaces/${env.dagster}/secrets/phlo-secrets` });
 const deploy = (ns: string, name: string) => get(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
 const secretValue = async (key: string) => Buffer.from((await secret()).data[key]!, 'base64').toString('utf8');
 const templateOf = async (ns: string, name: string) =>
   stripServerFields((await deploy(ns, name)).spec.template as Record<string, unknown>);
 
 async function liveVersions(): Promise<Record<string, string>> {
-  const d = dagster.name;
-  const w = warehouse.name;
+  const d = env.dagster;
+  const w = env.warehouse;
   const objects = [
     await configMap(d),
     await configMap(w),
@@ -137,27 +113,27 @@ describe('cutover', () => {
   test('without confirm it is a dry run that writes nothing; a wrong confirm is refused naming the input', async () => {
     const before = await liveVersions();
     const logger = new MemoryLogger();
-    const report = await runCutover(settings({}), { client, logger, clock: systemClock });
+    const report = await runCutover(settings({}), { client: env.client, logger, clock: systemClock });
     expect(report.error).toBeUndefined();
     expect(report.result).toBe('planned');
     expect(report.mode).toBe('dry-run');
     expect(report.objects.map((o) => `${o.kind}/${o.namespace}/${o.name}:${o.action}`).sort()).toEqual(
       [
-        `ConfigMap/${dagster.name}/phlo-config:changed`,
-        `ConfigMap/${warehouse.name}/phlo-config:changed`,
-        `Secret/${dagster.name}/phlo-secrets:changed`,
+        `ConfigMap/${env.dagster}/phlo-config:changed`,
+        `ConfigMap/${env.warehouse}/phlo-config:changed`,
+        `Secret/${env.dagster}/phlo-secrets:changed`,
       ].sort(),
     );
     expect(report.restart.map((r) => `${r.namespace}/${r.name}`)).toEqual([
-      `${dagster.name}/dagster-daemon`,
-      `${dagster.name}/dagster-webserver`,
-      `${warehouse.name}/nessie`,
+      `${env.dagster}/dagster-daemon`,
+      `${env.dagster}/dagster-webserver`,
+      `${env.warehouse}/nessie`,
     ]);
     const diffs = report.diffs.join('\n');
     expect(diffs).toContain('+  S3_WAREHOUSE: s3://phlo-lake/restore-20261129T160312Z/');
     expect(diffs).toContain("DATABASE_URL: '*** (changed)'");
     expect(report.secret).toEqual({
-      namespace: dagster.name,
+      namespace: env.dagster,
       name: 'phlo-secrets',
       keys: ['DATABASE_URL'],
       newKeys: [],
@@ -170,7 +146,7 @@ describe('cutover', () => {
       `Input 'confirm' is 'production': expected the environment's name ('${environment}') to write, or nothing for a dry run.`,
     );
     const undeclared = await runCutover(settings({ set: 'NOT_DECLARED=1', confirm: environment }), {
-      client,
+      client: env.client,
       logger: new MemoryLogger(),
       clock: systemClock,
     });
@@ -181,12 +157,12 @@ describe('cutover', () => {
 
   test('confirmed and healthy: the settings change, the Dagster and Nessie workloads restart and roll out, the rest is untouched', async () => {
     healthStatus = 200;
-    const trinoBefore = await deploy(warehouse.name, 'trino');
-    const webBefore = await deploy(dagster.name, 'dagster-webserver');
+    const trinoBefore = await deploy(env.warehouse, 'trino');
+    const webBefore = await deploy(env.dagster, 'dagster-webserver');
     const logger = new MemoryLogger();
     const notices: unknown[] = [];
     const report = await runCutover(settings({ confirm: environment, 'notify-on': 'success' }), {
-      client,
+      client: env.client,
       logger,
       clock: systemClock,
       notify: async (n) => notices.push(n),
@@ -195,26 +171,26 @@ describe('cutover', () => {
     expect(report.result).toBe('cut-over');
     expect(report.gate?.verdict).toBe('success');
     expect(report.health).toEqual({ healthy: true });
-    expect((await configMap(dagster.name)).data.S3_WAREHOUSE).toBe('s3://phlo-lake/restore-20261129T160312Z/');
-    expect((await configMap(warehouse.name)).data.S3_WAREHOUSE).toBe('s3://phlo-lake/restore-20261129T160312Z/');
-    expect((await configMap(dagster.name)).data.LOG_LEVEL).toBe('INFO');
+    expect((await configMap(env.dagster)).data.S3_WAREHOUSE).toBe('s3://phlo-lake/restore-20261129T160312Z/');
+    expect((await configMap(env.warehouse)).data.S3_WAREHOUSE).toBe('s3://phlo-lake/restore-20261129T160312Z/');
+    expect((await configMap(env.dagster)).data.LOG_LEVEL).toBe('INFO');
     expect(await secretValue('DATABASE_URL')).toBe(
       `postgres://phlo:${NEW_PASSWORD}@db:5432/phlo_restore_20261129t160312z`,
     );
     expect(await secretValue('OTHER')).toBe(OTHER_SECRET);
     for (const [ns, name] of [
-      [dagster.name, 'dagster-webserver'],
-      [dagster.name, 'dagster-daemon'],
-      [warehouse.name, 'nessie'],
+      [env.dagster, 'dagster-webserver'],
+      [env.dagster, 'dagster-daemon'],
+      [env.warehouse, 'nessie'],
     ] as const) {
       const live = await waitDeploymentReady(kc, ns, name);
       expect(live.spec.template.metadata.annotations[ANNOTATION_CUTOVER]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
-    const webAfter = await deploy(dagster.name, 'dagster-webserver');
+    const webAfter = await deploy(env.dagster, 'dagster-webserver');
     expect(Number(webAfter.metadata.annotations!['deployment.kubernetes.io/revision'])).toBe(
       Number(webBefore.metadata.annotations!['deployment.kubernetes.io/revision']) + 1,
     );
-    expect((await deploy(warehouse.name, 'trino')).metadata.resourceVersion).toBe(trinoBefore.metadata.resourceVersion);
+    expect((await deploy(env.warehouse, 'trino')).metadata.resourceVersion).toBe(trinoBefore.metadata.resourceVersion);
     expect(notices).toEqual([expect.objectContaining({ event: 'success', activity: 'cutover' })]);
     expect(cutoverSummary(report)).toContain('The repository still renders the old settings');
     expectNoSecrets(report, logger);
@@ -222,12 +198,12 @@ describe('cutover', () => {
 
   test('confirmed but unhealthy: rolled back, the settings and the workloads back as they were', async () => {
     healthStatus = 503;
-    const cmBefore = (await configMap(dagster.name)).data;
+    const cmBefore = (await configMap(env.dagster)).data;
     const dbBefore = await secretValue('DATABASE_URL');
     const templates = {
-      web: await templateOf(dagster.name, 'dagster-webserver'),
-      daemon: await templateOf(dagster.name, 'dagster-daemon'),
-      nessie: await templateOf(warehouse.name, 'nessie'),
+      web: await templateOf(env.dagster, 'dagster-webserver'),
+      daemon: await templateOf(env.dagster, 'dagster-daemon'),
+      nessie: await templateOf(env.warehouse, 'nessie'),
     };
     const logger = new MemoryLogger();
     const notices: Array<{ event: string }> = [];
@@ -237,7 +213,7 @@ describe('cutover', () => {
         set: 'S3_WAREHOUSE=s3://phlo-lake/restore-20261130T010000Z/',
         secrets: `DATABASE_URL=postgres://phlo:${NEW_PASSWORD}@db:5432/wrong`,
       }),
-      { client, logger, clock: systemClock, notify: async (n) => void notices.push(n) },
+      { client: env.client, logger, clock: systemClock, notify: async (n) => void notices.push(n) },
     );
     expect(report.result).toBe('rolled-back');
     expect(report.error).toMatch(/^Cutover rolled back: the health gate says unhealthy/);
@@ -246,15 +222,15 @@ describe('cutover', () => {
     expect(report.rollback?.workloads.map((w) => w.outcome)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
     expect(notices.map((n) => n.event)).toEqual(['rollback']);
     // back as they were
-    expect((await configMap(dagster.name)).data).toEqual(cmBefore);
+    expect((await configMap(env.dagster)).data).toEqual(cmBefore);
     expect(await secretValue('DATABASE_URL')).toBe(dbBefore);
     expect(await secretValue('OTHER')).toBe(OTHER_SECRET);
-    await waitDeploymentReady(kc, dagster.name, 'dagster-webserver');
-    await waitDeploymentReady(kc, dagster.name, 'dagster-daemon');
-    await waitDeploymentReady(kc, warehouse.name, 'nessie');
-    expect(await templateOf(dagster.name, 'dagster-webserver')).toEqual(templates.web);
-    expect(await templateOf(dagster.name, 'dagster-daemon')).toEqual(templates.daemon);
-    expect(await templateOf(warehouse.name, 'nessie')).toEqual(templates.nessie);
+    await waitDeploymentReady(kc, env.dagster, 'dagster-webserver');
+    await waitDeploymentReady(kc, env.dagster, 'dagster-daemon');
+    await waitDeploymentReady(kc, env.warehouse, 'nessie');
+    expect(await templateOf(env.dagster, 'dagster-webserver')).toEqual(templates.web);
+    expect(await templateOf(env.dagster, 'dagster-daemon')).toEqual(templates.daemon);
+    expect(await templateOf(env.warehouse, 'nessie')).toEqual(templates.nessie);
     expectNoSecrets(report, logger);
   }, 240_000);
 });
