@@ -19,7 +19,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   rollback: 'return workloads to a recorded or previous revision',
   restore: 'restore a backup set (a dry run unless confirm names the environment): lake, database, cluster objects',
   cutover:
-    "repoint the platform at a restore (a dry run unless confirm names the environment): settings, restart, gates, rollback",
+    'repoint the platform at a restore (a dry run unless confirm names the environment): settings, restart, gates, rollback',
   'drift-check': 'compare the cluster with the rendered environment on the fields phlo-deploy owns; report drift',
   backup: 'a dated, incremental, verified backup set: database, lake (sharded or not), cluster objects; retention',
 };
