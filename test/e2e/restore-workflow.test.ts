@@ -133,7 +133,8 @@ test('schedule: the drill restores the latest set into throwaway targets, delete
 });
 
 describe('the cutover step', () => {
-  const env = useCutoverEnvironment('cutover-w');
+  // deployed by the consumer repository (phlo.dev/owner: the cutover restarts only its own workloads)
+  const env = useCutoverEnvironment('cutover-w', { owner: 'acme/consumer' });
   const { environment } = env;
   let cutoverConsumer: ConsumerRepo;
   let cutoverStandIns: ReturnType<typeof awsStandIns>;

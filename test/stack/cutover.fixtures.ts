@@ -44,6 +44,8 @@ export async function deployCutoverEnvironment(options: {
   dagster: string;
   warehouse: string;
   secrets: Map<string, string>;
+  /** The deploying repository (`org/repo`): the objects' phlo.dev/owner label. */
+  owner?: string;
 }): Promise<string> {
   const { environment, dagster: d, warehouse: w } = options;
   const workspace = mkdtempSync(path.join(tmpdir(), 'phlo-cutover-'));
@@ -75,6 +77,7 @@ export async function deployCutoverEnvironment(options: {
       labels: new Map(),
       annotations: new Map(),
       secret: { name: 'phlo-secrets', namespace: d, values: options.secrets },
+      ...(options.owner ? { owner: options.owner } : {}),
     },
     new MemoryLogger(),
   );
@@ -104,7 +107,7 @@ export interface CutoverEnvironment {
 }
 
 /** For a test file: a deployed cutover environment (beforeAll), removed with its namespaces (afterAll). */
-export function useCutoverEnvironment(prefix: string): CutoverEnvironment {
+export function useCutoverEnvironment(prefix: string, options: { owner?: string } = {}): CutoverEnvironment {
   const dagster = useNamespace(`${prefix}-dagster`);
   const warehouse = useNamespace(`${prefix}-dw`);
   const kc = kubeConfig();
@@ -142,6 +145,7 @@ export function useCutoverEnvironment(prefix: string): CutoverEnvironment {
         ['DATABASE_URL', `postgres://phlo:${env.oldPassword}@db:5432/phlo`],
         ['OTHER', env.other],
       ]),
+      ...(options.owner ? { owner: options.owner } : {}),
     });
   }, 180_000);
   afterAll(() => {

@@ -20,18 +20,24 @@ import pLimit from 'p-limit';
 import { ConfigurationError, ConfigurationErrors, GateFailure, errorLine } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
-import { ANNOTATION_CUTOVER, FIELD_MANAGERS, LABEL_ENVIRONMENT } from '../objects/names.js';
+import {
+  ANNOTATION_CUTOVER,
+  FIELD_MANAGERS,
+  LABEL_ENVIRONMENT,
+  LABEL_OWNER,
+  ownerLabelValue,
+} from '../objects/names.js';
 import { refKey, type ObjectRef, type WorkloadRecord } from '../objects/types.js';
 import { renderManifests } from '../manifests/render.js';
 import type { Manifest } from '../manifests/validate.js';
 import type { SecretValues } from '../manifests/secrets.js';
-import { applyManifests, undoWrites, type WrittenObject } from '../kube/apply.js';
+import { applyManifests, DEFAULT_APPLY_SETTINGS, undoWrites, type WrittenObject } from '../kube/apply.js';
 import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.js';
 import { jsonEqual } from '../kube/diff.js';
 import { gateAndRollback, rollbackAndGate, type DeployGateResult, type RollbackResult } from '../gates/rollback.js';
 import { healthGate, healthGateFailure } from '../health/health-gate.js';
 import type { DeployNotice } from '../notify/notify.js';
-import type { CutoverSettings, RestartPattern } from './cutover-settings.js';
+import type { CutoverSettings } from './cutover-settings.js';
 
 export const CUTOVER_REPORT_SCHEMA = 'phlo-deploy/cutover-report@1';
 
@@ -235,15 +241,8 @@ export async function runCutover(settings: CutoverSettings, ports: CutoverPorts)
   );
 }
 
-/** The applies' settings: no prune, no force (a field another manager owns is a conflict, not taken). */
-const APPLY = {
-  dryRun: false,
-  prune: false,
-  maxPrune: 0,
-  pruneAllow: [],
-  forceConflicts: false,
-  concurrency: 8,
-};
+/** The applies' settings: apply's defaults — no prune, no force (a field another manager owns is a conflict, not taken). */
+const APPLY = DEFAULT_APPLY_SETTINGS;
 
 async function health(settings: CutoverSettings, ports: CutoverPorts): Promise<{ healthy: boolean; reason?: string }> {
   const result = await healthGate(settings.health!, { logger: ports.logger, clock: ports.clock, client: ports.client });
@@ -311,7 +310,7 @@ async function planCutover(
   );
 
   // the workloads to restart: the environment's live Deployments and StatefulSets that match
-  const restartRefs = await restartTargets(client, settings.environment, settings.restart, problems);
+  const restartRefs = await restartTargets(client, settings, problems);
   report.restart = restartRefs;
   if (problems.length) throw new ConfigurationErrors(problems);
   const at = new Date(ports.clock.now()).toISOString();
@@ -354,15 +353,15 @@ const glob = (pattern: string): RegExp =>
       .replace(/\?/g, '.')}$`,
   );
 
-/** The environment's live Deployments and StatefulSets matching the patterns; a pattern matching none is a problem. */
-async function restartTargets(
-  client: KubeClient,
-  environment: string,
-  patterns: RestartPattern[],
-  problems: string[],
-): Promise<ObjectRef[]> {
+/**
+ * The environment's live Deployments and StatefulSets matching the `restart` patterns (labelled with the
+ * environment, and with the repository as owner when it is known); a pattern matching none is a problem.
+ */
+async function restartTargets(client: KubeClient, settings: CutoverSettings, problems: string[]): Promise<ObjectRef[]> {
+  const { environment, restart: patterns } = settings;
+  const owner = settings.render.owner ? `,${LABEL_OWNER}=${ownerLabelValue(settings.render.owner)}` : '';
   const found = new Map<string, ObjectRef>();
-  const selector = `${LABEL_ENVIRONMENT}=${environment}`;
+  const selector = `${LABEL_ENVIRONMENT}=${environment}${owner}`;
   const listed = new Map<string, Promise<ObjectRef[]>>();
   const list = (namespace: string) => {
     let p = listed.get(namespace);
