@@ -5,12 +5,13 @@
  * Deployments, a StatefulSet, HPAs, the two Namespaces), copied BENCH_COPIES times (default 20, about
  * the 300 objects of bench/apply) into namespaces of its own, as the k8s/ of a throwaway environment.
  * It is rendered (the file kubectl reads is render's own output), applied with phlo-deploy's
- * server-side apply and recorded (as a deploy does), then changed by hand with kubectl: two images
+ * server-side apply and recorded (as a deploy does: the objects' fingerprints too), then changed by hand with kubectl: two images
  * (`kubectl set image`), a ConfigMap value (`kubectl patch`, manager kubectl-edit), a deleted Service,
  * a Deployment without HPA scaled. No timing includes the setup.
  *
- * Each round runs, as child processes, in alternating order: our check (bench/drift/child.ts:
- * render + checkDrift, one process, concurrency 16) and `kubectl diff --server-side
+ * Each round runs, as child processes, in alternating order: `phlo-deploy drift-check` (the committed
+ * dist/cli.js, as a person runs it: render, check, the JSON report and the summary; concurrency 16)
+ * and `kubectl diff --server-side
  * --field-manager=phlo-deploy --force-conflicts -f <rendered file>` (the same manager and force our
  * dry run uses, else kubectl would conflict on every field phlo-deploy owns). Wall time of each
  * process to exit. Prints every figure, the objects each found, the medians and finally
@@ -117,14 +118,14 @@ async function main(): Promise<void> {
         body: { metadata: { name: 'phlo-secrets' }, stringData: { PLACEHOLDER: 'bench' } },
       });
     }
-    await applyManifests(
+    const { after } = await applyManifests(
       rendered.objects,
       new Map(),
       { ...DEFAULT_APPLY_SETTINGS, environment, forceConflicts: true, concurrency: 16 },
       client,
       quiet,
     );
-    await recordDeploy(client, rendered.objects, environment, systemClock, quiet);
+    await recordDeploy(client, rendered.objects, environment, systemClock, quiet, after);
 
     const of = (kind: string, copy: number) =>
       rendered.objects.filter((m) => m.ref.kind === kind && m.ref.namespace?.startsWith(`bd-${id}-${copy}-`));
@@ -202,19 +203,37 @@ async function main(): Promise<void> {
     const m = Math.floor(s.length / 2);
     return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
+  const report = path.join(ws, 'drift-report.json');
   const ours = async () => {
+    // what a person runs: the CLI of the committed bundle (dist/ matches the sources; CI checks it)
     const r = await timed(
       process.execPath,
-      [path.join(here, 'child', 'index.js'), ws, environment, kubeconfig],
+      [
+        path.join(repo, 'dist', 'cli.js'),
+        'drift-check',
+        '--workspace',
+        ws,
+        '--manifests',
+        'k8s',
+        '--environment',
+        environment,
+        '--kubeconfig',
+        kubeconfig,
+        '--report',
+        report,
+        '--concurrency',
+        String(process.env.BENCH_CONCURRENCY ?? 16),
+        '--json',
+      ],
       [0, 1, 2],
     );
-    const parsed = JSON.parse(r.out.trim().split('\n').at(-1)!) as {
-      status: string;
-      errors: string[];
-      items: string[];
+    const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
+      errors: Array<{ message: string }>;
+      items: Array<{ ref: { kind: string; namespace?: string; name: string }; category: string }>;
     };
-    if (parsed.errors.length) throw new Error(`drift-check errors: ${parsed.errors.join('; ')}`);
-    return { ms: r.ms, found: parsed.items.map((i) => i.split(' ')[0]!).sort(), detail: parsed.items };
+    if (parsed.errors.length) throw new Error(`drift-check errors: ${parsed.errors.map((e) => e.message).join('; ')}`);
+    const items = parsed.items.map((i) => `${i.ref.kind}/${i.ref.namespace ?? ''}/${i.ref.name} ${i.category}`);
+    return { ms: r.ms, found: items.map((i) => i.split(' ')[0]!).sort(), detail: items };
   };
   const kubectl = async () => {
     const r = await timed(

@@ -29,6 +29,44 @@ export function githubDeployments(firstId: number): Responder {
   };
 }
 
+/** One issue of githubIssues' store. */
+export interface RecordedIssue {
+  number: number;
+  body: string;
+  state: string;
+}
+
+/**
+ * GitHub's issues API of `owner/repo` as a responder over `issues` (the store the test reads): GET
+ * …/issues lists the open ones, POST …/issues opens one, POST …/issues/<n>/comments answers 201,
+ * PATCH …/issues/<n> updates body and state; anything else falls through.
+ */
+export function githubIssues(repository: string, issues: RecordedIssue[]): Responder {
+  const base = `/repos/${repository}/issues`;
+  return (req) => {
+    const [pathOnly] = req.path.split('?');
+    if (!pathOnly!.startsWith(base)) return undefined;
+    const m = /^(?:\/(\d+))?(\/comments)?$/.exec(pathOnly!.slice(base.length));
+    if (!m) return undefined;
+    const body = req.json as { body?: string; state?: string } | undefined;
+    if (req.method === 'GET' && !m[1]) return { status: 200, body: issues.filter((i) => i.state === 'open') };
+    if (req.method === 'POST' && !m[1]) {
+      const issue = { number: issues.length + 1, body: body?.body ?? '', state: 'open' };
+      issues.push(issue);
+      return { status: 201, body: issue };
+    }
+    const issue = issues.find((i) => i.number === Number(m[1]));
+    if (!issue) return undefined;
+    if (req.method === 'POST' && m[2]) return { status: 201, body: { id: 1 } };
+    if (req.method === 'PATCH') {
+      if (body?.body) issue.body = body.body;
+      if (body?.state) issue.state = body.state;
+      return { status: 200, body: issue };
+    }
+    return undefined;
+  };
+}
+
 export class Recorder {
   readonly requests: Recorded[] = [];
   private server: Server | undefined;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runStep } from '../helpers/action-runner.js';
-import { Recorder } from '../helpers/recorder.js';
+import { Recorder, githubIssues, type RecordedIssue } from '../helpers/recorder.js';
 import { kubeConfig, loadStackEnv } from '../helpers/stack.js';
 import { KubeClient } from '../../src/lib/kube/client.js';
 import { SECRET_VALUE, deployEnvironment, kubectl, redeploy, type DriftEnv } from './drift.fixtures.js';
@@ -17,31 +17,12 @@ const BUNDLE = 'dist/drift-check/main.js';
 let d: DriftEnv;
 let out: string;
 const github = new Recorder();
-const issues: Array<{ number: number; body: string; state: string }> = [];
+const issues: RecordedIssue[] = [];
 
 beforeAll(async () => {
   d = await deployEnvironment('drift-action');
   out = mkdtempSync(path.join(os.tmpdir(), 'phlo-drift-out-'));
-  github.respond((req) => {
-    const m = /^\/repos\/org\/app\/issues(?:\/(\d+))?(\/comments)?(?:\?.*)?$/.exec(req.path);
-    if (!m) return undefined;
-    const body = req.json as { body?: string; state?: string } | undefined;
-    if (req.method === 'GET' && !m[1]) return { status: 200, body: issues.filter((i) => i.state === 'open') };
-    if (req.method === 'POST' && !m[1]) {
-      const issue = { number: issues.length + 1, body: body?.body ?? '', state: 'open' };
-      issues.push(issue);
-      return { status: 201, body: issue };
-    }
-    const issue = issues.find((i) => i.number === Number(m[1]));
-    if (!issue) return undefined;
-    if (req.method === 'POST' && m[2]) return { status: 201, body: { id: 1 } };
-    if (req.method === 'PATCH') {
-      if (body?.body) issue.body = body.body;
-      if (body?.state) issue.state = body.state;
-      return { status: 200, body: issue };
-    }
-    return undefined;
-  });
+  github.respond(githubIssues('org/app', issues));
   await github.start();
 });
 afterAll(async () => {

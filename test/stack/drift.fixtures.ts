@@ -181,14 +181,14 @@ export async function redeploy(d: DriftEnv): Promise<void> {
   const rendered = renderManifests(renderSettings(d), logger);
   const client = await KubeClient.create(kubeConfig());
   try {
-    await applyManifests(
+    const { after } = await applyManifests(
       rendered.objects,
       d.secrets,
       { ...DEFAULT_APPLY_SETTINGS, environment: d.env, forceConflicts: true },
       client,
       logger,
     );
-    await recordDeploy(client, rendered.objects, d.env, systemClock, logger);
+    await recordDeploy(client, rendered.objects, d.env, systemClock, logger, after);
   } finally {
     client.close();
   }
@@ -211,12 +211,12 @@ export function kubectl(
 /** checkDrift with the admin kubeconfig. */
 export async function check(
   d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets'>,
-  options: { ignoreRules?: IgnoreRule[]; client?: KubeClient } = {},
+  options: { ignoreRules?: IgnoreRule[]; client?: KubeClient; full?: boolean } = {},
 ): Promise<DriftReport> {
   const client = options.client ?? (await KubeClient.create(kubeConfig()));
   try {
     const { report } = await checkDrift(
-      { render: renderSettings(d), ignoreRules: options.ignoreRules ?? [], concurrency: 8 },
+      { render: renderSettings(d), ignoreRules: options.ignoreRules ?? [], concurrency: 8, full: options.full },
       client,
       new MemoryLogger(),
       systemClock,

@@ -35,6 +35,15 @@ describe('no false positives', () => {
     expect(r.imagesFrom).toBe('record');
     expect(r.pending).toBe(false);
     expect(r.counts.checked).toBe(7);
+    // the record vouches for every object but the Secret (no hash of its values is kept) and, once the
+    // HPA has scaled it, the HPA's target: those are dry-run
+    expect(r.counts.unchangedSinceDeploy).toBeGreaterThanOrEqual(5);
+    expect(r.counts.unchangedSinceDeploy).toBeLessThanOrEqual(6);
+    // dry-running everything gives the same verdict
+    const full = await check(d, { full: true });
+    expect(full.counts.unchangedSinceDeploy).toBe(0);
+    expect(summaryOf(full)).toEqual([]);
+    expect(full.status).toBe('clean');
     // the server defaulted fields we never declared (they are there, and not compared)
     const svc = JSON.parse(kubectl(['get', 'service', 'web', '-n', d.ns, '-o', 'json']));
     expect(svc.spec.sessionAffinity).toBe('None');
@@ -55,6 +64,33 @@ describe('no false positives', () => {
     expect(r.warnings.join('\n')).toMatch(
       /Deployment\/.*\/worker .*declares spec\.replicas but a HorizontalPodAutoscaler/,
     );
+  });
+
+  test('the record vouches only for the API server it was written on: another version dry-runs every object', async () => {
+    const record = JSON.parse(
+      kubectl(['get', 'configmap', `phlo-deploy-record-${d.env}`, '-n', d.ns, '-o', 'jsonpath={.data.record}']),
+    );
+    expect(record.cluster).toMatch(/^v1\./);
+    expect(Object.keys(record.owned).length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(record.owned).some((k) => k.startsWith('Secret/'))).toBe(false);
+    try {
+      kubectl([
+        'patch',
+        'configmap',
+        `phlo-deploy-record-${d.env}`,
+        '-n',
+        d.ns,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ data: { record: JSON.stringify({ ...record, cluster: 'v0.0.1' }) } }),
+      ]);
+      const r = await check(d);
+      expect(r.counts.unchangedSinceDeploy).toBe(0);
+      expect(r.notes.join('\n')).toMatch(/recorded on v0\.0\.1: every object was dry-run/);
+      expect(summaryOf(r)).toEqual([]);
+    } finally {
+      await redeploy(d);
+    }
   });
 
   test('a label a controller (or a person) added is not drift', async () => {

@@ -19,10 +19,12 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
       result,
       diffs,
       written: wrote,
+      after,
     } = await applyManifests(parsed.manifests!, parsed.secrets, parsed.settings, client, ctx.logger);
     written?.push(...wrote);
     for (const d of diffs) if (d.diff) ctx.logger.info(d.diff);
-    if (!result.dryRun) await recordDeploy(client, parsed.manifests!, parsed.settings.environment, clock, ctx.logger);
+    if (!result.dryRun)
+      await recordDeploy(client, parsed.manifests!, parsed.settings.environment, clock, ctx.logger, after);
     ctx.setOutput('created', result.counts.created);
     ctx.setOutput('changed', result.counts.changed);
     ctx.setOutput('unchanged', result.counts.unchanged);

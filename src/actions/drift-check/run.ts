@@ -7,7 +7,7 @@ import { parseDriftSettings } from '../../lib/drift/settings.js';
 import { checkDrift } from '../../lib/drift/check.js';
 import { correctDrift } from '../../lib/drift/correct.js';
 import { driftSummary, exitCode, headline, itemLine, writeReport, type DriftReport } from '../../lib/drift/report.js';
-import { octokitIssues, syncDriftIssue, type IssuesApi } from '../../lib/github/issues.js';
+import { syncDriftIssue, type IssuesApi } from '../../lib/github/issues.js';
 
 /**
  * drift-check: outputs `status` (clean | drift | error), `drifted`, `report` (JSON path), and exits
@@ -62,7 +62,7 @@ export async function run(
   if (parsed.issue) {
     const { token, owner, repo, apiUrl } = parsed.issue;
     try {
-      const api = (deps.issues ?? octokitIssues)(token, apiUrl);
+      const api = (deps.issues ?? (await import('../../lib/github/octokit.js')).octokitIssues)(token, apiUrl);
       const outcome = await syncDriftIssue(api, {
         owner,
         repo,

@@ -20,13 +20,24 @@
  * the report is marked incomplete. Errors are never drift, drift is never hidden by errors.
  */
 import pLimit from 'p-limit';
+import { appendFileSync } from 'node:fs';
+const tp = (m: string) => appendFileSync('/tmp/drift-prof.log', `${Math.round(process.uptime() * 1000)} ${m}\n`);
+tp('check module loaded');
 import { describeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Clock } from '../runtime/clock.js';
 import { KubeClient, type KubeObject } from '../kube/client.js';
-import { listUnrendered, planObjects, predictPlans, type Planned } from '../kube/apply.js';
+import {
+  groupKindKey,
+  listEnvironment,
+  listUnrendered,
+  planObjects,
+  predictPlans,
+  type Planned,
+  type PruneCandidate,
+} from '../kube/apply.js';
 import { unifiedDiff } from '../kube/diff.js';
-import { renderManifests, type RenderSettings, type SecretValues } from '../manifests/index.js';
+import { renderManifests, stampDeploy, type RenderSettings, type SecretValues } from '../manifests/index.js';
 import { containerLists } from '../manifests/images.js';
 import type { Manifest } from '../manifests/validate.js';
 import { FIELD_MANAGERS } from '../objects/names.js';
@@ -45,7 +56,16 @@ import {
   valueAt,
   type FieldsV1,
 } from './fields.js';
-import { containerKey, readRecord, recordNamespace, renderedHash, type DeployRecord } from './record.js';
+import {
+  containerKey,
+  ownedFingerprint,
+  readRecord,
+  recordNamespace,
+  renderedHash,
+  serverVersion,
+  type DeployRecord,
+} from './record.js';
+import { REPLICAS, addHpaTarget, hpaTargetKey, renderedHpaTargets } from './hpa.js';
 import { describeRule, isExpired, pointerCovered, ruleMatches, type IgnoreRule } from './ignore.js';
 import {
   REPORT_SCHEMA,
@@ -62,10 +82,14 @@ export interface DriftSettings {
   ignoreRules: IgnoreRule[];
   /** Parallel API requests (default 16). */
   concurrency: number;
+  /**
+   * Dry-run every object, even those the deploy record shows unchanged since the deploy (slower;
+   * for when an admission webhook or the cluster's defaulting may have changed since).
+   */
+  full?: boolean;
 }
 
 const MANAGER = FIELD_MANAGERS.apply;
-const REPLICAS = ['f:spec', 'f:replicas'];
 
 /** Runs the check. Never throws for the cluster's sake: a failure is in `report.errors`. */
 export async function checkDrift(
@@ -90,8 +114,10 @@ export async function checkDrift(
   });
   const used = new Set<IgnoreRule>();
 
-  // 1. desired: render (a problem in the repository is a configuration error: thrown)
-  const renderSettings: RenderSettings = { ...s.render, output: undefined };
+  tp('// 1. desired: render');
+  // 1. desired: render once without a deploy's commit and run URL (a problem in the repository is a
+  //    configuration error: thrown); the record, once read, says which deploy's to stamp
+  const renderSettings: RenderSettings = { ...s.render, output: undefined, commit: undefined, runUrl: undefined };
   const first = renderManifests(renderSettings, logger);
   const environment = first.environment;
   const recordNs = recordNamespace(first.objects);
@@ -120,15 +146,13 @@ export async function checkDrift(
     return { ...report, status, durationMs: clock.now() - started };
   };
 
+  tp('let record: DeployRecord | und');
   let record: DeployRecord | undefined;
   let clusterVersion: string | undefined;
   try {
     [record, clusterVersion] = await Promise.all([
       recordNs ? readRecord(client, recordNs, environment) : Promise.resolve(undefined),
-      client
-        .request<{ gitVersion?: string }>({ method: 'GET', path: '/version' })
-        .then((v) => v?.gitVersion)
-        .catch(() => undefined),
+      serverVersion(client),
     ]);
   } catch (error) {
     errors.push({ message: `Cannot read the deploy record: ${describeError(error)}` });
@@ -138,8 +162,9 @@ export async function checkDrift(
 
   let desired: Manifest[];
   if (record) {
-    // render as the last deploy did: its commit and run URL (annotations), then its images
-    desired = renderManifests({ ...renderSettings, commit: record.commit, runUrl: record.runUrl }, logger).objects;
+    // as the last deploy rendered it: its commit and run URL (annotations), then its images
+    desired = first.objects;
+    stampDeploy(desired, record.commit, record.runUrl);
     useImages(desired, (m, c) => record!.images[containerKey(m, c)]);
     base.imagesFrom = 'record';
     base.record = { commit: record.commit, time: record.time, hash: record.hash, runUrl: record.runUrl };
@@ -150,7 +175,7 @@ export async function checkDrift(
         `pending: the repository renders differently from what the last deploy applied (${record.commit ? `commit ${record.commit.slice(0, 12)}, ` : ''}${record.time}); the differences below are the cluster's, against the deploy.`,
       );
   } else {
-    desired = renderManifests({ ...renderSettings, commit: undefined, runUrl: undefined }, logger).objects;
+    desired = first.objects;
     base.imagesFrom = 'live';
     notes.push(
       'No deploy record for this environment (apply writes one): images were taken from the live workloads, and pending changes cannot be told.',
@@ -167,41 +192,44 @@ export async function checkDrift(
     }
   }
 
+  tp('// HPA targets (rendered');
   // HPA targets (rendered and live): their spec.replicas is the autoscaler's
-  const hpaTargets = new Set<string>();
-  for (const m of desired)
-    if (m.ref.kind === 'HorizontalPodAutoscaler') addTarget(hpaTargets, m.object, m.ref.namespace);
-  try {
-    const namespaces = [...new Set(desired.map((m) => m.ref.namespace).filter((n): n is string => !!n))];
-    await Promise.all(
-      namespaces.map((ns) =>
-        limit(async () => {
-          const hpas = await client
-            .list<KubeObject>(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`)
-            .catch(() => [] as KubeObject[]);
-          for (const h of hpas) addTarget(hpaTargets, h as unknown as Record<string, unknown>, ns);
-        }),
-      ),
-    );
-  } catch {
-    // best effort: the rendered HPAs are known anyway
-  }
+  const renderedTargets = renderedHpaTargets(desired);
+  const hpaTargets = new Set(renderedTargets);
+  for (const h of await liveHpas(client, desired, limit))
+    addHpaTarget(hpaTargets, h as unknown as Record<string, unknown>, h.metadata.namespace);
   for (const m of desired) {
-    if (hpaTargets.has(targetKey(m.ref.kind, m.ref.namespace, m.ref.name)) && hasReplicas(m.object))
+    if (hpaTargets.has(hpaTargetKey(m.ref.kind, m.ref.namespace, m.ref.name)) && hasReplicas(m.object))
       warnings.push(
         `${refKey(m.ref)} (${m.source}) declares spec.replicas but a HorizontalPodAutoscaler scales it: drop replicas from the manifest (every deploy fights the autoscaler); drift-check never compares it.`,
       );
   }
 
-  // 2. predict: apply's own plan and dry run
+  tp('// 2. predict:');
+  // 2. predict: apply's own plan, then its dry run of every object the record cannot vouch for
   const unfilled = new Set<string>();
   const secrets: SecretValues = s.render.secret?.values ?? new Map();
   let plans: Planned[] = [];
+  const confirmed = new Set<string>();
+  let listed: PruneCandidate[] | undefined;
   try {
     const planned = await planObjects(desired, secrets, client, { unfilled: (ref) => unfilled.add(refKey(ref)) });
     plans = planned.plans;
     for (const p of planned.problems) errors.push({ ref: p.ref, message: p.message });
-    const failures = await predictPlans(client, plans, { manager: MANAGER, force: true, limit });
+    if (record?.owned && !s.full) {
+      if (record.cluster && record.cluster === clusterVersion) {
+        listed = await listEnvironment(client, plans, environment, limit, ['list']);
+        for (const key of unchangedSinceDeploy(plans, listed, record.owned, renderedTargets)) confirmed.add(key);
+      } else
+        notes.push(
+          `The API server is ${clusterVersion ?? 'of an unknown version'}, the deploy was recorded on ${record.cluster ?? 'an unknown version'}: every object was dry-run.`,
+        );
+    }
+    const failures = await predictPlans(
+      client,
+      plans.filter((p) => !confirmed.has(refKey(p.ref))),
+      { manager: MANAGER, force: true, limit },
+    );
     for (const f of failures) errors.push({ ref: f.ref, message: f.message });
   } catch (error) {
     errors.push({ message: describeError(error) });
@@ -209,6 +237,10 @@ export async function checkDrift(
   }
   for (const ref of unfilled)
     warnings.push(`${ref}: no values given for this Secret (inputs 'env-file'/'secrets'): its data was not compared.`);
+  if (confirmed.size)
+    notes.push(
+      `${confirmed.size} of ${plans.length} objects are as the deploy left them (the fields phlo-deploy owns match the deploy record's fingerprint): not dry-run.`,
+    );
 
   // 3. compare
   const failed = new Set(errors.filter((e) => e.ref).map((e) => refKey(e.ref!)));
@@ -216,7 +248,7 @@ export async function checkDrift(
   let checked = 0;
   for (const p of plans) {
     const key = refKey(p.ref);
-    if (failed.has(key) || !p.dry) continue;
+    if (failed.has(key) || !(p.dry || confirmed.has(key))) continue;
     checked++;
     const matching = rules.filter((r) => ruleMatches(r, p.ref));
     matching.forEach((r) => used.add(r));
@@ -230,6 +262,7 @@ export async function checkDrift(
       });
       continue;
     }
+    if (!p.dry) continue; // unchanged since the deploy: clean without a dry run
     if (!p.live || p.inNewNamespace) {
       items.push({
         ref: p.ref,
@@ -241,7 +274,7 @@ export async function checkDrift(
       continue;
     }
     const skip: string[][] = [];
-    if (hpaTargets.has(targetKey(p.ref.kind, p.ref.namespace, p.ref.name))) skip.push(REPLICAS);
+    if (hpaTargets.has(hpaTargetKey(p.ref.kind, p.ref.namespace, p.ref.name))) skip.push([...REPLICAS]);
     if (unfilled.has(key)) skip.push(['f:data'], ['f:stringData']);
     const item = compareObject(p.ref, p.live, p.dry, skip, matching);
     if (item) items.push(item);
@@ -249,7 +282,7 @@ export async function checkDrift(
 
   // 4. extraneous
   try {
-    const extra = await listUnrendered(client, plans, environment, limit);
+    const extra = await listUnrendered(client, plans, environment, limit, listed);
     for (const o of extra) {
       const mfs = (o.live.metadata.managedFields ?? []) as Array<{ manager?: string }>;
       if (!mfs.some((m) => m.manager === MANAGER)) continue;
@@ -270,10 +303,12 @@ export async function checkDrift(
     });
   }
 
+  tp('// 5. verdict');
   // 5. verdict
   items.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
   const counts = emptyCounts();
   counts.checked = checked;
+  counts.unchangedSinceDeploy = confirmed.size;
   for (const i of items) counts[i.category]++;
   counts.error = failed.size;
   counts.clean = checked - items.filter((i) => i.category !== 'extraneous').length;
@@ -293,6 +328,28 @@ export async function checkDrift(
   for (const u of report.ignore.unused)
     warnings.push(`Ignore ${u} matched no object: remove it if it is no longer needed.`);
   return { report: finish(report), desired, plans };
+}
+
+/**
+ * The objects (refKeys) whose rendered form and live owned fields give the fingerprint the deploy
+ * recorded: nobody has written a field phlo-deploy owns since, and the repository renders them as
+ * deployed, so a dry run would predict what is live. Secrets never (no fingerprint is kept).
+ */
+function unchangedSinceDeploy(
+  plans: readonly Planned[],
+  listed: readonly PruneCandidate[],
+  owned: Readonly<Record<string, string>>,
+  hpaTargets: ReadonlySet<string>,
+): string[] {
+  const live = new Map(listed.map((c) => [groupKindKey(c), c.live]));
+  return plans
+    .filter((p) => {
+      const print = owned[refKey(p.ref)];
+      const object = live.get(groupKindKey(p));
+      const scaled = hpaTargets.has(hpaTargetKey(p.ref.kind, p.ref.namespace, p.ref.name));
+      return !!print && !!object && ownedFingerprint(p.body, object, scaled) === print;
+    })
+    .map((p) => refKey(p.ref));
 }
 
 /** Compares one object on the leaves phlo-deploy owns in the dry run. Undefined when equal. */
@@ -385,14 +442,17 @@ export function fingerprint(items: readonly DriftItem[]): string {
 }
 
 function emptyCounts(): DriftReport['counts'] {
-  return { checked: 0, clean: 0, modified: 0, 'taken-over': 0, missing: 0, extraneous: 0, excluded: 0, error: 0 };
-}
-
-const targetKey = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
-
-function addTarget(set: Set<string>, hpa: Record<string, unknown>, namespace: string | undefined): void {
-  const t = (hpa.spec as { scaleTargetRef?: { kind?: string; name?: string } } | undefined)?.scaleTargetRef;
-  if (t?.kind && t.name) set.add(targetKey(t.kind, namespace, t.name));
+  return {
+    checked: 0,
+    unchangedSinceDeploy: 0,
+    clean: 0,
+    modified: 0,
+    'taken-over': 0,
+    missing: 0,
+    extraneous: 0,
+    excluded: 0,
+    error: 0,
+  };
 }
 
 function hasReplicas(object: Record<string, unknown>): boolean {
@@ -411,6 +471,33 @@ function useImages(
         const image = typeof c.name === 'string' ? imageOf(m, c.name) : undefined;
         if (image) c.image = image;
       }
+}
+
+/**
+ * The live HorizontalPodAutoscalers in the rendered namespaces: one list across the cluster, or one
+ * per namespace when the identity may not list across it. Best effort (the rendered HPAs are known
+ * anyway): an HPA that cannot be listed is not known.
+ */
+async function liveHpas(
+  client: KubeClient,
+  desired: readonly Manifest[],
+  limit: ReturnType<typeof pLimit>,
+): Promise<KubeObject[]> {
+  const HPAS = '/apis/autoscaling/v2';
+  const namespaces = new Set(desired.map((m) => m.ref.namespace).filter((n): n is string => !!n));
+  try {
+    const all = await client.list<KubeObject>(`${HPAS}/horizontalpodautoscalers`);
+    return all.filter((h) => namespaces.has(h.metadata.namespace ?? ''));
+  } catch {
+    const each = await Promise.all(
+      [...namespaces].map((ns) =>
+        limit(() =>
+          client.list<KubeObject>(`${HPAS}/namespaces/${ns}/horizontalpodautoscalers`).catch(() => [] as KubeObject[]),
+        ),
+      ),
+    );
+    return each.flat();
+  }
 }
 
 /** The live images of the rendered workloads' containers (by containerKey). */

@@ -75,6 +75,8 @@ function matchesKey(item: unknown, key: Record<string, unknown>): boolean {
 }
 
 function jsonEqualLoose(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
@@ -203,17 +205,20 @@ export function ownersOf(
  */
 export function project(object: unknown, tree: FieldsV1): unknown {
   if (Array.isArray(object)) {
+    // each key of the tree names one item: find it once, then keep the items in the object's order
+    const named = new Map<number, [string, FieldsV1]>();
+    for (const [k, child] of Object.entries(tree)) {
+      if (k === '.' || k.startsWith('f:')) continue;
+      const index = step(object, k)?.index;
+      if (index !== undefined && !named.has(index)) named.set(index, [k, child]);
+    }
     const out: unknown[] = [];
     object.forEach((item, index) => {
-      for (const [k, child] of Object.entries(tree)) {
-        if (k === '.' || k.startsWith('f:')) continue;
-        const hit = step(object, k);
-        if (hit?.index === index) {
-          const hasChildren = Object.keys(child).some((c) => c !== '.');
-          out.push(hasChildren ? withKeyFields(project(item, child), item, k) : item);
-          break;
-        }
-      }
+      const hit = named.get(index);
+      if (!hit) return;
+      const [k, child] = hit;
+      const hasChildren = Object.keys(child).some((c) => c !== '.');
+      out.push(hasChildren ? withKeyFields(project(item, child), item, k) : item);
     });
     return out;
   }

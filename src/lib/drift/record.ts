@@ -19,7 +19,9 @@ import { containerLists } from '../manifests/images.js';
 import type { Manifest } from '../manifests/validate.js';
 import { ANNOTATION_COMMIT, ANNOTATION_RUN_URL, LABEL_ENVIRONMENT } from '../objects/names.js';
 import { refKey } from '../objects/types.js';
-import { canonical, sha256 } from './fields.js';
+import { FIELD_MANAGERS } from '../objects/names.js';
+import { canonical, ownedTree, project, removeLeaf, sha256 } from './fields.js';
+import { REPLICAS, hpaTargetKey, renderedHpaTargets } from './hpa.js';
 
 export const RECORD_SCHEMA = 1;
 export const RECORD_LABEL = 'phlo.dev/record-of';
@@ -38,6 +40,17 @@ export interface DeployRecord {
   objects: string[];
   /** sha256 of the rendered set (renderedHash). */
   hash: string;
+  /**
+   * The API server's version when the record was written (`/version` gitVersion): the fingerprints
+   * below hold for that server only (an upgrade may normalise values differently).
+   */
+  cluster?: string;
+  /**
+   * refKey → fingerprint of each object right after the apply (`ownedFingerprint`), for every applied
+   * object but Secrets (a hash of a Secret's values is never stored). drift-check skips the dry run
+   * of an object whose rendered form and live owned fields still give the same fingerprint.
+   */
+  owned?: Record<string, string>;
 }
 
 export const recordName = (environment: string): string => `phlo-deploy-record-${environment}`;
@@ -71,8 +84,49 @@ export function containerImages(manifests: readonly Manifest[]): Record<string, 
   return out;
 }
 
+/**
+ * What says "this object is as the deploy left it": a hash of the object as rendered (`desired`, the
+ * manifest apply was given) and of the fields phlo-deploy owns in the object on the server (their
+ * field set and values, from its managedFields). A write by anyone else to a field we own moves the
+ * field to that manager or changes its value, either of which changes the fingerprint; writes to
+ * fields we do not own (status, defaults, controllers' annotations) do not. An HPA's target leaves out
+ * its spec.replicas (the autoscaler's). Undefined for Secrets: a hash of their values is never kept.
+ */
+export function ownedFingerprint(
+  desired: Readonly<Record<string, unknown>>,
+  server: KubeObject,
+  hpaTarget = false,
+): string | undefined {
+  if (server.kind === 'Secret' || desired.kind === 'Secret') return undefined;
+  const tree = ownedTree(server, FIELD_MANAGERS.apply);
+  if (hpaTarget) removeLeaf(tree, REPLICAS);
+  const owned = project(server, tree) ?? null;
+  return sha256(JSON.stringify([canonical(desired), canonical(owned)])).slice(0, 32);
+}
+
+/** The API server's version (`/version` gitVersion), or undefined when it cannot be read. */
+export async function serverVersion(client: KubeClient): Promise<string | undefined> {
+  return client
+    .request<{ gitVersion?: string }>({ method: 'GET', path: '/version' })
+    .then((v) => v?.gitVersion)
+    .catch(() => undefined);
+}
+
+/** The state an apply left: each object as the server answered the apply (or read it, when unchanged). */
+export interface AppliedState {
+  /** refKey → the object on the server right after the apply. */
+  objects: ReadonlyMap<string, KubeObject>;
+  /** The API server's version. */
+  cluster?: string;
+}
+
 /** The record of an apply of `manifests` (rendered by phlo-deploy: they carry the environment label). */
-export function buildRecord(manifests: readonly Manifest[], environment: string, now: Date): DeployRecord {
+export function buildRecord(
+  manifests: readonly Manifest[],
+  environment: string,
+  now: Date,
+  state?: AppliedState,
+): DeployRecord {
   const annotation = (key: string) =>
     manifests
       .map((m) => (m.object.metadata.annotations as Record<string, string> | undefined)?.[key])
@@ -88,7 +142,23 @@ export function buildRecord(manifests: readonly Manifest[], environment: string,
     images: containerImages(manifests),
     objects: manifests.map((m) => refKey(m.ref)).sort(),
     hash: renderedHash(manifests),
+    ...(state?.cluster ? { cluster: state.cluster, owned: fingerprints(manifests, state.objects) } : {}),
   };
+}
+
+function fingerprints(
+  manifests: readonly Manifest[],
+  objects: ReadonlyMap<string, KubeObject>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const scaled = renderedHpaTargets(manifests);
+  for (const m of manifests) {
+    const server = objects.get(refKey(m.ref));
+    const target = scaled.has(hpaTargetKey(m.ref.kind, m.ref.namespace, m.ref.name));
+    const print = server && ownedFingerprint(m.object, server, target);
+    if (print) out[refKey(m.ref)] = print;
+  }
+  return out;
 }
 
 /** The environment of a rendered set (its phlo.dev/environment label, when there is one value). */
@@ -156,12 +226,15 @@ export async function recordDeploy(
   environment: string | undefined,
   clock: Clock,
   logger: Logger,
+  applied?: ReadonlyMap<string, KubeObject>,
 ): Promise<void> {
   const env = environment ?? environmentOf(manifests);
   const namespace = recordNamespace(manifests);
   if (!env || !namespace) return;
   try {
-    await writeRecord(client, namespace, buildRecord(manifests, env, new Date(clock.now())));
+    const cluster = applied ? await serverVersion(client) : undefined;
+    const state = applied && cluster ? { objects: applied, cluster } : undefined;
+    await writeRecord(client, namespace, buildRecord(manifests, env, new Date(clock.now()), state));
     logger.info(`Deploy record written: ConfigMap ${namespace}/${recordName(env)}`);
   } catch (error) {
     logger.warning(

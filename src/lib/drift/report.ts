@@ -70,6 +70,8 @@ export interface DriftReport {
   fingerprint: string;
   counts: {
     checked: number;
+    /** Of the checked objects, those the deploy record's fingerprints showed unchanged (no dry run). */
+    unchangedSinceDeploy: number;
     clean: number;
     modified: number;
     'taken-over': number;

@@ -41,6 +41,7 @@ export function parseDriftSettings(
     );
   const maxCorrections = attempt(() => inputs.int('max-corrections', 5, { min: 0, max: 10_000 })) ?? 5;
   const concurrency = attempt(() => inputs.int('concurrency', 16, { min: 1, max: 64 })) ?? 16;
+  const full = attempt(() => inputs.boolean('full-check', false)) ?? false;
   const reportPath = path.resolve(
     render.workspace,
     inputs.optional('report') ?? path.join(renderedDir(env), `drift-${render.environment}.json`),
@@ -64,7 +65,7 @@ export function parseDriftSettings(
   }
   if (problems.length) throw new ConfigurationErrors(problems);
   return {
-    drift: { render: { ...render, output: undefined }, ignoreRules, concurrency },
+    drift: { render: { ...render, output: undefined }, ignoreRules, concurrency, full },
     kube,
     reportPath,
     mode: mode as 'detect' | 'correct',

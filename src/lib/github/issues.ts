@@ -4,8 +4,6 @@
  * issue is found by a label and a marker in its body, which also holds the last fingerprint; never
  * one issue per run. Through a small REST port (Octokit in the runner, the recorder in tests).
  */
-import { getOctokit } from '@actions/github';
-
 export const DRIFT_LABEL = 'phlo-deploy-drift';
 
 export interface IssuesApi {
@@ -82,25 +80,4 @@ export async function syncDriftIssue(
   });
   await api.update({ owner, repo, issue_number: issue.number, body: bodyOf() });
   return { action: 'commented', number: issue.number };
-}
-
-/** The port through Octokit (GITHUB_API_URL honoured through baseUrl). */
-export function octokitIssues(token: string, baseUrl?: string): IssuesApi {
-  const octokit = getOctokit(token, baseUrl ? { baseUrl } : {});
-  return {
-    async listOpen(params) {
-      const response = await octokit.rest.issues.listForRepo({ ...params, state: 'open', per_page: 100 });
-      return response.data.map((i) => ({ number: i.number, body: i.body }));
-    },
-    async create(params) {
-      const response = await octokit.rest.issues.create(params);
-      return { number: response.data.number };
-    },
-    async comment(params) {
-      await octokit.rest.issues.createComment(params);
-    },
-    async update(params) {
-      await octokit.rest.issues.update(params);
-    },
-  };
 }

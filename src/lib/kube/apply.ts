@@ -94,6 +94,11 @@ export interface ApplyOutcome {
    * for `undoWrites` — the deploy pipeline's rollback puts the objects that are not workloads back.
    */
   written: WrittenObject[];
+  /**
+   * refKey → each object on the server right after the apply: the server's answer to the write, or
+   * the live copy of an unchanged one (empty for a dry run). The deploy record fingerprints them.
+   */
+  after: Map<string, KubeObject>;
 }
 
 /** An object apply created or changed, and what it was before (`live`; absent for a created one). */
@@ -254,7 +259,13 @@ export async function applyManifests(
     `${s.dryRun ? 'dry run: would create' : 'created'} ${result.counts.created}, changed ${result.counts.changed}, ` +
       `unchanged ${result.counts.unchanged}, pruned ${result.counts.pruned}`,
   );
-  return { result, diffs, written: plans.filter((p) => p.applied) };
+  const after = new Map<string, KubeObject>();
+  if (!s.dryRun)
+    for (const p of plans) {
+      const object = p.applied ?? (p.action === 'unchanged' ? p.live : undefined);
+      if (object) after.set(refKey(p.ref), object);
+    }
+  return { result, diffs, written: plans.filter((p) => p.applied), after };
 }
 
 /**
@@ -679,35 +690,47 @@ export interface PruneCandidate {
 }
 
 /**
+ * Every object labelled for `environment` and managed by phlo-deploy (the prune selector) that could
+ * belong to the set `plans` renders: this repository's objects only (the set's owner label, or objects
+ * without one when the set has none), over PRUNE_KINDS and every rendered kind whose resource allows
+ * `verbs`. What listUnrendered filters; drift-check reads the live rendered objects from it too.
+ */
+export async function listEnvironment(
+  client: KubeClient,
+  plans: readonly Planned[],
+  environment: string,
+  limit: ReturnType<typeof pLimit>,
+  verbs: readonly string[] = ['list', 'delete'],
+): Promise<PruneCandidate[]> {
+  const owner = ownerOf(plans.map((p) => p.body));
+  const kinds = [...PRUNE_KINDS, ...plans.map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))];
+  return listLabelled(client, kinds, environment, limit, verbs, { owner });
+}
+
+/**
  * Objects labelled for `environment` and managed by phlo-deploy (the prune selector) that `plans` do
  * not declare, over PRUNE_KINDS and every rendered kind; controller-owned objects left out. Sorted.
+ * `listed`: listEnvironment's answer when the caller already has it (nothing is listed again).
  */
 export async function listUnrendered(
   client: KubeClient,
   plans: readonly Planned[],
   environment: string,
   limit: ReturnType<typeof pLimit>,
+  listed?: readonly PruneCandidate[],
 ): Promise<PruneCandidate[]> {
-  // Only this repository's objects (the rendered set's owner label, or objects without one when it has
-  // none), and of namespaced objects only those in the namespaces the set renders.
-  const owner = ownerOf(plans.map((p) => p.body));
+  // of namespaced objects only those in the namespaces the set renders
   const namespaces = new Set(plans.flatMap((p) => (p.ref.namespace ? [p.ref.namespace] : [])));
   for (const p of plans) if (p.ref.kind === 'Namespace') namespaces.add(p.ref.name);
-  const rendered = new Set(
-    plans.map(
-      (p) =>
-        `${p.info.apiVersion.split('/').length > 1 ? p.info.apiVersion.split('/')[0] : ''}/${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`,
-    ),
-  );
-  const kinds = [...PRUNE_KINDS, ...plans.map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))];
-  const labelled = await listLabelled(client, kinds, environment, limit, ['list', 'delete'], { owner });
+  const rendered = new Set(plans.map((p) => groupKindKey(p)));
+  const labelled = listed ?? (await listEnvironment(client, plans, environment, limit));
   return labelled.filter(
     (c) => !rendered.has(groupKindKey(c)) && (!c.ref.namespace || namespaces.has(c.ref.namespace)),
   );
 }
 
 /** `<group>/<Kind>/<namespace>/<name>`: one key per object whatever the version it was read in. */
-function groupKindKey(c: Pick<PruneCandidate, 'ref' | 'info'>): string {
+export function groupKindKey(c: Pick<PruneCandidate, 'ref' | 'info'>): string {
   const group = c.info.apiVersion.includes('/') ? c.info.apiVersion.split('/')[0] : '';
   return `${group}/${c.ref.kind}/${c.ref.namespace ?? ''}/${c.ref.name}`;
 }

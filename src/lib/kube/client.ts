@@ -19,6 +19,7 @@
  */
 import https from 'node:https';
 import http from 'node:http';
+import { createSecureContext } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectRef } from '../objects/types.js';
 
@@ -536,6 +537,16 @@ async function loadAuth(kc: KubeConfig): Promise<Auth> {
   if (opts.passphrase) tls.passphrase = opts.passphrase;
   if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
   if (opts.servername) tls.servername = opts.servername;
+  // One TLS context for every connection of this identity: without it each new socket parses the CA,
+  // the client certificate and its key again. The options stay too: the agent pools (and resumes TLS
+  // sessions) by them, so another identity never shares a connection.
+  tls.secureContext = createSecureContext({
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+    ...(tls.pfx ? { pfx: tls.pfx } : {}),
+    ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
+  });
   const proxied = Boolean(kc.getCurrentCluster()?.proxyUrl) && opts.agent instanceof http.Agent;
   return { headers, tls, ...(proxied ? { proxyAgent: opts.agent as http.Agent } : {}) };
 }

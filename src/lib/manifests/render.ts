@@ -265,9 +265,10 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   const objectLabels: Record<string, string> = s.owner
     ? { ...labels, [LABEL_OWNER]: ownerLabelValue(s.owner) }
     : labels;
-  const annotations: Record<string, string> = { ...Object.fromEntries(s.annotations) };
-  if (s.commit) annotations[ANNOTATION_COMMIT] = s.commit;
-  if (s.runUrl) annotations[ANNOTATION_RUN_URL] = s.runUrl;
+  const annotations: Record<string, string> = {
+    ...Object.fromEntries(s.annotations),
+    ...deployAnnotations(s.commit, s.runUrl),
+  };
   for (const m of objects) {
     const md = m.object.metadata;
     md.labels = { ...((md.labels as Record<string, string>) ?? {}), ...objectLabels };
@@ -300,6 +301,28 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   };
   if (s.output) result.path = writeRendered(final, s.output, s.environment);
   return result;
+}
+
+/** The annotations render puts on every object for the deploy's commit and run URL. */
+function deployAnnotations(commit: string | undefined, runUrl: string | undefined): Record<string, string> {
+  return { ...(commit ? { [ANNOTATION_COMMIT]: commit } : {}), ...(runUrl ? { [ANNOTATION_RUN_URL]: runUrl } : {}) };
+}
+
+/**
+ * Stamps objects rendered without a commit and run URL with those of a deploy, as rendering with them
+ * would have (drift-check renders once, then learns from the deploy record which deploy to compare with).
+ */
+export function stampDeploy(
+  objects: readonly Manifest[],
+  commit: string | undefined,
+  runUrl: string | undefined,
+): void {
+  const annotations = deployAnnotations(commit, runUrl);
+  if (Object.keys(annotations).length === 0) return;
+  for (const m of objects) {
+    const md = m.object.metadata;
+    md.annotations = { ...((md.annotations as Record<string, string>) ?? {}), ...annotations };
+  }
 }
 
 /** Writes the rendered YAML stream atomically (temp file + rename). Returns the path. */

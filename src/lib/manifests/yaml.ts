@@ -37,7 +37,8 @@ export function parseDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_L
     const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
     throw new YamlProblem(`malformed YAML${where}: ${e.reason ?? e.message.split('\n', 1)[0]}`);
   }
-  const aliases = countAliasTokens(text);
+  // without a '*' there is no alias, so nothing is shared between nodes and nothing needs copying
+  const aliases = text.includes('*') ? countAliasTokens(text) : 0;
   if (aliases > limits.maxAliases) {
     throw new YamlProblem(`too many YAML aliases (${aliases}, at most ${limits.maxAliases} allowed)`);
   }
@@ -55,7 +56,7 @@ export function parseDocuments(text: string, limits: YamlLimits = DEFAULT_YAML_L
           `(at most ${limits.maxChars}) (an alias bomb)`,
       );
     }
-    return deepCopy(doc);
+    return text.includes('*') ? deepCopy(doc) : doc;
   });
 }
 

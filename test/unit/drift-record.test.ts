@@ -1,0 +1,189 @@
+/**
+ * The deploy record's fingerprints (what lets drift-check skip the dry run of an object nobody has
+ * touched since the deploy) and the field-set projection they rest on. The same behaviour on a real
+ * API server is in test/stack/drift.test.ts; these pin the rules on hand-made managedFields.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { ownedTree, project } from '../../src/lib/drift/fields.js';
+import { buildRecord, ownedFingerprint } from '../../src/lib/drift/record.js';
+import type { KubeObject } from '../../src/lib/kube/client.js';
+import type { Manifest } from '../../src/lib/manifests/validate.js';
+
+const desired = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' } },
+  spec: {
+    replicas: 2,
+    template: { spec: { containers: [{ name: 'web', image: 'r/web:1' }] } },
+  },
+};
+
+const OURS = {
+  'f:metadata': { 'f:labels': { 'f:app': {} } },
+  'f:spec': {
+    'f:replicas': {},
+    'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:image': {} } } } },
+  },
+};
+
+/** The object on the server: ours plus what the server and controllers add. */
+function server(
+  changes: { image?: string; replicas?: number; managedFields?: unknown[]; status?: unknown } = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'web',
+      namespace: 'ns',
+      resourceVersion: '7',
+      labels: { app: 'web', 'pod-template-hash': 'x' },
+      managedFields: (changes.managedFields ?? [
+        { manager: 'phlo-deploy', operation: 'Apply', fieldsV1: OURS },
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          subresource: 'status',
+          fieldsV1: { 'f:status': { 'f:replicas': {} } },
+        },
+      ]) as never,
+    },
+    spec: {
+      replicas: changes.replicas ?? 2,
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: changes.image ?? 'r/web:1',
+              imagePullPolicy: 'IfNotPresent',
+              terminationMessagePath: '/dev/termination-log',
+            },
+            { name: 'sidecar', image: 'mesh:1' },
+          ],
+        },
+      },
+    },
+    status: changes.status ?? { replicas: 2 },
+  } as unknown as KubeObject;
+}
+
+describe('ownedFingerprint', () => {
+  const base = ownedFingerprint(desired, server());
+
+  test('covers what phlo-deploy owns only: status, defaults, other containers and labels do not count', () => {
+    expect(base).toMatch(/^[0-9a-f]{32}$/);
+    expect(ownedFingerprint(desired, server({ status: { replicas: 5, readyReplicas: 1 } }))).toBe(base);
+    const other = server();
+    (other.metadata as { labels: Record<string, string> }).labels.extra = 'added-by-a-controller';
+    (
+      other as unknown as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }
+    ).spec.template.spec.containers[1]!.image = 'mesh:2';
+    expect(ownedFingerprint(desired, other)).toBe(base);
+  });
+
+  test('changes when a value we own changes, or when another manager takes a field', () => {
+    expect(ownedFingerprint(desired, server({ image: 'r/web:evil' }))).not.toBe(base);
+    expect(ownedFingerprint(desired, server({ replicas: 7 }))).not.toBe(base);
+    const takenOver = server({
+      managedFields: [
+        {
+          manager: 'phlo-deploy',
+          operation: 'Apply',
+          fieldsV1: { ...OURS, 'f:spec': { 'f:template': OURS['f:spec']['f:template'] } },
+        },
+        { manager: 'kubectl', operation: 'Update', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+      ],
+    });
+    expect(ownedFingerprint(desired, takenOver)).not.toBe(base);
+  });
+
+  test('changes when the repository renders the object differently', () => {
+    const next = structuredClone(desired);
+    next.spec.template.spec.containers[0]!.image = 'r/web:2';
+    expect(ownedFingerprint(next, server())).not.toBe(base);
+  });
+
+  test("an HPA's target leaves spec.replicas out (the autoscaler's), and only then", () => {
+    const scaled = ownedFingerprint(desired, server(), true);
+    expect(ownedFingerprint(desired, server({ replicas: 9 }), true)).toBe(scaled);
+    expect(ownedFingerprint(desired, server({ image: 'r/web:evil' }), true)).not.toBe(scaled);
+  });
+
+  test('no fingerprint of a Secret (a hash of its values is never kept)', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { K: 'c2VjcmV0' } };
+    expect(ownedFingerprint(secret, { ...secret, metadata: { name: 's' } } as unknown as KubeObject)).toBeUndefined();
+  });
+});
+
+describe('buildRecord', () => {
+  const manifest = (object: Record<string, unknown>): Manifest =>
+    ({
+      ref: {
+        apiVersion: String(object.apiVersion),
+        kind: String(object.kind),
+        name: (object.metadata as { name: string }).name,
+        namespace: 'ns',
+      },
+      object,
+      source: 'test',
+      scope: 'namespaced',
+    }) as unknown as Manifest;
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { K: 'dg==' } };
+  const manifests = [manifest(desired), manifest(secret)];
+
+  test('with the applied state: the server version and a fingerprint per object but Secrets', () => {
+    const objects = new Map<string, KubeObject>([
+      ['Deployment/ns/web', server()],
+      ['Secret/ns/s', { ...secret } as unknown as KubeObject],
+    ]);
+    const record = buildRecord(manifests, 'prod', new Date(0), { objects, cluster: 'v1.34.4' });
+    expect(record.cluster).toBe('v1.34.4');
+    expect(record.owned).toEqual({ 'Deployment/ns/web': ownedFingerprint(desired, server()) });
+    expect(JSON.stringify(record)).not.toContain('dg==');
+  });
+
+  test('without it (a dry run, an older writer): no fingerprints, so drift-check dry-runs everything', () => {
+    const record = buildRecord(manifests, 'prod', new Date(0));
+    expect(record.owned).toBeUndefined();
+    expect(record.cluster).toBeUndefined();
+  });
+});
+
+describe('project', () => {
+  test('keeps the list items the tree names, in the object order, with their key fields', () => {
+    const object = {
+      spec: {
+        ports: [
+          { name: 'c', port: 3, protocol: 'TCP' },
+          { name: 'a', port: 1, protocol: 'TCP' },
+          { name: 'b', port: 2, protocol: 'TCP' },
+        ],
+      },
+    };
+    const tree = {
+      'f:spec': {
+        'f:ports': {
+          'k:{"name":"b","port":2}': { '.': {}, 'f:protocol': {} },
+          'k:{"name":"c","port":3}': { '.': {}, 'f:protocol': {} },
+          'k:{"name":"z","port":9}': { '.': {}, 'f:protocol': {} },
+        },
+      },
+    };
+    expect(project(object, tree)).toEqual({
+      spec: {
+        ports: [
+          { name: 'c', port: 3, protocol: 'TCP' },
+          { name: 'b', port: 2, protocol: 'TCP' },
+        ],
+      },
+    });
+  });
+
+  test("ownedTree merges one manager's entries and drops status and subresource entries", () => {
+    const tree = ownedTree(server(), 'phlo-deploy');
+    expect(tree).toEqual(OURS);
+    expect(ownedTree(server(), 'kube-controller-manager')).toEqual({});
+  });
+});
