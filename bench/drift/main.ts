@@ -37,7 +37,6 @@ import type { Logger } from '../../src/lib/runtime/logger.js';
 async function main(): Promise<void> {
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
   const COPIES = Number(process.env.BENCH_COPIES ?? 20);
-  const here = process.env.BENCH_DIR!;
   const repo = process.env.BENCH_ROOT!;
   const stackDir = process.env.PHLO_STACK_DIR!;
   const stackEnv = Object.fromEntries(

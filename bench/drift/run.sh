@@ -9,4 +9,4 @@ out="$root/build/bench-drift"
 rm -rf "$out"; mkdir -p "$out"
 # -t: transpile only (tsc checks the types; the machine is shared)
 (cd "$root" && npx ncc build bench/drift/main.ts -o "$out/main" -q -t)
-cd "$root" && PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" BENCH_DIR="$out" BENCH_ROOT="$root" node "$out/main/index.js"
+cd "$root" && PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" BENCH_ROOT="$root" node "$out/main/index.js"

@@ -28,6 +28,8 @@ export interface DriftEnv {
   ns: string;
   env: string;
   secrets: Map<string, string>;
+  /** The repository that deploys it (render's owner label; what GITHUB_REPOSITORY gives in a workflow). */
+  owner?: string;
   remove(): Promise<void>;
 }
 
@@ -142,7 +144,7 @@ export function writeWorkspace(ns: string, env: string, files = baseYaml(ns)): s
   return ws;
 }
 
-export function renderSettings(d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets'>): RenderSettings {
+export function renderSettings(d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets' | 'owner'>): RenderSettings {
   return {
     workspace: d.ws,
     manifests: ['k8s'],
@@ -150,7 +152,8 @@ export function renderSettings(d: Pick<DriftEnv, 'ws' | 'env' | 'ns' | 'secrets'
     images: new Map(),
     labels: new Map(),
     annotations: new Map(),
-    secret: { name: 'phlo-secrets', namespace: d.ns, values: d.secrets },
+    ...(d.owner ? { owner: d.owner } : {}),
+    ...(d.secrets.size ? { secret: { name: 'phlo-secrets', namespace: d.ns, values: d.secrets } } : {}),
     commit: COMMIT,
     runUrl: 'https://github.com/org/app/actions/runs/1',
   };
