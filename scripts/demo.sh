@@ -51,7 +51,7 @@ say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
   --repository phlo/dagster \
   --manifest-image phlo-dagster \
   --manifests k8s \
-  --env-file examples/local.env \
+  --env_file examples/local.env \
   --context examples/app \
   --build-args "BASE_IMAGE=$PHLO_BASE_IMAGE" \
   --trivy-path "$PHLO_TRIVY" \

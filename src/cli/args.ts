@@ -33,7 +33,18 @@ export const STACK_COMMANDS: Readonly<Record<string, string>> = {
 };
 
 /** Short names for the flags people type most, applied when the command has the input. */
-const ALIASES: ReadonlyMap<string, string> = new Map([['env', 'environment']]);
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['env', 'environment'],
+  // the spelling of --env-file that Node leaves alone (NODE_FLAGS)
+  ['env_file', 'env-file'],
+]);
+
+/**
+ * Flags Node reads wherever they are on its command line, even after the script (nodejs/node#54232):
+ * `node dist/cli.js apply --env-file x` loads x into the environment (or exits 9 when x is not found
+ * from the current directory) before phlo-deploy runs. Refused, with the spelling to use instead.
+ */
+const NODE_FLAGS: ReadonlySet<string> = new Set(['env-file']);
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);
 
@@ -121,6 +132,11 @@ function parseFlags(spec: CommandSpec, args: readonly string[]): { inputs: Map<s
     if (eq >= 0) {
       value = flag.slice(eq + 1);
       flag = flag.slice(0, eq);
+    }
+    if (NODE_FLAGS.has(flag)) {
+      throw new ConfigurationError(
+        `flag --${flag} for ${command} is also read by Node itself, which loads the file into the process environment before phlo-deploy starts (nodejs/node#54232): write --env_file <path> instead`,
+      );
     }
     const alias = ALIASES.get(flag);
     const name = alias !== undefined && spec.inputs.has(alias) ? alias : flag;

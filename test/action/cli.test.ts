@@ -196,6 +196,16 @@ describe('mistakes on the command line are one clear line, exit code 1, and noth
     expect(() => parseCommandLine(['apply', '--frobnicate', '1'])).toThrow(
       "unknown flag --frobnicate for apply; see 'phlo-deploy apply --help' for its inputs",
     );
+    // Node itself reads --env-file wherever it is (nodejs/node#54232): refused, with the spelling to use
+    const refused = await cli(['render', '--environment', 'local', '--env-file', 'examples/local.env']);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: flag --env-file for render is also read by Node itself, which loads the file into the process environment before phlo-deploy starts (nodejs/node#54232): write --env_file <path> instead\n',
+    });
+    const parsed = parseCommandLine(['render', '--environment', 'local', '--env_file', 'examples/local.env']);
+    expect(parsed.kind === 'action' && parsed.inputs.get('env-file')).toBe('examples/local.env');
     // --env is short for --environment only where there is one.
     expect(() => parseCommandLine(['rollback', '--env', 'x'])).toThrow('unknown flag --env for rollback');
   });
