@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The warm `stack up`: all nine components from the build cache into a fresh PHLO_STACK_DIR (what a
+# The warm `stack up`: every component from the build cache into a fresh PHLO_STACK_DIR (what a
 # fresh clone on a machine that built the stack once gets), timed, then taken down again. It runs in
 # a network namespace of its own, so the components with fixed ports (registry, moto, postgres,
 # minio) can start while the shared stack holds the same ports, which it never touches. Needs root
@@ -44,7 +44,7 @@ for ((r = 1; r <= rounds; r++)); do
   times+=("$secs")
   # Where the time went: each component's own "<name> up (Ns; …)" line.
   parts="$(grep -oE '^\[stack\] [a-z]+ up \([0-9]+s' "$log" | sed -E 's/^\[stack\] ([a-z]+) up \(([0-9]+)s/\1 \2s/' | paste -sd ' ' -)"
-  echo "round $r: stack up (9 components, warm cache, fresh dir) ${secs} s  (${parts})"
+  echo "round $r: stack up (all components, warm cache, fresh dir) ${secs} s  (${parts})"
   rm -f "$log"
   nsenter --net="/run/netns/$netns" env PHLO_STACK_DIR="$dir" PHLO_PORT_OFFSET=1400 bash "$root/stack/stack.sh" down >/dev/null 2>&1
   rm -rf "$dir"

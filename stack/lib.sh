@@ -256,6 +256,20 @@ prune_cache() {
 }
 
 
+# pki_sign NAME SUBJECT EXTENSIONS — an EC key and a certificate for it in $PKI_DIR, signed by the stack CA
+# (made by kube.sh); kept when both files exist.
+pki_sign() {
+  local name="$1" subject="$2" ext="$3"
+  [[ -s "$PKI_DIR/$name.crt" && -s "$PKI_DIR/$name.key" ]] && return 0
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI_DIR/$name.key" 2>/dev/null
+  openssl req -new -key "$PKI_DIR/$name.key" -subj "$subject" -out "$PKI_DIR/$name.csr"
+  printf '%s\n' "$ext" >"$PKI_DIR/$name.ext"
+  openssl x509 -req -in "$PKI_DIR/$name.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 -extfile "$PKI_DIR/$name.ext" \
+    -out "$PKI_DIR/$name.crt" 2>/dev/null
+  rm -f "$PKI_DIR/$name.csr" "$PKI_DIR/$name.ext"
+}
+
 # kube_curl ARGS... — curl against the stack's apiserver as the admin (client certificate).
 kube_curl() {
   curl --silent --show-error --fail --max-time 10 \

@@ -38,19 +38,6 @@ build() {
 
 # ------------------------------------------------------------------------------------------ pki
 
-# sign NAME SUBJECT EXTENSIONS — an EC key and a certificate for it, signed by the stack CA.
-sign() {
-  local name="$1" subject="$2" ext="$3"
-  [[ -s "$PKI_DIR/$name.crt" && -s "$PKI_DIR/$name.key" ]] && return 0
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI_DIR/$name.key" 2>/dev/null
-  openssl req -new -key "$PKI_DIR/$name.key" -subj "$subject" -out "$PKI_DIR/$name.csr"
-  printf '%s\n' "$ext" >"$PKI_DIR/$name.ext"
-  openssl x509 -req -in "$PKI_DIR/$name.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
-    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 -extfile "$PKI_DIR/$name.ext" \
-    -out "$PKI_DIR/$name.crt" 2>/dev/null
-  rm -f "$PKI_DIR/$name.csr" "$PKI_DIR/$name.ext"
-}
-
 make_pki() {
   mkdir -p "$PKI_DIR"; chmod 700 "$PKI_DIR"
   if [[ ! -s "$PKI_DIR/ca.crt" ]]; then
@@ -66,14 +53,17 @@ make_pki() {
   local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth"
-  sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
+  pki_sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
 subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
-  sign admin "/O=system:masters/CN=phlo-admin" "$client"
-  sign controller-manager "/CN=system:kube-controller-manager" "$client"
-  sign scheduler "/CN=system:kube-scheduler" "$client"
-  sign kwok "/O=system:masters/CN=kwok-controller" "$client"
+  pki_sign admin "/O=system:masters/CN=phlo-admin" "$client"
+  pki_sign controller-manager "/CN=system:kube-controller-manager" "$client"
+  pki_sign scheduler "/CN=system:kube-scheduler" "$client"
+  pki_sign kwok "/O=system:masters/CN=kwok-controller" "$client"
+  # The API server's identity towards kubelets (logs, exec, port-forward on the real node): bound to
+  # system:kubelet-api-admin (stack/kube/rbac/95-*), no other rights.
+  pki_sign apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client" "$client"
   chmod 600 "$PKI_DIR"/*.key
 }
 
@@ -114,6 +104,10 @@ start_apiserver() {
     --tls-cert-file="$PKI_DIR/apiserver.crt" \
     --tls-private-key-file="$PKI_DIR/apiserver.key" \
     --client-ca-file="$PKI_DIR/ca.crt" \
+    --kubelet-client-certificate="$PKI_DIR/apiserver-kubelet-client.crt" \
+    --kubelet-client-key="$PKI_DIR/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority="$PKI_DIR/ca.crt" \
+    --kubelet-preferred-address-types=InternalIP \
     --authorization-mode=Node,RBAC \
     --enable-admission-plugins=NodeRestriction \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
@@ -176,6 +170,8 @@ setup_restricted() {
       85-drift-dry-run-only-binding.yaml)
         url=/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/phlo-drift-check-dry-run-only ;;
       90-drift-correct-clusterrole.yaml) url=/apis/rbac.authorization.k8s.io/v1/clusterroles/phlo-drift-correct ;;
+      95-apiserver-kubelet-client-binding.yaml)
+        url=/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/phlo-apiserver-kubelet-client ;;
       *) die "kube: no API path known for $f (add it to setup_restricted in kube.sh)" ;;
     esac
     kube_apply "$url" "$f" || die "kube: applying $f failed"

@@ -165,17 +165,20 @@ export interface PrivateStack {
  * A throwaway control plane of your own (etcd + kube + kwok by default) in a temporary directory on
  * ports shifted by `portOffset` (pick one no other test file uses: 1000 is the lifecycle test's), for
  * tests that break things (restart or stop the API server) and must not disturb the shared stack.
- * Needs the build cache the shared stack made; takes about 15 s.
+ * Needs the build cache the shared stack made; takes about 15 s. `extraEnv` reaches its scripts (the
+ * real node borrows the shared stack's registry through PHLO_REGISTRY, PHLO_REGISTRY_USER and
+ * PHLO_REGISTRY_PASSWORD).
  */
 export async function startPrivateStack(
   portOffset: number,
   components: readonly string[] = ['etcd', 'kube', 'kwok'],
+  extraEnv: Record<string, string> = {},
 ): Promise<PrivateStack> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { execFile } = await import('node:child_process');
   const dir = mkdtempSync(join(tmpdir(), 'phlo-st-'));
-  const env = { ...process.env, PHLO_STACK_DIR: dir, PHLO_PORT_OFFSET: String(portOffset) };
+  const env = { ...process.env, ...extraEnv, PHLO_STACK_DIR: dir, PHLO_PORT_OFFSET: String(portOffset) };
   const exec = (file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolvePromise) => {
       execFile(file, args, { env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

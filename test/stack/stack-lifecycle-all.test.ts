@@ -1,6 +1,6 @@
 /**
  * `stack down` leaves nothing behind, for every component one at a time and for the whole stack at
- * once (what `npm run stack:down` does to the shared stack). It runs a throwaway stack of all nine
+ * once (what `npm run stack:down` does to the shared stack). It runs a throwaway stack of all ten
  * components in a temporary PHLO_STACK_DIR inside a network namespace of its own, so the components
  * with fixed ports (registry 15000, moto 15001, postgres 15432, minio 19000) can listen there on
  * 127.0.0.1 while the shared stack holds the same ports outside; the shared stack is never touched.
@@ -19,7 +19,18 @@ const run = (file: string, args: string[], env: NodeJS.ProcessEnv = process.env,
 
 const STACK = join(repoRoot, 'stack', 'stack.sh');
 /** Start order (stack/stack.sh ALL_COMPONENTS); `down` goes in reverse. */
-const COMPONENTS = ['etcd', 'kube', 'kwok', 'docker', 'registry', 'moto', 'postgres', 'trivy', 'minio'] as const;
+const COMPONENTS = [
+  'etcd',
+  'kube',
+  'kwok',
+  'docker',
+  'registry',
+  'node',
+  'moto',
+  'postgres',
+  'trivy',
+  'minio',
+] as const;
 /** The pid files (`$PHLO_STACK_DIR/pids/<name>.pid`) each component's `up` writes. */
 const PROCESSES: Record<string, string[]> = {
   etcd: ['etcd'],
@@ -27,6 +38,7 @@ const PROCESSES: Record<string, string[]> = {
   kwok: ['kwok'],
   docker: ['dockerd'],
   registry: ['registry'],
+  node: ['node'], // the supervisor of containerd and the kubelet, in the node's own mount namespace
   moto: ['moto'],
   postgres: ['postgres'],
   trivy: [], // a CLI and a database image in the registry: nothing runs
@@ -74,7 +86,7 @@ function mountsUnder(dir: string): string[] {
     .filter((point) => point.startsWith(dir));
 }
 
-describe('stack down leaves nothing behind: each of the nine components, and the whole stack', () => {
+describe('stack down leaves nothing behind: each of the ten components, and the whole stack', () => {
   const netns = `phlo-lc-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'phlo-sa-'));
   chmodSync(dir, 0o755); // postgres runs as its own user and must reach its data directory
@@ -182,7 +194,7 @@ describe('stack down leaves nothing behind: each of the nine components, and the
     const up = await stack(['up']);
     if (up.code !== 0) throw new Error(`stack up failed (${up.code}):\n${up.stderr.slice(-3000)}`);
     const running = processesUsing(dir);
-    expect(running.length).toBeGreaterThanOrEqual(10); // the nine components' daemons and their children
+    expect(running.length).toBeGreaterThanOrEqual(10); // the components' daemons and their children
     expect((await listeners()).length).toBeGreaterThanOrEqual(8);
 
     const down = await stack(['down']);
