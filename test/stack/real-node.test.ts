@@ -12,19 +12,9 @@
  * Where the machine cannot run the node (`stack up` wrote PHLO_REAL_NODE_UNAVAILABLE with the reason),
  * every test here is skipped and the reason is printed.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -38,16 +28,11 @@ import {
   type PrivateStack,
 } from '../helpers/stack.js';
 import { run as runTo, type Ran } from '../helpers/processes.js';
+import { REAL_NODE_SELECTOR, buildServingImage, onRealNode, realNodeSuite } from '../helpers/real-node.js';
 
 const env = loadStackEnv(['KUBECONFIG', 'PHLO_REGISTRY', 'DOCKER_HOST', 'PHLO_BASE_IMAGE']);
-const unavailable = env.PHLO_REAL_NODE_UNAVAILABLE;
-if (unavailable) {
-  console.warn(`real-node tests skipped: this machine cannot run the real node (${unavailable})`);
-}
-const describeNode = unavailable ? describe.skip : describe;
-
-const SELECTOR = { 'phlo.dev/node': 'real' };
-const TOLERATION = { key: 'phlo.dev/node', operator: 'Equal', value: 'real', effect: 'NoSchedule' };
+const realNode = realNodeSuite(env);
+const describeNode = realNode.describe;
 
 interface Pod {
   metadata: { name: string; uid: string };
@@ -56,7 +41,6 @@ interface Pod {
     phase?: string;
     podIP?: string;
     conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
-    containerStatuses?: Array<{ ready: boolean; containerID?: string; state?: Record<string, unknown> }>;
   };
 }
 interface Node {
@@ -65,7 +49,6 @@ interface Node {
   status: {
     conditions: Array<{ type: string; status: string }>;
     nodeInfo: { kubeletVersion: string; containerRuntimeVersion: string };
-    addresses: Array<{ type: string; address: string }>;
   };
 }
 
@@ -73,30 +56,14 @@ function must(r: Ran, what: string): Ran {
   if (r.code !== 0) throw new Error(`${what} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
   return r;
 }
-function runInput(cmd: string, args: string[], input: string, runEnv: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: runEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 /** A pod on the real node serving `/index.html` with busybox httpd on 8080, probed for readiness. */
-function webPod(name: string, image: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function webPod(name: string, image: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, labels: { app: name } },
-    spec: {
-      nodeSelector: SELECTOR,
-      tolerations: [TOLERATION],
-      dnsPolicy: 'Default',
-      terminationGracePeriodSeconds: 1,
+    spec: onRealNode({
       containers: [
         {
           name: 'web',
@@ -106,8 +73,7 @@ function webPod(name: string, image: string, extra: Record<string, unknown> = {}
           resources: { limits: { cpu: '100m', memory: '32Mi' } },
         },
       ],
-      ...extra,
-    },
+    }),
   };
 }
 
@@ -124,38 +90,12 @@ async function waitReady(kc: KubeConfig, namespace: string, name: string, timeou
 }
 
 let image = '';
+let body = '';
 let work = '';
 beforeAll(async () => {
-  if (unavailable) return;
-  // An image of our own in the stack's registry: busybox's httpd from the base image, with a marker.
+  if (realNode.unavailable) return;
   work = mkdtempSync(join(tmpdir(), 'phlo-real-node-'));
-  const marker = randomBytes(6).toString('hex');
-  const ctx = join(work, 'ctx');
-  mkdirSync(ctx);
-  writeFileSync(join(ctx, 'index.html'), `real node ${marker}\n`);
-  writeFileSync(
-    join(ctx, 'Dockerfile'),
-    `FROM ${env.PHLO_BASE_IMAGE}\nCOPY index.html /www/index.html\nUSER app\nEXPOSE 8080\n` +
-      'CMD ["/bin/busybox", "httpd", "-f", "-v", "-p", "8080", "-h", "/www"]\n',
-  );
-  image = `${env.PHLO_REGISTRY}/phlo/real-node-test:${marker}`;
-  const dockerEnv = {
-    ...process.env,
-    DOCKER_HOST: env.DOCKER_HOST,
-    DOCKER_CONFIG: join(work, 'docker'),
-    DOCKER_BUILDKIT: '0',
-  };
-  must(await runTo('docker', ['build', '--quiet', '--tag', image, ctx], dockerEnv), 'docker build');
-  must(
-    await runInput(
-      'docker',
-      ['login', '--username', env.PHLO_REGISTRY_USER!, '--password-stdin', env.PHLO_REGISTRY!],
-      env.PHLO_REGISTRY_PASSWORD!,
-      dockerEnv,
-    ),
-    'docker login',
-  );
-  must(await runTo('docker', ['push', image], dockerEnv), 'docker push');
+  ({ image, body } = await buildServingImage(env, work));
 }, 180_000);
 
 afterAll(() => {
@@ -177,7 +117,7 @@ describeNode('the real node on the shared stack', () => {
     expect(node.status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(node.status.nodeInfo.kubeletVersion).toBe(env.PHLO_KUBE_VERSION);
     expect(node.status.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\/1\./);
-    expect(node.metadata.labels).toMatchObject(SELECTOR);
+    expect(node.metadata.labels).toMatchObject(REAL_NODE_SELECTOR);
     expect(node.spec.taints).toEqual(
       expect.arrayContaining([{ key: 'phlo.dev/node', value: 'real', effect: 'NoSchedule' }]),
     );
@@ -211,13 +151,12 @@ describeNode('the real node on the shared stack', () => {
     const pod = await waitReady(kc, ns.name, 'web');
     expect(pod.spec.nodeName).toBe(env.PHLO_REAL_NODE);
     expect(pod.status.podIP).toMatch(/^10\.250\.\d+\.\d+$/);
-    const expected = readFileSync(join(work, 'ctx', 'index.html'), 'utf8');
     // The Endpoints controller needs a moment to list the ready pod behind the service.
-    const body = await waitFor('the service proxy to answer', async () => {
+    const served = await waitFor('the service proxy to answer', async () => {
       const r = await kubeRequest(kc, 'GET', `/api/v1/namespaces/${ns.name}/services/web:80/proxy/index.html`);
       return r.status === 200 ? r.body : undefined;
     });
-    expect(body).toBe(expected);
+    expect(served).toBe(body);
     // The log is the real process's: httpd -v logs every request, the probes' and the proxy's.
     const log = await kubeRequest(kc, 'GET', `/api/v1/namespaces/${ns.name}/pods/web/log`);
     expect(log.status).toBe(200);
