@@ -398,8 +398,8 @@ supervise() {
     mount -o remount,bind,ro "/proc/sys/$path"
   done
   containerd --config "$NODE_DIR/containerd.toml" >>"$STACK_RUN/logs/node-containerd.log" 2>&1 &
-  local containerd_pid=$! kubelet_pid="" i
-  for i in $(seq 1 100); do [[ -S "$CONTAINERD_SOCK" ]] && break; sleep 0.1; done
+  local containerd_pid=$! kubelet_pid=""
+  for _ in $(seq 1 100); do [[ -S "$CONTAINERD_SOCK" ]] && break; sleep 0.1; done
   [[ -S "$CONTAINERD_SOCK" ]] || { log "node: containerd did not open $CONTAINERD_SOCK"; kill "$containerd_pid"; exit 1; }
   "$KUBELET_BIN" --config="$NODE_DIR/kubelet.yaml" --kubeconfig="$NODE_DIR/kubeconfig" \
     --root-dir="$NODE_DIR/kubelet" --cert-dir="$NODE_DIR/kubelet/pki" \
@@ -508,15 +508,15 @@ mntns_pids() {
 # cleanup — everything of the node but its Node object, whether it stopped cleanly or was killed.
 cleanup() {
   stop_pid node 20
-  local pids i
-  for i in $(seq 1 50); do
+  local pids
+  for _ in $(seq 1 50); do
     pids="$( { cgroup_pids; mntns_pids; } | sort -nu | grep -vx -e 1 -e "$$" -e "$BASHPID" -e "$PPID" || true)"
     [[ -z "$pids" ]] && break
     # shellcheck disable=SC2086
     kill -KILL $pids 2>/dev/null || true
     sleep 0.1
   done
-  [[ -z "$pids" ]] || log "node: processes still alive after KILL: $(echo $pids)"
+  [[ -z "$pids" ]] || log "node: processes still alive after KILL: ${pids//$'\n'/ }"
   # The mount namespace is gone with its last process; the network namespace goes with its handle.
   if grep -qF " $NETNS_FILE " /proc/self/mountinfo 2>/dev/null || mountpoint -q "$NETNS_FILE" 2>/dev/null; then umount "$NETNS_FILE" 2>/dev/null || umount -l "$NETNS_FILE" || true; fi
   # Anything mounted under the node's directory in this namespace (there should be nothing).
