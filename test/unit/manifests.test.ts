@@ -1,4 +1,5 @@
 import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,6 +228,56 @@ describe('render rules', () => {
     expect(c.resources.requests).toEqual({ cpu: '10m', memory: '32Mi' });
     expect(c.livenessProbe.initialDelaySeconds).toBe(40);
     expect(c.image).toBe('phlo-dagster:latest');
+  });
+
+  test('local: only the webserver goes to the real node (selector and toleration); other environments keep the KWOK placement', () => {
+    const podSpec = (env: string, name: string) =>
+      find(
+        renderManifests(settings({ environment: env, images: env === 'production' ? PROD_IMAGES : new Map() }), logger)
+          .objects,
+        'Deployment',
+        name,
+      ).spec.template.spec;
+    const real = { nodeSelector: { 'phlo.dev/node': 'real' } };
+    const toleration = { key: 'phlo.dev/node', operator: 'Equal', value: 'real', effect: 'NoSchedule' };
+    const web = podSpec('local', 'dagster-webserver');
+    expect(web.nodeSelector).toEqual(real.nodeSelector);
+    expect(web.tolerations).toEqual([toleration]);
+    // The example app listens where Dagster's webserver does: containerPort http (3000).
+    expect(web.containers[0].env).toEqual([{ name: 'LISTEN', value: ':3000' }]);
+    expect(web.containers[0].ports[0]).toMatchObject({ name: 'http', containerPort: 3000 });
+    for (const name of ['dagster-daemon', 'dagster-compute', 'trino-coordinator', 'trino-worker', 'nessie']) {
+      const spec = podSpec('local', name);
+      expect({ name, nodeSelector: spec.nodeSelector, tolerations: spec.tolerations }).toEqual({
+        name,
+        nodeSelector: { workload: 'compute' },
+        tolerations: undefined,
+      });
+    }
+    // The demo's fallback without the real node (scripts/demo-manifests.sh): the same rendering, but
+    // the webserver placed as the rest, on the KWOK nodes.
+    const out = mkdtempSync(path.join(os.tmpdir(), 'phlo-demo-kwok-'));
+    execFileSync('bash', [path.join(repo, 'scripts/demo-manifests.sh'), out]);
+    const kwok = renderManifests(settings({ workspace: out, environment: 'local', images: new Map() }), logger);
+    const kwokWeb = find(kwok.objects, 'Deployment', 'dagster-webserver').spec.template.spec;
+    expect({ nodeSelector: kwokWeb.nodeSelector, tolerations: kwokWeb.tolerations }).toEqual({
+      nodeSelector: { workload: 'compute' },
+      tolerations: undefined,
+    });
+    expect({ ...kwokWeb, nodeSelector: undefined }).toEqual({
+      ...web,
+      nodeSelector: undefined,
+      tolerations: undefined,
+    });
+    for (const env of ['staging', 'production']) {
+      const spec = podSpec(env, 'dagster-webserver');
+      expect({
+        env,
+        nodeSelector: spec.nodeSelector,
+        tolerations: spec.tolerations,
+        c: spec.containers[0].env,
+      }).toEqual({ env, nodeSelector: { workload: 'compute' }, tolerations: undefined, c: undefined });
+    }
   });
 
   test('an unknown environment names the known ones', () => {
