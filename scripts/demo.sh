@@ -16,9 +16,10 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), not the deploy.
-say "local stack (Kubernetes built from source + KWOK nodes, dockerd, registry, moto, Trivy)"
-bash stack/stack.sh up etcd kube kwok docker registry moto trivy
+# Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), not the deploy. The
+# real node (after the registry its containerd pulls from) runs the Dagster webserver.
+say "local stack (Kubernetes built from source + KWOK nodes and one real node, dockerd, registry, moto, Trivy)"
+bash stack/stack.sh up etcd kube kwok docker registry node moto trivy
 # The stack's runtime directory: $PHLO_STACK_DIR (as stack/stack.sh reads it), else .stack in the clone.
 STACK_DIR="${PHLO_STACK_DIR:-.stack}"
 set -a
@@ -29,12 +30,30 @@ set +a
 say "example app binary (static Go, copied into an image FROM the stack's base image)"
 (cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
 
-# KWOK's nodes run no containers, so the demo serves the same binary on loopback as the stand-in
-# for the LoadBalancer the health gate probes. It stops when the demo ends.
-HEALTH_PORT="${PHLO_DEMO_PORT:-18080}"
-LISTEN="127.0.0.1:$HEALTH_PORT" examples/app/bin/phlo-example >/dev/null 2>&1 &
-app_pid=$!
-trap 'kill "$app_pid" 2>/dev/null || true' EXIT
+# Where the Dagster webserver runs, and what the health gate probes. With the real node, the webserver
+# (the example app's image, pulled by the node's containerd from the registry push-ecr pushed it to)
+# runs there, and the gate probes its /health and /ready through the API server's service proxy.
+# Without it (the machine lacks what the node needs: PHLO_REAL_NODE_UNAVAILABLE), every workload goes
+# to the KWOK nodes, which run no containers, so the gate probes the app's binary served on loopback.
+# PHLO_DEMO_NODE=kwok takes that path on purpose (the end-to-end test exercises it).
+manifests=k8s
+health=(--health-service "dagster/dagster-webserver:http"
+  --environment-url "$PHLO_KUBE_SERVER/api/v1/namespaces/dagster/services/dagster-webserver:http/proxy/")
+kwok_reason=""
+if [[ -n "${PHLO_REAL_NODE_UNAVAILABLE:-}" ]]; then
+  kwok_reason="this machine cannot run the stack's real node ($PHLO_REAL_NODE_UNAVAILABLE)"
+elif [[ "${PHLO_DEMO_NODE:-}" == kwok ]]; then
+  kwok_reason="PHLO_DEMO_NODE=kwok"
+fi
+if [[ -n "$kwok_reason" ]]; then
+  echo "demo: $kwok_reason: the webserver goes to the KWOK nodes, and the health gate probes the app's binary on loopback instead of the real pod"
+  manifests="$(bash scripts/demo-manifests.sh build/demo-kwok)"
+  HEALTH_PORT="${PHLO_DEMO_PORT:-18080}"
+  LISTEN="127.0.0.1:$HEALTH_PORT" examples/app/bin/phlo-example >/dev/null 2>&1 &
+  app_pid=$!
+  trap 'kill "$app_pid" 2>/dev/null || true' EXIT
+  health=(--health-url "http://127.0.0.1:$HEALTH_PORT")
+fi
 
 # Each run pushes under its own tag: the repository is IMMUTABLE, and a rebuild of the same commit is
 # a new image (its created time differs), so the commit tag alone would refuse a second run.
@@ -50,7 +69,7 @@ say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
   --env local \
   --repository phlo/dagster \
   --manifest-image phlo-dagster \
-  --manifests k8s \
+  --manifests "$manifests" \
   --env_file examples/local.env \
   --context examples/app \
   --build-args "BASE_IMAGE=$PHLO_BASE_IMAGE" \
@@ -64,5 +83,5 @@ say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
   --region "$AWS_REGION" \
   --kubeconfig "$KUBECONFIG" \
   --rollout-timeout 3m \
-  --health-url "http://127.0.0.1:$HEALTH_PORT" \
+  "${health[@]}" \
   --github-deployment false
