@@ -6,6 +6,13 @@
  * image under its own tag) changes only the three Dagster Deployments — by the deploy's own apply
  * table and by the objects on the server.
  *
+ * Where the machine runs the stack's real node, the Dagster webserver (the example app's image, as
+ * push-ecr pushed it) runs there as a real process, and the health gate probes its own /health and
+ * /ready through the API server's service proxy; the demo's KWOK-only fallback (what it does where the
+ * machine cannot run the node) is exercised by a third run with PHLO_DEMO_NODE=kwok. Where the env file
+ * says PHLO_REAL_NODE_UNAVAILABLE, the two runs check the fallback instead, and the real-node tests are
+ * skipped with that reason printed.
+ *
  * Serial (runs alone, after the parallel tests): it deploys the namespaces k8s/ declares (dagster and
  * data-warehouse, not names of its own) and uses the ECR repository phlo/dagster. Afterwards it removes
  * what it made: the namespaces, the repository or its tags, the local images, the report folder
@@ -21,7 +28,8 @@ import {
   DescribeRepositoriesCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { kubeConfig, repoRoot, stackDir, waitFor } from '../helpers/stack.js';
+import { kubeConfig, loadStackEnv, repoRoot, stackDir, waitFor } from '../helpers/stack.js';
+import { realNodeSuite } from '../helpers/real-node.js';
 import { run, type Ran } from '../helpers/processes.js';
 import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
 import { stripServerFields } from '../../src/lib/kube/diff.js';
@@ -44,14 +52,21 @@ const COLLECTIONS: Array<[kind: string, path: string]> = [
   ['PodDisruptionBudget', '/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets'],
 ];
 
+/** The webserver's Service, as the demo's health gate names it (scripts/demo.sh). */
+const WEBSERVER_SERVICE = 'dagster/dagster-webserver:http';
+/** The copy of k8s/ the demo's KWOK fallback renders (scripts/demo-manifests.sh). */
+const FALLBACK_COPY = join(repoRoot, 'build', 'demo-kwok');
+/** `stack up` (the suite's, before the tests) decided whether this machine runs the real node. */
+const realNode = realNodeSuite(existsSync(join(stackDir(), 'env')) ? loadStackEnv() : {});
+
 let stack: StackEnv;
 let client: KubeClient;
 let ecr: ECRClient;
 let port: number;
-const existedBefore = { namespaces: [] as string[], repository: false, reports: false };
+const existedBefore = { namespaces: [] as string[], repository: false, reports: false, fallbackCopy: false };
 const pushedTags: string[] = [];
 
-/** A port nothing listens on now (for the demo's stand-in of the load balancer). */
+/** A port nothing listens on now (for the stand-in of the load balancer on the demo's KWOK fallback). */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,6 +97,7 @@ beforeAll(async () => {
     if (await client.getOrUndefined(`/api/v1/namespaces/${ns}`)) existedBefore.namespaces.push(ns);
   existedBefore.repository = await repositoryExists();
   existedBefore.reports = existsSync(join(stackDir(), 'reports'));
+  existedBefore.fallbackCopy = existsSync(FALLBACK_COPY);
   port = await freePort();
 });
 
@@ -117,6 +133,7 @@ afterAll(async () => {
   }
   for (const tag of pushedTags) await removeTestImage(stack, `${REPOSITORY}:${tag}`);
   if (!existedBefore.reports) rmSync(join(stackDir(), 'reports'), { recursive: true, force: true });
+  if (!existedBefore.fallbackCopy) rmSync(FALLBACK_COPY, { recursive: true, force: true });
 }, 180_000);
 
 interface DemoRun extends Ran {
@@ -126,12 +143,15 @@ interface DemoRun extends Ran {
   outputs: Record<string, string>;
 }
 
-/** `npm run demo` in this checkout, against the running stack, its health stand-in on `port`. */
-async function demo(): Promise<DemoRun> {
+/**
+ * `npm run demo` in this checkout, against the running stack (its health stand-in on `port` if it
+ * takes the KWOK fallback); `extra` adds to its environment.
+ */
+async function demo(extra: Record<string, string> = {}): Promise<DemoRun> {
   const ran = await run(
     'npm',
     ['--prefix', repoRoot, 'run', 'demo'],
-    { ...process.env, PHLO_STACK_DIR: stackDir(), PHLO_DEMO_PORT: String(port) },
+    { ...process.env, PHLO_STACK_DIR: stackDir(), PHLO_DEMO_PORT: String(port), ...extra },
     15 * 60_000,
   );
   const text = `${ran.stdout}\n${ran.stderr}`;
@@ -141,11 +161,20 @@ async function demo(): Promise<DemoRun> {
   return { ...ran, text, outputs };
 }
 
-/** What the README promises of every run: success, the summary, six Deployments ready, healthy. */
-function expectDeployed(r: DemoRun): void {
+/** The one line the demo prints when it takes the KWOK fallback. */
+const FALLBACK_LINE =
+  /^demo: .*: the webserver goes to the KWOK nodes, and the health gate probes the app's binary on loopback instead of the real pod$/m;
+
+/**
+ * What the README promises of every run: success, the summary, six Deployments ready, healthy. On the
+ * real node (`path: 'real'`) the health gate probes the webserver's Service through the API server's
+ * service proxy, and nothing is served on loopback; on the KWOK fallback it says so in one line and
+ * the gate probes the stand-in on `port`.
+ */
+function expectDeployed(r: DemoRun, path: 'real' | 'kwok'): void {
   expect({ code: r.code, tail: r.code === 0 ? '' : r.text.slice(-4000) }).toEqual({ code: 0, tail: '' });
-  expect(r.outputs).toMatchObject({ verdict: 'success', 'environment-url': `http://127.0.0.1:${port}` });
   // The job summary, printed as text: the verdict, every stage passed, nothing rolled back.
+  expect(r.outputs.verdict).toBe('success');
   expect(r.text).toContain('phlo-deploy → local: ✅ deployed');
   for (const stage of ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate'])
     expect(r.text).toMatch(new RegExp(`^\\s+${stage}\\s+✅ passed`, 'm'));
@@ -153,8 +182,97 @@ function expectDeployed(r: DemoRun): void {
   // The rollout gate's table: all six Deployments ready; the health gate's: both probes healthy.
   expect(r.text).toContain('6 workloads under one deadline');
   for (const d of DEPLOYMENTS) expect(r.text).toMatch(new RegExp(`^\\s+${d}\\s+✅ ready`, 'm'));
-  for (const path of ['health', 'ready'])
-    expect(r.text).toMatch(new RegExp(`^\\s+✅\\s+http://127\\.0\\.0\\.1:${port}/${path}\\s+3/3`, 'm'));
+  if (path === 'real') {
+    expect(r.text).not.toMatch(FALLBACK_LINE);
+    expect(r.outputs['environment-url']).toBe(
+      `${stack.PHLO_KUBE_SERVER}/api/v1/namespaces/dagster/services/dagster-webserver:http/proxy/`,
+    );
+    for (const p of ['health', 'ready'])
+      expect(r.text).toMatch(new RegExp(`^\\s+✅\\s+service ${WEBSERVER_SERVICE}/${p}\\s+3/3`, 'm'));
+    expect(r.text).not.toContain(`127.0.0.1:${port}`); // no stand-in
+  } else {
+    expect(r.text).toMatch(FALLBACK_LINE);
+    expect(r.outputs['environment-url']).toBe(`http://127.0.0.1:${port}`);
+    for (const p of ['health', 'ready'])
+      expect(r.text).toMatch(new RegExp(`^\\s+✅\\s+http://127\\.0\\.0\\.1:${port}/${p}\\s+3/3`, 'm'));
+    expect(r.text).not.toContain(`service ${WEBSERVER_SERVICE}`);
+  }
+}
+
+interface Pod extends KubeObject {
+  spec: KubeObject['spec'] & { nodeName?: string; containers: Array<{ image: string }> };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    containerStatuses?: Array<{
+      ready: boolean;
+      imageID: string;
+      containerID?: string;
+      state: { running?: { startedAt: string } };
+    }>;
+  };
+}
+
+async function pods(ns: string): Promise<Pod[]> {
+  return (await client.list<Pod>(`/api/v1/namespaces/${ns}/pods`)).filter((p) => !p.metadata.deletionTimestamp);
+}
+
+const isWebserver = (p: Pod): boolean => p.metadata.labels?.['app.kubernetes.io/name'] === 'dagster-webserver';
+
+/**
+ * The webserver's two replicas of `image` are real processes on the real node: Running and ready there,
+ * on an address of the node's pod range, their container started by containerd from exactly the
+ * image push-ecr pushed (its imageID is that reference, digest and all); each answers the app's own
+ * JSON through the API server's pod proxy, and its log is the app's. Every other pod is on a KWOK node.
+ */
+async function expectWebserverOnRealNode(image: string): Promise<void> {
+  const node = loadStackEnv(['PHLO_REAL_NODE']).PHLO_REAL_NODE!;
+  const current = await waitFor(
+    `two webserver pods of ${image} Running and ready`,
+    async () => {
+      const web = (await pods('dagster')).filter((p) => isWebserver(p) && p.spec.containers[0]!.image === image);
+      return web.length === 2 && web.every((p) => p.status?.containerStatuses?.[0]?.ready) ? web : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+  for (const pod of current) {
+    const c = pod.status!.containerStatuses![0]!;
+    expect({
+      node: pod.spec.nodeName,
+      phase: pod.status!.phase,
+      running: Boolean(c.state.running),
+      runtime: c.containerID?.split('://')[0],
+      imageID: c.imageID,
+    }).toEqual({ node, phase: 'Running', running: true, runtime: 'containerd', imageID: image });
+    expect(pod.status!.podIP).toMatch(/^10\.250\.\d+\.\d+$/);
+    const own = await client.send({
+      method: 'GET',
+      path: `/api/v1/namespaces/dagster/pods/${pod.metadata.name}:3000/proxy/`,
+    });
+    expect({ status: own.status, body: JSON.parse(own.body) as unknown }).toEqual({
+      status: 200,
+      body: { app: 'phlo-example', version: 'dev' },
+    });
+    const log = await client.send({ method: 'GET', path: `/api/v1/namespaces/dagster/pods/${pod.metadata.name}/log` });
+    expect(log.status).toBe(200);
+    expect(log.body).toMatch(/phlo-example dev listening on :3000$/m);
+  }
+  // The Service the health gate probed answers with the app's body too.
+  const served = await client.send({
+    method: 'GET',
+    path: '/api/v1/namespaces/dagster/services/dagster-webserver:http/proxy/health',
+  });
+  expect({ status: served.status, body: JSON.parse(served.body) as unknown }).toEqual({
+    status: 200,
+    body: { status: 'ok', version: 'dev' },
+  });
+  const elsewhere = [...(await pods('dagster')), ...(await pods('data-warehouse'))].filter((p) => !isWebserver(p));
+  expect(elsewhere.length).toBeGreaterThanOrEqual(6);
+  for (const p of elsewhere)
+    expect({ pod: p.metadata.name, onRealNode: p.spec.nodeName === node }).toEqual({
+      pod: p.metadata.name,
+      onRealNode: false,
+    });
 }
 
 /**
@@ -219,20 +337,31 @@ async function serverObjects(): Promise<Map<string, string>> {
   return out;
 }
 
+/** The path both runs take: the real node, or (where the machine cannot run it) the KWOK fallback. */
+const PATH: 'real' | 'kwok' = realNode.unavailable ? 'kwok' : 'real';
+
 describe("npm run demo (the README's main job), twice, against the running stack", () => {
   let first: DemoRun;
+  let second: DemoRun | undefined;
   let before: Map<string, string>;
 
   test(
     'the first run deploys: six Deployments rolled out, healthy, the summary printed',
     async () => {
       first = await demo();
-      expectDeployed(first);
+      expectDeployed(first, PATH);
       expect(first.outputs.image).toMatch(new RegExp(`^${stack.PHLO_REGISTRY}/${REPOSITORY}@sha256:[0-9a-f]{64}$`));
       await expectRolledOut(first.outputs.image!);
     },
     20 * 60_000,
   );
+
+  realNode.describe('on the real node', () => {
+    test('the webserver runs the pushed image there as real processes; the other workloads stay on KWOK nodes', async () => {
+      expect(first?.code).toBe(0);
+      await expectWebserverOnRealNode(first.outputs.image!);
+    });
+  });
 
   test(
     'the second run changes only the three Dagster Deployments',
@@ -241,8 +370,8 @@ describe("npm run demo (the README's main job), twice, against the running stack
       before = await serverObjects();
       expect([...before.keys()]).toEqual(expect.arrayContaining([...DEPLOYMENTS]));
 
-      const second = await demo();
-      expectDeployed(second);
+      second = await demo();
+      expectDeployed(second, PATH);
       // A new image under a new tag, deployed as the Dagster image.
       expect(second.outputs.image).not.toBe(first.outputs.image);
       await expectRolledOut(second.outputs.image!);
@@ -260,4 +389,31 @@ describe("npm run demo (the README's main job), twice, against the running stack
     },
     20 * 60_000,
   );
+
+  realNode.describe('on the real node, after the second run; and the fallback', () => {
+    test('the second image runs on the real node in place of the first', async () => {
+      expect(second?.code).toBe(0);
+      await expectWebserverOnRealNode(second!.outputs.image!);
+    });
+
+    test(
+      'PHLO_DEMO_NODE=kwok takes the fallback of a machine without the real node: one line, KWOK nodes, the loopback stand-in',
+      async () => {
+        const third = await demo({ PHLO_DEMO_NODE: 'kwok' });
+        expectDeployed(third, 'kwok');
+        await expectRolledOut(third.outputs.image!);
+        const node = loadStackEnv(['PHLO_REAL_NODE']).PHLO_REAL_NODE!;
+        const web = await waitFor(
+          'the webserver on KWOK nodes only',
+          async () => {
+            const p = (await pods('dagster')).filter(isWebserver);
+            return p.length === 2 && p.every((x) => x.spec.nodeName && x.spec.nodeName !== node) ? p : undefined;
+          },
+          { timeoutMs: 60_000 },
+        );
+        for (const p of web) expect(p.spec.nodeName).toMatch(/^kwok-/);
+      },
+      20 * 60_000,
+    );
+  });
 });
