@@ -22,10 +22,11 @@ say "local stack (Kubernetes built from source + KWOK nodes and one real node, d
 bash stack/stack.sh up etcd kube kwok docker registry node moto trivy
 # The stack's runtime directory: $PHLO_STACK_DIR (as stack/stack.sh reads it), else .stack in the clone.
 STACK_DIR="${PHLO_STACK_DIR:-.stack}"
-set -a
-# shellcheck disable=SC1091
-source "$STACK_DIR/env"
-set +a
+# Its env file holds KEY=VALUE lines, not shell: a value may have spaces and parentheses (the reasons in
+# PHLO_REAL_NODE_UNAVAILABLE), so each line is read literally, never sourced.
+while IFS= read -r line; do
+  if [[ "$line" =~ ^([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"; fi
+done <"$STACK_DIR/env"
 
 say "example app binary (static Go, copied into an image FROM the stack's base image)"
 (cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
