@@ -2,7 +2,8 @@
  * apply against the local stack (real kube-apiserver + KWOK). Every test works on its own copy of
  * k8s/ whose two namespaces get unique names, so suites stay independent.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -28,7 +29,9 @@ function workspaceCopy(): { ws: string; ns1: string; ns2: string; env: string } 
   const ns1 = uniqueName('dagster');
   const ns2 = uniqueName('dw');
   const env = uniqueName('local');
-  cpSync(path.join(repoRoot, 'k8s'), path.join(ws, 'k8s'), { recursive: true });
+  // k8s/ as the demo's fallback renders it: the webserver on the KWOK nodes like the rest, not on the
+  // real node (where its unpullable image would only fail to pull).
+  execFileSync('bash', [path.join(repoRoot, 'scripts', 'demo-manifests.sh'), ws], { stdio: 'ignore' });
   renameSync(path.join(ws, 'k8s', 'environments', 'local'), path.join(ws, 'k8s', 'environments', env));
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir)) {
