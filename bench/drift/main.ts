@@ -10,7 +10,10 @@
  * a Deployment without HPA scaled. No timing includes the setup.
  *
  * Each round runs, as child processes, in alternating order: `phlo-deploy drift-check` (the committed
- * dist/cli.js, as a person runs it: render, check, the JSON report and the summary; concurrency 16)
+ * dist/cli.js, as a person runs it: render, check, the JSON report and the summary; concurrency 16; on
+ * Node 24, the actions' runtime, whose compile cache the first round fills — so the first round pays
+ * ≈ 0.25 s more than the others: the median is of warm starts, as a person's repeated runs and a
+ * job's later steps get; a job whose only phlo-deploy step is drift-check starts cold)
  * and `kubectl diff --server-side
  * --field-manager=phlo-deploy --force-conflicts -f <rendered file>` (the same manager and force our
  * dry run uses, else kubectl would conflict on every field phlo-deploy owns). Wall time of each
@@ -206,7 +209,7 @@ async function main(): Promise<void> {
   const ours = async () => {
     // what a person runs: the CLI of the committed bundle (dist/ matches the sources; CI checks it)
     const r = await timed(
-      process.execPath,
+      process.env.BENCH_NODE ?? process.execPath,
       [
         path.join(repo, 'dist', 'cli.js'),
         'drift-check',

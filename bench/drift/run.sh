@@ -9,4 +9,6 @@ out="$root/build/bench-drift"
 rm -rf "$out"; mkdir -p "$out"
 # -t: transpile only (tsc checks the types; the machine is shared)
 (cd "$root" && npx ncc build bench/drift/main.ts -o "$out/main" -q -t)
-cd "$root" && PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" BENCH_ROOT="$root" node "$out/main/index.js"
+# drift-check runs on Node 24, the runtime the actions declare (node24), with its compile cache
+NODE24="$(bash "$root/scripts/node24.sh")"
+cd "$root" && BENCH_NODE="$NODE24" PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" BENCH_ROOT="$root" node "$out/main/index.js"

@@ -326,13 +326,16 @@ function documentedCommandLines(): string[][] {
   const demo = readFileSync(join(repoRoot, 'scripts', 'demo.sh'), 'utf8');
   const call = /^(?:node|"\$NODE24") dist\/cli\.js ((?:.*\\\n)*.*)$/m.exec(demo);
   expect(call).not.toBeNull();
-  lines.push(
-    call![1]!
+  // the health flags are an array the script sets first (the real node's service; the fallback's URL)
+  const health = /^health=\(([^)]*)\)$/m.exec(demo);
+  expect(health).not.toBeNull();
+  const words = (text: string) =>
+    text
       .replace(/\\\n/g, ' ')
       .split(/\s+/)
       .filter(Boolean)
-      .map((w) => w.replace(/^"(.*)"$/, '$1')),
-  );
+      .map((w) => w.replace(/^"(.*)"$/, '$1'));
+  lines.push(words(call![1]!).flatMap((w) => (w === '${health[@]}' ? words(health![1]!) : [w])));
   return lines;
 }
 
