@@ -17,7 +17,7 @@ export const LIB_LAYERS = {
   docker: ['runtime'],
   scan: ['runtime', 'report'],
   image: ['runtime', 'docker', 'scan'],
-  ecr: ['runtime', 'report', 'aws', 'docker', 'scan'],
+  ecr: ['runtime', 'report', 'objects', 'aws', 'docker', 'scan'],
   manifests: ['runtime', 'objects'],
   kube: ['runtime', 'report', 'objects', 'manifests'],
   gates: ['runtime', 'report', 'objects', 'kube'],

@@ -11,7 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfig, restrictedKubeConfig, repoRoot, uniqueName, waitFor } from '../helpers/stack.js';
 import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
 import { applyManifests, DEFAULT_APPLY_SETTINGS, type ApplySettings } from '../../src/lib/kube/apply.js';
-import { renderManifests, loadManifests, type Manifest } from '../../src/lib/manifests/index.js';
+import { renderManifests, loadManifests, parseImagesInput, type Manifest } from '../../src/lib/manifests/index.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
 import { refKey, type ObjectRef } from '../../src/lib/objects/types.js';
@@ -69,7 +69,7 @@ function render(ws: string, ns1: string, images: Map<string, string> = new Map()
       workspace: ws,
       manifests: ['k8s'],
       environment: envOf(ws),
-      images,
+      images: parseImagesInput('images', images),
       labels: new Map(),
       annotations: new Map(),
       secret: { name: 'phlo-secrets', namespace: ns1, values },

@@ -218,9 +218,9 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
       ['latest', 'pushed'],
     ]);
     const served = await servedManifest(env, repository, 'v1');
-    expect(result.digest).toBe(served!.digest);
-    expect((await servedManifest(env, repository, 'latest'))!.digest).toBe(result.digest);
-    expect(result.image).toBe(`${env.PHLO_REGISTRY}/${repository}@${served!.digest}`);
+    expect(result.image.digest).toBe(served!.digest);
+    expect((await servedManifest(env, repository, 'latest'))!.digest).toBe(result.image.digest);
+    expect(result.image.reference).toBe(`${env.PHLO_REGISTRY}/${repository}@${served!.digest}`);
     expect(JSON.parse(served!.body).config.digest).toBe(built.id);
     expect(await registryTags(env, repository)).toEqual(['latest', 'v1']);
 
@@ -241,7 +241,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
 
     // second run: same digest, nothing pushed again, repository untouched
     const again = await pushToEcr(pushSettings(built.tag, repository, ['v1', 'latest']), ports());
-    expect(again.digest).toBe(result.digest);
+    expect(again.image.digest).toBe(result.image.digest);
     expect(again.tags.map((t) => t.action)).toEqual(['unchanged', 'unchanged']);
     expect(again.repository).toMatchObject({ created: false, changes: [] });
     await cleanupDockerConfig(again.dockerConfigDir, again.registry, new MemoryLogger());
@@ -258,20 +258,20 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
     await expect(attempt).rejects.toThrow(GateFailure);
     await expect(attempt).rejects.toThrow(
       new RegExp(
-        `tag invalid: the image tag 'v1' \\(holds ${pushed.digest}\\) already exists in the '${repository}' repository .* cannot be overwritten because the repository is immutable`,
+        `tag invalid: the image tag 'v1' \\(holds ${pushed.image.digest}\\) already exists in the '${repository}' repository .* cannot be overwritten because the repository is immutable`,
       ),
     );
     // v2 (listed first) was not pushed either: every tag is checked before the first push
     expect(await registryTags(env, repository)).toEqual(['v1']);
-    expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(pushed.digest);
+    expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(pushed.image.digest);
 
     // a MUTABLE repository lets the tag move
     const mutable = pushSettings(second.tag, repository, ['v1'], {
       repository: repoSettings(repository, { tagMutability: 'MUTABLE' }),
     });
     const moved = await pushToEcr(mutable, ports());
-    expect(moved.digest).not.toBe(pushed.digest);
-    expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(moved.digest);
+    expect(moved.image.digest).not.toBe(pushed.image.digest);
+    expect((await servedManifest(env, repository, 'v1'))!.digest).toBe(moved.image.digest);
     await cleanupDockerConfig(moved.dockerConfigDir, moved.registry, new MemoryLogger());
   });
 
@@ -311,7 +311,7 @@ describe('pushToEcr (moto + registry + dockerd)', () => {
       });
       expect(proxy.dropped).toBeGreaterThan(0);
       expect(logger.text()).toMatch(/warning: docker push .* attempt 1 of 4 failed .*; retrying in \d+ms/);
-      expect(result.digest).toBe((await servedManifest(env, repository, 'v1'))!.digest);
+      expect(result.image.digest).toBe((await servedManifest(env, repository, 'v1'))!.digest);
       await cleanupDockerConfig(result.dockerConfigDir, result.registry, new MemoryLogger());
     } finally {
       await proxy.close();
@@ -336,7 +336,7 @@ describe('ECR scan findings (moto)', () => {
         imageDigest: manifest.digest,
       }),
     );
-    return { repository, digest: result.digest };
+    return { repository, digest: result.image.digest };
   }
 
   const waitOptions = (logger = new MemoryLogger()) => ({

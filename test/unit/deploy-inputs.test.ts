@@ -135,6 +135,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'kubeconfig'), 'apiVersion: v1\nkind: Config\n');
   good = {
     repository: 'phlo/dagster',
+    'manifest-image': 'phlo-dagster',
     environment: 'staging',
     workspace,
     context: workspace,
@@ -215,4 +216,26 @@ test('a bad file in k8s/ fails the deploy before the build (k8s/ is rendered fir
   expect((error as Error).message).toContain('broken.yaml');
   expect(programs).toEqual([]);
   expect(clients).toBe(0);
+});
+
+test('a manifest image that no container uses fails the deploy before the build, naming manifest-image', async () => {
+  // Once only a warning: the pushed digest replaced nothing and k8s/'s own `phlo-dagster:latest` was deployed.
+  for (const [inputs, said] of [
+    [{ 'manifest-image': 'phlo-dagstre' }, "Input 'manifest-image' is 'phlo-dagstre', and no container"],
+    [
+      { 'manifest-image': '' },
+      "Input 'manifest-image' is not set, so the pushed image replaces the image named like input 'repository' ('phlo/dagster')",
+    ],
+  ] as const) {
+    const { error, programs, clients } = await deploy({ ...good, ...inputs });
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain(said);
+    expect(message).toContain(
+      "Set 'manifest-image' to the image name in the manifests that the pushed digest replaces",
+    );
+    expect(message).toContain('phlo-dagster, trinodb/trino');
+    expect(programs).toEqual([]);
+    expect(clients).toBe(0);
+  }
 });

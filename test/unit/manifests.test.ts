@@ -10,16 +10,19 @@ import { parseDocuments } from '../../src/lib/manifests/yaml.js';
 import { loadDocuments, resolveManifestFiles, staticBase } from '../../src/lib/manifests/load.js';
 import { deepMerge } from '../../src/lib/manifests/merge.js';
 import { parseEnvFile, readSecretValues, fillSecret } from '../../src/lib/manifests/secrets.js';
-import { parseImage, parseImagesInput } from '../../src/lib/manifests/images.js';
+import { formatImage, parseImage, parseImagesInput } from '../../src/lib/manifests/images.js';
 import type { Manifest } from '../../src/lib/manifests/validate.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const D = (c: string) => `sha256:${c.repeat(64)}`;
-const PROD_IMAGES = new Map([
-  ['phlo-dagster', `123456789012.dkr.ecr.us-east-1.amazonaws.com/phlo-dagster@${D('a')}`],
-  ['trinodb/trino', `123456789012.dkr.ecr.us-east-1.amazonaws.com/trino@${D('b')}`],
-  ['nessie', `123456789012.dkr.ecr.us-east-1.amazonaws.com/nessie@${D('c')}`],
-]);
+const PROD_IMAGES = parseImagesInput(
+  'images',
+  new Map([
+    ['phlo-dagster', `123456789012.dkr.ecr.us-east-1.amazonaws.com/phlo-dagster@${D('a')}`],
+    ['trinodb/trino', `123456789012.dkr.ecr.us-east-1.amazonaws.com/trino@${D('b')}`],
+    ['nessie', `123456789012.dkr.ecr.us-east-1.amazonaws.com/nessie@${D('c')}`],
+  ]),
+);
 
 function settings(over: Partial<RenderSettings> = {}): RenderSettings {
   return {
@@ -129,7 +132,7 @@ describe('rendered production output (k8s/)', () => {
     expect(pod.spec.nodeSelector).toEqual({ workload: 'compute' });
     expect(pod.spec.volumes).toEqual([{ name: 'logs', emptyDir: {} }]);
     expect(c.volumeMounts).toEqual([{ name: 'logs', mountPath: '/opt/dagster/logs' }]);
-    expect(c.image).toBe(PROD_IMAGES.get('phlo-dagster'));
+    expect(c.image).toBe(formatImage(PROD_IMAGES.get('phlo-dagster')!));
   });
 
   test('webserver Service and PDB', () => {
@@ -168,7 +171,7 @@ describe('rendered production output (k8s/)', () => {
     expect(hpa.metadata.namespace).toBe('data-warehouse');
     expect(find(objects, 'Deployment', 'trino-coordinator').metadata.namespace).toBe('data-warehouse');
     expect(find(objects, 'Deployment', 'nessie').spec.template.spec.containers[0].image).toBe(
-      PROD_IMAGES.get('nessie'),
+      formatImage(PROD_IMAGES.get('nessie')!),
     );
   });
 
@@ -478,7 +481,10 @@ describe('images', () => {
     expect(() => parseImagesInput('images', new Map([['app', 'repo/app:1']]))).toThrow(
       "Input 'images' is 'app=repo/app:1': expected name=registry/repository[:tag]@sha256:<64 hex digits> (pinned by digest).",
     );
-    expect(parseImagesInput('images', new Map([['app', `repo/app@${D('f')}`]])).get('app')).toBe(`repo/app@${D('f')}`);
+    expect(parseImagesInput('images', new Map([['app', `repo/app@${D('f')}`]])).get('app')).toEqual({
+      repository: 'repo/app',
+      digest: D('f'),
+    });
   });
 });
 

@@ -6,10 +6,11 @@ import { systemClock } from '../../lib/runtime/clock.js';
 import { ConfigurationError, GateFailure } from '../../lib/runtime/errors.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
+import { recordDockerConfig } from '../push-ecr/state.js';
 
 /** `deps.exec` and `deps.kube` reach every stage (tests record them); by default docker and the cluster. */
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
-  const { env } = runDeps(deps);
+  const { env, cwd, exec, clock, gitFacts } = runDeps(deps);
   // Mask every secret the root action takes before anything can print it.
   for (const name of [
     'slack-webhook-url',
@@ -21,6 +22,9 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
     ctx.setSecret(ctx.inputs.raw(name));
   }
   const settings = parseDeploySettings(ctx.inputs, env);
+  // Every stage's settings, before anything is built (and before the stages' code loads).
+  const { parseStageSettings, pushEcrState, stagePost } = await import('./stages.js');
+  const stageSettings = await parseStageSettings(ctx, env, cwd, settings);
 
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const deployment =
@@ -40,15 +44,25 @@ export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Prom
         )
       : undefined;
 
-  // The stages (and the clients they pull in) load only once the root inputs are known to be sound.
-  const { stageKit, stagePost } = await import('./stages.js');
-  const kit = stageKit(ctx, env, deps);
+  const { pipelineStages } = await import('../../lib/pipeline/stage-kit.js');
+  const kit = pipelineStages(stageSettings, {
+    logger: ctx.logger,
+    exec,
+    clock,
+    env,
+    cwd,
+    gitFacts,
+    ...(deps.kube ? { kube: deps.kube } : {}),
+    mask: (secret) => ctx.setSecret(secret),
+    onDockerConfig: recordDockerConfig(pushEcrState(ctx)),
+  });
   const result = await runPipeline(settings, {
     stages: kit.stages,
     logger: ctx.logger,
     clock: systemClock,
     deployment,
     notify: (notice) => notify(notice, settings.notify, { logger: ctx.logger }),
+    preparePush: kit.preparePush,
     preload: kit.preload,
     dispose: kit.dispose,
     forgetRegistryCredentials: () => stagePost(ctx),

@@ -1,61 +1,44 @@
 import {
-  openPush,
   pushAndGate,
   pushAndGateFailure,
   pushAndGateSummary,
-  type OpenedPush,
   type PushStagePorts,
 } from '../../lib/ecr/push-and-gate.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
-import { STATE } from './state.js';
+import { recordDockerConfig } from './state.js';
 import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 
 /** The ports of push-ecr in a step: the docker config dir is recorded for the post step. */
-export function pushPorts(ctx: ActionContext, deps: Pick<RunDeps, 'exec' | 'clock'>): PushStagePorts {
+function pushPorts(ctx: ActionContext, deps: Pick<RunDeps, 'exec' | 'clock'>): PushStagePorts {
   return {
     exec: deps.exec,
     clock: deps.clock,
     logger: ctx.logger,
     mask: (secret: string) => ctx.setSecret(secret),
-    onDockerConfig: (dir: string, registry: string) => {
-      // Recorded before login writes credentials there: the post step removes it whatever happens next.
-      ctx.saveState(STATE.dockerConfig, dir);
-      ctx.saveState(STATE.registry, registry);
-    },
+    onDockerConfig: recordDockerConfig(ctx),
   };
 }
 
-/** Opens the registry session now (the pipeline calls it while the image builds). */
-export function prepare(ctx: ActionContext, deps: Partial<RunDeps> = {}): OpenedPush {
-  const resolved = runDeps(deps);
-  return openPush(parsePushEcrSettings(ctx.inputs, resolved.env), pushPorts(ctx, resolved));
-}
-
-/** `opened`: a registry session the pipeline opened while the image built (else the push opens one). */
-export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}, opened?: OpenedPush): Promise<void> {
+export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
   const resolved = runDeps(deps);
   const settings = parsePushEcrSettings(ctx.inputs, resolved.env);
-  const r = await pushAndGate(
-    settings,
-    {
-      ...pushPorts(ctx, resolved),
-      onPushed: (push) => {
-        ctx.setOutput('registry', push.registry);
-        ctx.setOutput('repository-uri', push.repositoryUri);
-        ctx.setOutput('ecr-repository-uri', push.ecrRepositoryUri);
-        ctx.setOutput('digest', push.digest);
-        ctx.setOutput('image', push.image);
-        ctx.setOutput(
-          'tags',
-          push.tags.map((t) => t.reference),
-        );
-        ctx.setOutput('token-expiry', push.tokenExpiresAt?.toISOString() ?? '');
-        ctx.setOutput('repository-created', push.repository.created);
-      },
+  const r = await pushAndGate(settings, {
+    ...pushPorts(ctx, resolved),
+    onPushed: (push) => {
+      ctx.setOutput('registry', push.registry);
+      ctx.setOutput('repository-uri', push.repositoryUri);
+      ctx.setOutput('ecr-repository-uri', push.ecrRepositoryUri);
+      ctx.setOutput('digest', push.image.digest);
+      ctx.setOutput('image', push.image.reference);
+      ctx.setOutput(
+        'tags',
+        push.tags.map((t) => t.reference),
+      );
+      ctx.setOutput('token-expiry', push.tokenExpiresAt?.toISOString() ?? '');
+      ctx.setOutput('repository-created', push.repository.created);
     },
-    opened,
-  );
+  });
   if (r.scan) {
     ctx.setOutput('scan-status', r.scan.outcome.status);
     ctx.setOutput('scan-counts', r.scan.outcome.counts);

@@ -15,6 +15,8 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { describeError } from '../runtime/errors.js';
 import { KubeApiError } from '../kube/client.js';
+import { applyManifests, type ApplyOutcome, type ApplySettings } from '../kube/apply.js';
+import type { SecretValues } from '../manifests/secrets.js';
 import { containerLists } from '../manifests/images.js';
 import type { Manifest } from '../manifests/validate.js';
 import { ANNOTATION_COMMIT, ANNOTATION_RUN_URL, LABEL_ENVIRONMENT } from '../objects/names.js';
@@ -214,6 +216,24 @@ export async function readRecord(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The apply stage, as the apply action and the deploy pipeline run it: apply (diffs logged), then,
+ * unless it was a dry run, the environment's deploy record.
+ */
+export async function applyAndRecord(
+  objects: readonly Manifest[],
+  secrets: SecretValues,
+  settings: ApplySettings,
+  client: KubeClient,
+  ports: { logger: Logger; clock: Clock },
+): Promise<ApplyOutcome> {
+  const outcome = await applyManifests(objects, secrets, settings, client, ports.logger);
+  for (const d of outcome.diffs) if (d.diff) ports.logger.info(d.diff);
+  if (!outcome.result.dryRun)
+    await recordDeploy(client, objects, settings.environment, ports.clock, ports.logger, outcome.after);
+  return outcome;
 }
 
 /**

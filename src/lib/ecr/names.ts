@@ -118,5 +118,3 @@ function isLoopback(hostname: string): boolean {
     hostname === 'localhost' || /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname) || hostname === '[::1]'
   );
 }
-
-export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;

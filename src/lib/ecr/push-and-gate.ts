@@ -14,7 +14,7 @@ import { createEcrClient } from './client.js';
 import { gateEcrScan, type EcrGateResult } from './gate.js';
 import { openRegistrySession, pushToEcr, type PushResult, type RegistrySession } from './push.js';
 import { waitForScanFindings, type ScanOutcome } from './scan.js';
-import type { PushEcrSettings } from './settings.js';
+import type { PushEcrSettings, PushEcrStageSettings } from './settings.js';
 import { pushSummary } from './summary.js';
 
 export interface PushStagePorts {
@@ -46,7 +46,7 @@ export interface PushAndGateResult {
   scan?: { outcome: ScanOutcome; gate: EcrGateResult };
 }
 
-function client(settings: PushEcrSettings): ECRClient {
+function client(settings: PushEcrStageSettings): ECRClient {
   return createEcrClient({
     region: settings.region,
     ...(settings.ecrEndpoint ? { endpoint: settings.ecrEndpoint } : {}),
@@ -55,7 +55,7 @@ function client(settings: PushEcrSettings): ECRClient {
 }
 
 /** Opens the registry session now (the image and tags need not be known yet). */
-export function openPush(settings: PushEcrSettings, ports: PushStagePorts): OpenedPush {
+export function openPush(settings: PushEcrStageSettings, ports: PushStagePorts): OpenedPush {
   const ecr = client(settings);
   const session = openRegistrySession(settings.push, { ...ports, ecr });
   session.catch(() => undefined); // reported by whoever awaits it (pushAndGate); never unhandled
@@ -94,7 +94,11 @@ export async function pushAndGate(
     const outcome = await ports.logger.group('Waiting for the ECR scan', () =>
       waitForScanFindings(
         ecr,
-        { repositoryName: push.repository.name, registryId: push.repository.registryId, imageDigest: push.digest },
+        {
+          repositoryName: push.repository.name,
+          registryId: push.repository.registryId,
+          imageDigest: push.image.digest,
+        },
         {
           clock: ports.clock,
           logger: ports.logger,

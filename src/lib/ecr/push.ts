@@ -29,6 +29,7 @@ import {
   type RegistryApi,
 } from '../docker/manifest.js';
 import type { RetryPolicy } from '../runtime/retry.js';
+import { pinnedImage, type PinnedImage } from '../objects/types.js';
 import type { RegistryEndpoint } from './names.js';
 import { basicAuthorization, getRegistryCredentials, type RegistryCredentials } from './client.js';
 import {
@@ -85,10 +86,11 @@ export interface PushResult {
   repositoryUri: string;
   /** The repository URI ECR reports (differs from repositoryUri only with an endpoint override). */
   ecrRepositoryUri: string;
-  /** Manifest digest the registry serves for the pushed tags. */
-  digest: string;
-  /** `<repositoryUri>@<digest>` — the immutable reference later stages deploy. */
-  image: string;
+  /**
+   * The manifest digest the registry serves for the pushed tags, under `repositoryUri`: the value later
+   * stages deploy (`image.reference` is `<repositoryUri>@<digest>`).
+   */
+  image: PinnedImage;
   tags: TagResult[];
   tokenExpiresAt?: Date;
   repository: RepositoryResult;
@@ -171,12 +173,10 @@ export async function findPushedImage(
   session: Pick<RegistrySession, 'api' | 'repositoryUri' | 'seen'>,
   repositoryName: string,
   tag: string,
-): Promise<{ repositoryUri: string; digest: string; image: string } | undefined> {
+): Promise<PinnedImage | undefined> {
   const found = await getManifest(session.api, repositoryName, tag);
   session.seen.set(tag, found);
-  if (!found) return undefined;
-  const { repositoryUri } = session;
-  return { repositoryUri, digest: found.digest, image: `${repositoryUri}@${found.digest}` };
+  return found ? pinnedImage(session.repositoryUri, found.digest) : undefined;
 }
 
 /**
@@ -297,8 +297,7 @@ export async function pushToEcr(
     registry,
     repositoryUri,
     ecrRepositoryUri: repository.repositoryUri,
-    digest,
-    image: `${repositoryUri}@${digest}`,
+    image: pinnedImage(repositoryUri, digest),
     tags,
     ...(credentials.expiresAt ? { tokenExpiresAt: credentials.expiresAt } : {}),
     repository,

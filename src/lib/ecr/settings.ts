@@ -18,7 +18,7 @@ import {
   type EcrRegistryHost,
   type RegistryEndpoint,
 } from './names.js';
-import type { PushSettings } from './push.js';
+import type { PushSettings, SessionSettings } from './push.js';
 import type { Encryption, TagMutability } from './repository.js';
 import { awsEndpointFromEnv, awsRegionFromEnv } from '../aws/client.js';
 
@@ -43,14 +43,17 @@ export interface PushEcrSettings {
   scan?: ScanWaitSettings;
 }
 
+/**
+ * push-ecr's settings as a pipeline stage parses them: everything but the image and its tags, which
+ * come from build-scan as values (and are all the registry session does not need).
+ */
+export type PushEcrStageSettings = Omit<PushEcrSettings, 'push'> & { push: SessionSettings };
+
+/** The push-ecr action's settings (every problem at once). */
 export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): PushEcrSettings {
   const { problems, attempt } = collectProblems();
-
   const image = attempt(() =>
     inputs.required('image', 'a local image id or name:tag (e.g. the image-id output of build-scan)'),
-  );
-  const repositoryName = attempt(() =>
-    validateRepositoryName('repository', inputs.required('repository', 'an ECR repository name such as phlo/dagster')),
   );
   const tags = attempt(() => {
     const list = inputs.list('tags');
@@ -61,7 +64,18 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
     }
     return [...new Set(list.map((t) => validateTag('tags', t)))];
   });
+  const stage = attempt(() => parsePushEcrStageSettings(inputs, env));
+  if (problems.length > 0) throw new ConfigurationErrors(problems);
+  return { ...stage!, push: { ...stage!.push, image: image!, tags: tags! } };
+}
 
+/** push-ecr's settings without the image and its tags (the deploy pipeline's; every problem at once). */
+export function parsePushEcrStageSettings(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): PushEcrStageSettings {
+  const { problems, attempt } = collectProblems();
+
+  const repositoryName = attempt(() =>
+    validateRepositoryName('repository', inputs.required('repository', 'an ECR repository name such as phlo/dagster')),
+  );
   const registryHost = attempt(() => {
     const value = inputs.optional('registry');
     return value ? validateEcrHost('registry', value) : undefined;
@@ -143,8 +157,6 @@ export function parsePushEcrSettings(inputs: Inputs, env: NodeJS.ProcessEnv = pr
   const retry: RetryPolicy = { attempts: pushAttempts!, baseMs: 1000, capMs: 20_000 };
   return {
     push: {
-      image: image!,
-      tags: tags!,
       repository: {
         name: repositoryName!,
         ...(registryHost ? { registryId: registryHost.accountId } : {}),

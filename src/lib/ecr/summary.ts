@@ -11,7 +11,7 @@ export function pushSummary(result: PushResult, scan?: { outcome: ScanOutcome; g
     table(
       ['', ''],
       [
-        ['Image', `\`${result.image}\``],
+        ['Image', `\`${result.image.reference}\``],
         [
           'Repository',
           `${result.repository.name} (${result.repository.created ? 'created' : 'existing'}, ${result.repository.tagMutability})`,

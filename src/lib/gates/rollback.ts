@@ -10,7 +10,8 @@ import pLimit from 'p-limit';
 import type { KubeClient } from '../kube/client.js';
 import { undoWrites, type WrittenObject } from '../kube/apply.js';
 import { isWorkloadKind } from '../kube/revisions.js';
-import type { WorkloadRecord } from '../objects/types.js';
+import { refKey, type WorkloadRecord } from '../objects/types.js';
+import type { UndoResult } from '../kube/undo.js';
 import {
   executeRollback,
   fetchLive,
@@ -27,7 +28,7 @@ export interface RollbackResult {
   /** The rollout gate run on the rolled-back workloads (absent when nothing was patched). */
   gate?: GateResult;
   /** The objects that are not workloads, put back first (when `written` was given). */
-  objects?: { summary: string; problems: string[] };
+  objects?: UndoResult;
   /** True when every object was put back, every patch applied and the rolled-back workloads became healthy. */
   healthy: boolean;
 }
@@ -182,4 +183,16 @@ export function rollbackFailure(result: RollbackResult): GateFailure | undefined
   return new GateFailure(
     `rollback incomplete — ${[...(result.objects?.problems ?? []), ...errors, ...gate].join('; ')}`,
   );
+}
+
+/**
+ * After apply undid a write that failed half-way: the "no" when an object could not be put back, or
+ * the workloads the undo restored did not become healthy.
+ */
+export function undoneFailure(undo: UndoResult, gate?: GateResult): GateFailure | undefined {
+  const problems = [
+    ...undo.failed.map((f) => `${refKey(f.ref)} not put back: ${f.message}`),
+    ...(gate && gate.verdict !== 'success' ? [`the restored workloads did not become healthy (${gate.verdict})`] : []),
+  ];
+  return problems.length ? new GateFailure(`undo incomplete — ${problems.join('; ')}`) : undefined;
 }

@@ -23,6 +23,9 @@ export interface RollbackSettings {
   deleteCreated: boolean;
 }
 
+/** A gate's settings as a pipeline stage parses them: the workloads come from apply, as a value. */
+export type GateStageSettings = Omit<GateSettings, 'workloads'> & { rollback: RollbackSettings };
+
 /** Collects ConfigurationErrors from several readers into one. */
 function collect<T extends object>(readers: { [K in keyof T]: () => T[K] }): T {
   const out = {} as T;
@@ -44,14 +47,18 @@ export function parseRevision(input: string, value: string): RollbackTarget | 'a
   throw ConfigurationError.forInput(input, value, "'previous', 'recorded', 'auto' or a revision number of at least 1");
 }
 
-/** The rollout-gate action's settings (the kubeconfig masked first). */
-export function parseRolloutGateSettings(
-  inputs: Inputs,
-  mask: (secret: string) => void,
-): GateSettings & { rollback: RollbackSettings } {
+/** Input 'workloads' (with 'namespace' for entries without one). */
+function readWorkloads(inputs: Inputs): WorkloadRecord[] {
+  return parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace'));
+}
+
+/**
+ * The rollout-gate action's settings without its workloads, as the deploy pipeline parses them (the
+ * kubeconfig masked first; the rollback there is the pipeline's own: `rollback-on-failure` is wired off).
+ */
+export function parseRolloutGateStageSettings(inputs: Inputs, mask: (secret: string) => void): GateStageSettings {
   const kube = readKubeconfigInputs(inputs, mask);
   const common = collect({
-    workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
     timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m', { minMs: 1000 })),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     enabled: () => inputs.boolean('rollback-on-failure', false),
@@ -62,7 +69,6 @@ export function parseRolloutGateSettings(
     ? positive(inputs.name('rollback-timeout'), inputs.duration('rollback-timeout', '5m', { minMs: 1000 }))
     : common.timeoutMs;
   return {
-    workloads: common.workloads,
     timeoutMs: common.timeoutMs,
     restartLimit: common.restartLimit,
     kube,
@@ -75,31 +81,53 @@ export function parseRolloutGateSettings(
   };
 }
 
-/** The rollback action's settings (the kubeconfig masked first). */
-export function parseRollbackSettings(
+/** The rollout-gate action's settings (the kubeconfig masked first; every problem at once). */
+export function parseRolloutGateSettings(
   inputs: Inputs,
   mask: (secret: string) => void,
 ): GateSettings & { rollback: RollbackSettings } {
+  const { stage, workloads } = collect({
+    stage: () => parseRolloutGateStageSettings(inputs, mask),
+    workloads: () => readWorkloads(inputs),
+  });
+  return { ...stage, workloads };
+}
+
+/**
+ * The rollback action's settings without its workloads and revision, as the deploy pipeline parses
+ * them: it rolls back the workloads apply wrote, to the revisions apply recorded.
+ */
+export function parseRollbackStageSettings(inputs: Inputs, mask: (secret: string) => void): GateStageSettings {
   const kube = readKubeconfigInputs(inputs, mask);
   const s = collect({
-    workloads: () => parseWorkloads(inputs.name('workloads'), inputs.raw('workloads'), inputs.optional('namespace')),
-    target: () => parseRevision(inputs.name('revision'), inputs.raw('revision')),
     timeoutMs: () => positive(inputs.name('timeout'), inputs.duration('timeout', '5m', { minMs: 1000 })),
     restartLimit: () => inputs.int('restart-limit', 3, { min: 1, max: 100 }),
     deleteCreated: () => inputs.boolean('delete-created', false),
   });
-  if (typeof s.target === 'number' && s.workloads.length !== 1) {
-    throw new ConfigurationError(
-      `Input '${inputs.name('revision')}' is '${s.target}' but input '${inputs.name('workloads')}' names ${s.workloads.length} workloads: a revision number applies to exactly one workload (use 'previous' or 'recorded' for several).`,
-    );
-  }
   return {
-    workloads: s.workloads,
     timeoutMs: s.timeoutMs,
     restartLimit: s.restartLimit,
     kube,
-    rollback: { enabled: true, target: s.target, timeoutMs: s.timeoutMs, deleteCreated: s.deleteCreated },
+    rollback: { enabled: true, target: 'recorded', timeoutMs: s.timeoutMs, deleteCreated: s.deleteCreated },
   };
+}
+
+/** The rollback action's settings (the kubeconfig masked first; every problem at once). */
+export function parseRollbackSettings(
+  inputs: Inputs,
+  mask: (secret: string) => void,
+): GateSettings & { rollback: RollbackSettings } {
+  const { stage, workloads, target } = collect({
+    stage: () => parseRollbackStageSettings(inputs, mask),
+    workloads: () => readWorkloads(inputs),
+    target: () => parseRevision(inputs.name('revision'), inputs.raw('revision')),
+  });
+  if (typeof target === 'number' && workloads.length !== 1) {
+    throw new ConfigurationError(
+      `Input '${inputs.name('revision')}' is '${target}' but input '${inputs.name('workloads')}' names ${workloads.length} workloads: a revision number applies to exactly one workload (use 'previous' or 'recorded' for several).`,
+    );
+  }
+  return { ...stage, workloads, rollback: { ...stage.rollback, target } };
 }
 
 /** 'auto': the recorded revisions when the records carry them (the apply result), else 'previous'. */

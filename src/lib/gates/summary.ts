@@ -6,6 +6,7 @@ import { cell, fenced } from '../report/markdown.js';
 import { refKey } from '../objects/types.js';
 import type { GateResult, WorkloadStatus } from './gate.js';
 import type { WorkloadExplanation } from './explain.js';
+import type { UndoResult } from '../kube/undo.js';
 
 const ICON: Record<string, string> = {
   success: '✅',
@@ -143,6 +144,8 @@ export function renderRollbackSummary(result: {
   }>;
   gate?: GateResult;
   healthy: boolean;
+  /** The other objects the deploy wrote, put back first (the deploy pipeline's rollback). */
+  objects?: { summary: string };
 }): string {
   const out: string[] = [];
   const rolled = result.outcomes.filter((o) => o.outcome === 'rolled-back').length;
@@ -159,5 +162,33 @@ export function renderRollbackSummary(result: {
     }
   }
   if (result.gate) out.push('', renderGateSummary(result.gate, 'Rollout gate of the rollback'));
+  if (result.objects) out.push('', `Other objects this deploy wrote: ${result.objects.summary}`);
+  return out.join('\n');
+}
+
+/**
+ * Markdown for what was undone after a write failed half-way: each object with what became of it,
+ * then the rollout gate of the workloads that were restored (when any were).
+ */
+export function renderUndoSummary(undo: UndoResult, gate?: GateResult): string {
+  const healthy = gate === undefined || gate.verdict === 'success';
+  const complete = undo.failed.length === 0;
+  const head = complete
+    ? `everything it wrote is put back${gate ? `; the restored workloads are ${healthy ? 'healthy again' : 'NOT healthy'}` : ''}`
+    : `${undo.failed.length} object(s) NOT put back${gate ? `; the restored workloads are ${healthy ? 'healthy again' : 'NOT healthy'}` : ''}`;
+  const rows: Array<[string, string]> = [
+    ...undo.restored.map((r): [string, string] => [refKey(r), '↩️ restored: its content from before the deploy']),
+    ...undo.deleted.map((r): [string, string] => [refKey(r), '🗑️ deleted: this deploy had created it']),
+    ...undo.recreated.map((r): [string, string] => [refKey(r), '↩️ created again: this deploy had pruned it']),
+    ...undo.failed.map((f): [string, string] => [refKey(f.ref), `❌ NOT put back: ${f.message}`]),
+  ];
+  const out = [
+    `### ${complete && healthy ? '↩️' : '❌'} Undone after a failed write: ${head}`,
+    '',
+    '| Object | Now |',
+    '| --- | --- |',
+    ...rows.map(([ref, what]) => `| \`${cell(ref)}\` | ${cell(what)} |`),
+  ];
+  if (gate) out.push('', renderGateSummary(gate, 'Rollout gate of the restored workloads'));
   return out.join('\n');
 }

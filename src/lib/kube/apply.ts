@@ -18,6 +18,9 @@
  *               CronJobs, others), in parallel within a tier (p-limit), only created/changed.
  *  7. prune   — delete the planned objects (opt-in).
  *
+ * A write or a prune that fails after the dry run puts back what was written (`undoWrites`) and throws
+ * `ApplyWriteFailure`, which carries what was and was not undone (the pipeline gates what it restored).
+ *
  * `dryRun: true` stops after 5 and returns per-object unified diffs.
  */
 import pLimit from 'p-limit';
@@ -33,6 +36,7 @@ import { TIERS, tierOf } from '../manifests/kinds.js';
 import { fillSecret, isPlaceholderSecret, type SecretValues } from '../manifests/secrets.js';
 import type { Manifest } from '../manifests/validate.js';
 import { FIELD_MANAGERS, LABEL_ENVIRONMENT, LABEL_MANAGED_BY, LABEL_OWNER, MANAGER } from '../objects/names.js';
+import { ApplyWriteFailure, type UndoResult } from './undo.js';
 
 /** Kinds prune looks at (besides every kind that is rendered). */
 export const PRUNE_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
@@ -101,8 +105,17 @@ export interface ApplyOutcome {
   after: Map<string, KubeObject>;
 }
 
-/** An object apply created or changed, and what it was before (`live`; absent for a created one). */
-export type WrittenObject = Pick<Planned, 'ref' | 'info' | 'action' | 'live' | 'applied'>;
+/**
+ * An object apply wrote, and what it was before: created (no `live`: undone by deleting it), changed
+ * (`live` is written back) or pruned (`live` is created again).
+ */
+export interface WrittenObject {
+  ref: ObjectRef;
+  info: ResourceInfo;
+  action?: 'created' | 'changed' | 'unchanged' | 'pruned';
+  live?: KubeObject;
+  applied?: KubeObject;
+}
 
 export interface Planned {
   ref: ObjectRef;
@@ -191,24 +204,18 @@ export async function applyManifests(
             try {
               p.applied = await serverSideApply(client, p, manager, s.forceConflicts, false);
             } catch (error) {
-              errors.push(explainFailure(p.ref, error, s.forceConflicts));
+              errors.push(writeFailureLine(p.ref, error, s.forceConflicts));
             }
           }),
         ),
       );
       const done = batch.filter((p) => p.applied).length;
       logger.info(`${tier}: applied ${done} of ${batch.length} object(s)`);
-      if (errors.length) {
-        const written = plans.filter((p) => p.applied);
-        const undo = await undoWrites(client, written, limit, logger);
-        throw new ConfigurationErrors([
-          `Apply failed in tier '${tier}' after a successful dry run; ${written.length} object(s) had been written: ${undo.summary}`,
-          ...errors,
-          ...undo.problems,
-        ]);
-      }
+      if (errors.length) await failAfterWrites(`in tier '${tier}'`, errors, plans, []);
     }
     // 7. prune
+    const pruned: WrittenObject[] = [];
+    const pruneErrors: string[] = [];
     for (const o of pruneList) {
       await limit(async () => {
         try {
@@ -217,12 +224,15 @@ export async function applyManifests(
             path: KubeClient.objectPath(o.info, o.ref),
             body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
           });
+          pruned.push({ ...o, action: 'pruned' });
           logger.info(`pruned ${describeRef(o.ref)}`);
         } catch (error) {
-          if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+          if (!(error instanceof KubeApiError && error.code === 404))
+            pruneErrors.push(`Could not prune ${writeFailureLine(o.ref, error, false)}`);
         }
       });
     }
+    if (pruneErrors.length) await failAfterWrites('while pruning', pruneErrors, plans, pruned);
   }
 
   // result
@@ -266,6 +276,26 @@ export async function applyManifests(
       if (object) after.set(refKey(p.ref), object);
     }
   return { result, diffs, written: plans.filter((p) => p.applied), after };
+
+  /** A write or prune failed after the dry run: put back what was written, then throw what happened. */
+  async function failAfterWrites(
+    where: string,
+    errors: string[],
+    planned: readonly Planned[],
+    prunedSoFar: readonly WrittenObject[],
+  ): Promise<never> {
+    const written: WrittenObject[] = [...planned.filter((p) => p.applied), ...prunedSoFar];
+    const undo = await undoWrites(client, written, limit, logger);
+    throw new ApplyWriteFailure(
+      [
+        `Apply failed ${where} after a successful dry run; ${written.length} object(s) had been written: ${undo.summary}`,
+        ...errors,
+        ...undo.problems,
+      ],
+      written.length,
+      undo,
+    );
+  }
 }
 
 /**
@@ -315,19 +345,25 @@ export async function checkObjects(
 /**
  * Puts back what a failed apply wrote, newest tier first: objects it created are deleted, objects it
  * changed get their previous content back (a replace with the object as read before the writes, at
- * its current resourceVersion, tried again once when something wrote it in between). The previous
- * content (Secrets included) only ever lived in memory.
+ * its current resourceVersion, tried again once when something wrote it in between), objects it
+ * pruned are created again from their content before the prune. The previous content (Secrets
+ * included) only ever lived in memory.
  */
 export async function undoWrites(
   client: KubeClient,
   written: readonly WrittenObject[],
   limit: ReturnType<typeof pLimit>,
   logger: Logger,
-): Promise<{ summary: string; problems: string[] }> {
-  if (written.length === 0) return { summary: 'nothing to undo.', problems: [] };
-  const deleted: string[] = [];
-  const restored: string[] = [];
-  const problems: string[] = [];
+): Promise<UndoResult> {
+  const undo: UndoResult = {
+    deleted: [],
+    restored: [],
+    recreated: [],
+    failed: [],
+    summary: 'nothing to undo.',
+    problems: [],
+  };
+  if (written.length === 0) return undo;
   for (const tier of [...TIERS].reverse()) {
     const batch = written.filter((p) => tierOf(p.ref.kind) === tier);
     await Promise.all(
@@ -335,7 +371,16 @@ export async function undoWrites(
         limit(async () => {
           const path = KubeClient.objectPath(p.info, p.ref);
           try {
-            if (p.action === 'created' || !p.live) {
+            if (p.action === 'pruned' && p.live) {
+              const previous = stripServerFields(p.live)!;
+              await client.request({
+                method: 'POST',
+                path: KubeClient.collectionPath(p.info, p.ref.namespace),
+                query: { fieldManager: FIELD_MANAGERS.rollback },
+                body: previous,
+              });
+              undo.recreated.push(p.ref);
+            } else if (p.action === 'created' || !p.live) {
               await client
                 .request({
                   method: 'DELETE',
@@ -345,7 +390,7 @@ export async function undoWrites(
                 .catch((error: unknown) => {
                   if (!(error instanceof KubeApiError && error.code === 404)) throw error;
                 });
-              deleted.push(describeRef(p.ref));
+              undo.deleted.push(p.ref);
             } else {
               const previous = stripServerFields(p.live)!;
               let version = p.applied?.metadata.resourceVersion;
@@ -364,22 +409,26 @@ export async function undoWrites(
                   version = (await client.getOrUndefined<KubeObject>(path))?.metadata.resourceVersion;
                 }
               }
-              restored.push(describeRef(p.ref));
+              undo.restored.push(p.ref);
             }
           } catch (error) {
-            problems.push(`Could not undo the write of ${describeRef(p.ref)}: ${describeError(error)}`);
+            undo.failed.push({ ref: p.ref, message: describeError(error) });
           }
         }),
       ),
     );
   }
+  const list = (refs: ObjectRef[]) => refs.map(describeRef).sort().join(', ');
   const parts = [
-    deleted.length ? `deleted the ${deleted.length} it created (${deleted.sort().join(', ')})` : '',
-    restored.length ? `restored the ${restored.length} it changed (${restored.sort().join(', ')})` : '',
+    undo.deleted.length ? `deleted the ${undo.deleted.length} it created (${list(undo.deleted)})` : '',
+    undo.restored.length ? `restored the ${undo.restored.length} it changed (${list(undo.restored)})` : '',
+    undo.recreated.length ? `created again the ${undo.recreated.length} it pruned (${list(undo.recreated)})` : '',
   ].filter(Boolean);
-  const summary = `undone: ${parts.join('; ')}${problems.length ? `; ${problems.length} could not be undone (below)` : ''}.`;
-  (problems.length ? logger.warning : logger.info).call(logger, `Putting back what apply wrote: ${summary}`);
-  return { summary, problems };
+  const failed = undo.failed.map((f) => f.ref);
+  undo.summary = `undone: ${parts.join('; ') || 'nothing'}${failed.length ? `; ${failed.length} could not be undone (${list(failed)})` : ''}.`;
+  undo.problems = undo.failed.map((f) => `Could not undo the write of ${describeRef(f.ref)}: ${f.message}`);
+  (failed.length ? logger.warning : logger.info).call(logger, `Putting back what apply wrote: ${undo.summary}`);
+  return undo;
 }
 
 /** The owner label the rendered objects carry (null when none carries one; the first when they differ). */
@@ -636,6 +685,13 @@ export function explainFailure(ref: ObjectRef, error: unknown, forced: boolean):
     return `${what}: ${describeError(error)}`;
   }
   throw error;
+}
+
+/** One line for a write that failed, whatever the error (a dropped connection as much as a refusal). */
+function writeFailureLine(ref: ObjectRef, error: unknown, forced: boolean): string {
+  return error instanceof KubeApiError
+    ? explainFailure(ref, error, forced)
+    : `${describeRef(ref)}: ${describeError(error)}`;
 }
 
 /** Reads live objects: one LIST per (namespace, resource) when several objects share it, else GETs. */

@@ -3,6 +3,7 @@ import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import { isPlainObject } from './merge.js';
 import { podTemplatePath } from './kinds.js';
 import type { Manifest } from './validate.js';
+import { SHA256_DIGEST } from '../objects/types.js';
 
 export interface ImageRef {
   /** registry/path without tag or digest */
@@ -11,7 +12,6 @@ export interface ImageRef {
   digest?: string;
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const REPO_PART = /^[a-z0-9.:_-]+(\/[a-z0-9._-]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
@@ -22,7 +22,7 @@ export function parseImage(ref: string): ImageRef | undefined {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) return undefined;
+    if (!SHA256_DIGEST.test(digest)) return undefined;
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
@@ -47,8 +47,8 @@ export function parseImagesInput(
   input: string,
   entries: Map<string, string>,
   requireDigest = true,
-): Map<string, string> {
-  const out = new Map<string, string>();
+): Map<string, ImageRef> {
+  const out = new Map<string, ImageRef>();
   const problems: string[] = [];
   for (const [name, value] of entries) {
     const parsed = parseImage(value);
@@ -68,7 +68,7 @@ export function parseImagesInput(
           `name=registry/repository[:tag]@sha256:<64 hex digits> (pinned by digest)`,
         ).message,
       );
-    } else out.set(name, formatImage(parsed));
+    } else out.set(name, parsed);
   }
   if (problems.length) throw new ConfigurationErrors(problems);
   return out;
@@ -81,6 +81,8 @@ function matches(name: string, repository: string): boolean {
 export interface PinResult {
   /** Image names from the input that no container used. */
   unused: string[];
+  /** Pending image names (digest not known yet) that no container used. */
+  unusedPending: string[];
 }
 
 /** Every container list of an object's pod template (or Pod spec). */
@@ -104,12 +106,13 @@ export function containerLists(object: Record<string, unknown>, kind: string): A
 }
 
 /**
- * Replaces each matching container image with the pinned reference; then, when `requireDigest`,
- * refuses any container image without a digest (naming the object, the container and the image).
+ * Replaces each matching container image with the pinned reference (the value given, written as
+ * `formatImage` spells it); then, when `requireDigest`, refuses any container image without a digest
+ * (naming the object, the container and the image).
  */
 export function pinImages(
   manifests: readonly Manifest[],
-  images: ReadonlyMap<string, string>,
+  images: ReadonlyMap<string, ImageRef>,
   requireDigest: boolean,
   environment: string,
   pending: ReadonlySet<string> = new Set(),
@@ -134,7 +137,7 @@ export function pinImages(
         if (match && !images.has(match)) {
           used.add(match); // its digest is not known yet: pinned when it is
         } else if (match) {
-          c.image = images.get(match);
+          c.image = formatImage(images.get(match)!);
           used.add(match);
         } else if (requireDigest && !parsed.digest) {
           problems.push(
@@ -147,5 +150,8 @@ export function pinImages(
     }
   }
   if (problems.length) throw new ConfigurationErrors(problems);
-  return { unused: [...images.keys()].filter((n) => !used.has(n)) };
+  return {
+    unused: [...images.keys()].filter((n) => !used.has(n)),
+    unusedPending: [...pending].filter((n) => !used.has(n) && !images.has(n)),
+  };
 }

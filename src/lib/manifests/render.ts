@@ -24,7 +24,7 @@ import {
 import { identityKey, validateObjects, type Manifest } from './validate.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { defaultSettings, loadSettings, substituteVariables, type EnvironmentSettings } from './settings.js';
-import { parseImage, pinImages } from './images.js';
+import { parseImage, pinImages, type ImageRef } from './images.js';
 import { placeholderSecret, type SecretValues } from './secrets.js';
 import { podTemplatePath, tierIndex } from './kinds.js';
 import { dumpDocuments } from './yaml.js';
@@ -49,8 +49,11 @@ export interface RenderSettings {
   environment: string;
   /** Input 'settings' for globs mode: a settings.yaml (its sibling *.yaml are NOT overlays then). */
   settingsFile?: string;
-  /** name → registry/repo@sha256:… (already validated by parseImagesInput). */
-  images: ReadonlyMap<string, string>;
+  /**
+   * name → the image containers of that name get, pinned by digest (parsed by parseImagesInput, or
+   * the pipeline's PinnedImage as push-ecr made it).
+   */
+  images: ReadonlyMap<string, ImageRef>;
   /**
    * Image names whose digest is not known yet (the pipeline renders before the build, to find every
    * problem in k8s/ before anything is pushed): they count as pinned and are left as they are.
@@ -88,6 +91,8 @@ export interface RenderResult {
   settings: EnvironmentSettings;
   /** Images from the input that no container used. */
   unusedImages: string[];
+  /** Pending image names that no container used (the pipeline refuses that before the build). */
+  unusedPending: string[];
 }
 
 interface Layout {
@@ -232,18 +237,19 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   if (problems.length) throw new ConfigurationErrors(problems);
 
   // 5. images: settings defaults, input wins
-  const images = new Map<string, string>();
+  const images = new Map<string, ImageRef>();
   for (const [k, v] of settings.images) {
     const parsed = parseImage(v);
     if (!parsed || (settings.requireDigests && !parsed.digest)) {
       problems.push(
         `${settingsShown}: images: '${k}' is '${v}': expected registry/repository[:tag]@sha256:<64 hex digits>.`,
       );
-    } else images.set(k, v);
+    } else images.set(k, parsed);
   }
   if (problems.length) throw new ConfigurationErrors(problems);
   for (const [k, v] of s.images) images.set(k, v);
   let unusedImages: string[] = [];
+  let unusedPending: string[] = [];
   if (s.configOnly) {
     // only ConfigMaps and Secrets leave render: nothing with a container, nothing to pin
     const config = objects.filter((m) => m.ref.kind === 'ConfigMap' || m.ref.kind === 'Secret');
@@ -251,6 +257,7 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   } else {
     const pin = pinImages(objects, images, settings.requireDigests, s.environment, s.pendingImages);
     unusedImages = pin.unused.filter((n) => s.images.has(n));
+    unusedPending = pin.unusedPending;
     for (const n of unusedImages) logger.warning(`Input 'images': no container uses image '${n}'.`);
   }
 
@@ -298,6 +305,7 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
     refs: final.map((m) => m.ref),
     settings,
     unusedImages,
+    unusedPending,
   };
   if (s.output) result.path = writeRendered(final, s.output, s.environment);
   return result;

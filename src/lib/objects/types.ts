@@ -45,3 +45,26 @@ export interface ApplyResult {
 export function refKey(ref: ObjectRef): string {
   return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
+
+/**
+ * An image by digest: what push-ecr pushed (or found already pushed for the commit), handed by the
+ * pipeline as this one value to render, which pins the containers with it, and to the gates, which
+ * name it. Made only by `pinnedImage`, frozen.
+ */
+export interface PinnedImage {
+  /** `<registry>/<repository>`, without tag or digest. */
+  readonly repository: string;
+  /** `sha256:<64 hex>`. */
+  readonly digest: string;
+  /** `<repository>@<digest>`: what a container's `image` becomes. */
+  readonly reference: string;
+}
+
+/** A manifest digest as registries and Kubernetes write it. */
+export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export function pinnedImage(repository: string, digest: string): PinnedImage {
+  if (!SHA256_DIGEST.test(digest)) throw new Error(`not a sha256 manifest digest: '${digest}'`);
+  if (!repository || /[@\s]/.test(repository)) throw new Error(`not an image repository: '${repository}'`);
+  return Object.freeze({ repository, digest, reference: `${repository}@${digest}` });
+}

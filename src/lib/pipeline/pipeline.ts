@@ -1,44 +1,61 @@
 /**
  * The deploy pipeline: build-scan → push-ecr → render → apply → rollout-gate → health-gate, with a
- * rollback when a gate fails. Each stage is a port — in the root action and the CLI it is the very
- * `run` of the separate action, fed through a sub-context — so there is one implementation of every
- * step. Everything the user gave is validated (every stage's settings) before the first write.
+ * rollback when a gate fails. Each stage is a typed port (`PipelineStages`; `pipelineStages` in
+ * ./stage-kit.ts makes them from the stages' parsed settings with the same lib functions the separate
+ * actions call), and the values go from stage to stage in memory: the built image, the pushed image
+ * as one `PinnedImage`, the rendered objects, apply's outcome (its result and what it wrote). Every
+ * stage's settings are parsed, and k8s/ rendered with the digest pending, before runPipeline starts.
  *
  * Stages run in order, but read-only groundwork overlaps the build: push-ecr's registry session
  * (token, a look at the repository, credentials into a private docker config), the lookup of an image
  * an earlier run pushed for this commit, and a look at the cluster with the kubeconfig's credentials.
  * When the lookup finds an image, the build is stopped and that image is deployed; when the lookup or
  * the cluster check fails, the build is stopped and the deploy fails before any write.
+ *
+ * After the first write every failure puts back what was written: a gate that fails (or breaks) rolls
+ * the deploy back and gates the rollback; a write that apply had to undo half-way has the workloads
+ * it restored gated. The verdict says what was and was not put back.
  */
 import type { DeployNotice, NotifySettings } from '../notify/notify.js';
-import { ConfigurationError, ConfigurationErrors, GateFailure, errorLine } from '../runtime/errors.js';
+import { GateFailure, errorLine } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
+import type { PinnedImage, WorkloadRecord } from '../objects/types.js';
+import type { BuildScanResult } from '../image/build-and-scan.js';
+import type { Manifest } from '../manifests/validate.js';
+import type { ApplyOutcome } from '../kube/apply.js';
+import { ApplyWriteFailure, type UndoResult } from '../kube/undo.js';
 import { pipelineSummary, type PipelineReport, type PipelineVerdict, type StageReport } from './summary.js';
 
 export const STAGES = ['build-scan', 'push-ecr', 'render', 'apply', 'rollout-gate', 'health-gate', 'rollback'] as const;
 export type StageName = (typeof STAGES)[number];
 
-/** Inputs a stage gets from earlier stages (its other inputs come from the user's). */
-export type Wired = Record<string, string>;
-
-export interface StageRun {
-  outputs: Record<string, string>;
-  summaries: string[];
-  /** Set when the stage failed; its outputs and summaries so far are still there. */
-  error?: unknown;
+/** What a stage hands back: its value, its section of the job summary, and its "no" when it said no. */
+export interface Staged<T> {
+  value: T;
+  summary?: string;
+  /** The stage ran and said no (a scan, a gate): the pipeline keeps the summary, then fails the stage. */
+  failure?: Error;
 }
 
-export interface StagePort {
-  /** Parses the stage's settings and reads the files they name, without side effects; throws ConfigurationError. */
-  validate(wired: Wired): void | Promise<void>;
-  /**
-   * Starts the stage's read-only groundwork ahead of its turn, with placeholders for what earlier
-   * stages will wire in; its log lines wait for the stage's own turn. Optional.
-   */
-  prepare?(wired: Wired): void;
-  /** Runs the stage; never throws (a failure is `error` in the result). `signal` stops it early. */
-  run(wired: Wired, signal?: AbortSignal): Promise<StageRun>;
+/** What the build hands on: the local image and its tags, and the scan (for the `scan-counts` output). */
+export type BuiltImage = Pick<BuildScanResult, 'imageId' | 'tags' | 'scan'>;
+
+/** The stages as typed ports. Each throws when it fails outright; a verdict comes back as `failure`. */
+export interface PipelineStages {
+  /** build-scan; `signal` stops it (an earlier run's image was found, or a check beside it failed). */
+  buildScan(signal: AbortSignal): Promise<Staged<BuiltImage>>;
+  /** push-ecr: pushes the built image under its tags; the value is the pushed image by digest. */
+  pushEcr(built: Pick<BuiltImage, 'imageId' | 'tags'>): Promise<Staged<PinnedImage>>;
+  /** render: k8s/ for the environment with `image` pinned (the YAML is written as an artifact only). */
+  render(image: PinnedImage): Promise<Staged<readonly Manifest[]>>;
+  apply(objects: readonly Manifest[]): Promise<Staged<ApplyOutcome>>;
+  rolloutGate(workloads: readonly WorkloadRecord[], image: PinnedImage): Promise<Staged<unknown>>;
+  healthGate(image: PinnedImage): Promise<Staged<unknown>>;
+  /** Puts back what apply wrote — the other objects, then the workloads to their recorded revisions — and gates it. */
+  rollback(applied: ApplyOutcome): Promise<Staged<unknown>>;
+  /** After apply undid a write that failed half-way: gates the workloads the undo restored. */
+  gateUndone(undo: UndoResult): Promise<Staged<unknown>>;
 }
 
 export interface PipelineSettings {
@@ -57,7 +74,7 @@ export interface PipelineSettings {
 }
 
 export interface PipelinePorts {
-  stages: Record<StageName, StagePort>;
+  stages: PipelineStages;
   logger: Logger;
   clock: Clock;
   /** GitHub deployment, when configured. */
@@ -66,14 +83,17 @@ export interface PipelinePorts {
     finish(success: boolean, description: string, url?: string): Promise<void>;
   };
   notify(notice: DeployNotice): Promise<unknown>;
+  /** Opens push-ecr's registry session while the image builds (its log lines wait for push-ecr's turn). */
+  preparePush?(): void;
   /**
    * The image an earlier run already built and pushed for this commit (its `sha-…` tag), if any:
    * deployed as it is instead of rebuilding, which an IMMUTABLE repository would refuse.
    */
-  findCommitImage?(): Promise<{ image: string; digest: string; tag: string } | undefined>;
+  findCommitImage?(): Promise<{ image: PinnedImage; tag: string } | undefined>;
   /**
-   * Checks, beside the build, that the cluster answers the kubeconfig's credentials, so that an
-   * unreachable cluster or an expired credential fails the deploy before the image is pushed.
+   * Checks, beside the build, that the cluster answers the kubeconfig's credentials and would take the
+   * rendered objects, so that an unreachable cluster, an expired credential or a refused object fails
+   * the deploy before the image is pushed.
    */
   checkCluster?(): Promise<void>;
   /** Starts loading what later stages need (the stage kit waits for the push to be under way). */
@@ -102,67 +122,42 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   const stageSummaries: string[] = [];
   const outputs: Record<string, string> = {};
 
-  // 1. Validate every stage before anything is built, pushed or applied.
-  const validation: Array<[StageName, Wired]> = [
-    ['build-scan', { image: settings.repository }],
-    ['push-ecr', { image: settings.repository, tags: 'validate' }],
-    // k8s/ is rendered here already, the pushed image's digest not known yet (nothing is written).
-    ['render', { images: '', 'pending-image': settings.manifestImage }],
-    ['apply', {}],
-    ['rollout-gate', { workloads: 'Deployment/default/validate', 'rollback-on-failure': 'false' }],
-    ...(settings.health ? ([['health-gate', {}]] as Array<[StageName, Wired]>) : []),
-    ...(settings.rollback
-      ? ([['rollback', { workloads: 'Deployment/default/validate', revision: 'previous' }]] as Array<
-          [StageName, Wired]
-        >)
-      : []),
-  ];
-  const problems: string[] = [];
-  for (const [stage, wired] of validation) {
-    try {
-      await stages[stage].validate(wired);
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error;
-      const list = error instanceof ConfigurationErrors ? error.problems : [error.message];
-      problems.push(...list.map((p) => `${stage}: ${p}`));
-    }
-  }
-  if (problems.length) throw new ConfigurationErrors(problems);
-
-  // 2. Run the stages in order.
-  const runStage = async (stage: StageName, wired: Wired, signal?: AbortSignal): Promise<StageRun> => {
+  /** Runs one stage in its log group, keeps its summary and time; throws its failure. */
+  const runStage = async <T>(stage: StageName, work: () => Promise<Staged<T>>): Promise<T> => {
     const r = report(stage);
     const started = clock.now();
-    const result = await logger.group(stage, () => stages[stage].run(wired, signal));
-    r.durationMs = clock.now() - started;
-    stageSummaries.push(...result.summaries);
-    if (result.error !== undefined) {
+    try {
+      const done = await logger.group(stage, work);
+      if (done.summary) stageSummaries.push(done.summary);
+      if (done.failure) throw done.failure;
+      r.status = 'passed';
+      return done.value;
+    } catch (error) {
       r.status = 'failed';
-      r.note = errorLine(result.error);
-      throw result.error;
+      r.note = errorLine(error);
+      throw error;
+    } finally {
+      r.durationMs = clock.now() - started;
     }
-    r.status = 'passed';
-    return result;
   };
 
   let verdict: PipelineVerdict = 'success';
   let failure: unknown;
-  let image: string | undefined;
-  let digest: string | undefined;
-  let applyResult: string | undefined;
+  let image: PinnedImage | undefined;
+  let applied: ApplyOutcome | undefined;
   let headline = '';
 
   await ports.deployment?.start();
   try {
     // The build starts at once; the registry session and the commit lookup run beside it.
     const stopBuild = new AbortController();
-    const building = runStage('build-scan', { image: settings.repository }, stopBuild.signal);
+    const building = runStage('build-scan', () => stages.buildScan(stopBuild.signal));
     let buildSettled = false;
     building.then(
       () => (buildSettled = true),
       () => (buildSettled = true),
     ); // and awaited below on every path
-    stages['push-ecr'].prepare?.({ image: settings.repository, tags: 'prepare' });
+    ports.preparePush?.();
     ports.preload?.();
     let existing: Awaited<ReturnType<NonNullable<PipelinePorts['findCommitImage']>>>;
     // Whichever fails first stops the build (the other's later failure is handled by Promise.all).
@@ -192,21 +187,16 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
       stopBuild.abort();
       await building.catch(() => undefined);
       image = existing.image;
-      digest = existing.digest;
-      const note = `${existing.tag} was built, scanned and pushed by an earlier run: deploying ${existing.digest}`;
+      const note = `${existing.tag} was built, scanned and pushed by an earlier run: deploying ${image.digest}`;
       logger.info(`${note} (${what})`);
       for (const stage of ['build-scan', 'push-ecr'] as const)
         Object.assign(report(stage), { status: 'skipped', note });
       delete report('build-scan').durationMs;
     } else {
       const built = await building;
-      outputs['scan-counts'] = built.outputs.counts ?? '';
-      const pushed = await runStage('push-ecr', {
-        image: built.outputs['image-id'] ?? settings.repository,
-        tags: built.outputs.tags ?? '',
-      });
-      image = pushed.outputs.image;
-      digest = pushed.outputs.digest;
+      if (built.scan.state === 'passed' || built.scan.state === 'failed')
+        outputs['scan-counts'] = JSON.stringify(built.scan.result.counts);
+      image = await runStage('push-ecr', () => stages.pushEcr(built));
     }
     try {
       await ports.forgetRegistryCredentials?.();
@@ -215,21 +205,44 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
         `Could not delete the registry credentials after the push (the post step will): ${errorLine(error)}`,
       );
     }
-    const rendered = await runStage('render', { images: `${settings.manifestImage}=${image}` });
-    const applied = await runStage('apply', { manifests: rendered.outputs.path ?? '' });
-    applyResult = applied.outputs.result;
+    const pinned = image;
+    const objects = await runStage('render', () => stages.render(pinned));
+    applied = await runStage('apply', () => stages.apply(objects));
   } catch (error) {
     failure = error;
-    verdict = error instanceof GateFailure && !applyResult ? 'blocked' : 'failure';
+    verdict = error instanceof GateFailure && !applied ? 'blocked' : 'failure';
     headline = `${verdict === 'blocked' ? 'blocked' : 'failed'} before the rollout: ${errorLine(error)}`;
+    // A write refused half-way: apply put back what it had written; the workloads it restored are gated.
+    if (error instanceof ApplyWriteFailure && error.writtenCount > 0) {
+      const undo = error.undo;
+      let gated = true;
+      let gateLine = '';
+      try {
+        await runStage('rollback', () => stages.gateUndone(undo));
+      } catch (gateError) {
+        gated = false;
+        gateLine = errorLine(gateError);
+      }
+      const complete = undo.failed.length === 0 && gated;
+      verdict = complete ? 'rolled-back' : 'failure';
+      headline =
+        `apply failed after ${error.writtenCount} write(s): ${error.problems[1] ?? errorLine(error)}; ${undo.summary}` +
+        (gated ? '' : ` The restored workloads did NOT become healthy: ${gateLine}`);
+      if (complete) {
+        headline += ' Rolled back and healthy again.';
+        await ports.notify(notice(settings, 'rollback', headline, image));
+      }
+    }
   }
 
-  if (!failure && applyResult) {
+  if (!failure && applied) {
+    const done = applied;
+    const pinned = image!;
     try {
-      await runStage('rollout-gate', { workloads: applyResult, 'rollback-on-failure': 'false' });
-      if (settings.health) await runStage('health-gate', {});
+      await runStage('rollout-gate', () => stages.rolloutGate(done.result.workloads, pinned));
+      if (settings.health) await runStage('health-gate', () => stages.healthGate(pinned));
       else report('health-gate').status = 'skipped';
-      headline = `deployed ${image ?? ''}`.trim();
+      headline = `deployed ${pinned.reference}`;
     } catch (error) {
       failure = error;
       verdict = 'failure';
@@ -238,7 +251,7 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
       // (an API 5xx, a broken watch) — the deploy must not end with nothing undone.
       if (settings.rollback) {
         try {
-          await runStage('rollback', { workloads: applyResult, revision: 'recorded' });
+          await runStage('rollback', () => stages.rollback(done));
           verdict = 'rolled-back';
           headline += '; rolled back and healthy again';
         } catch (rollbackError) {
@@ -256,17 +269,17 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   await ports.dispose?.();
 
   Object.assign(outputs, {
-    digest: digest ?? '',
-    image: image ?? '',
+    digest: image?.digest ?? '',
+    image: image?.reference ?? '',
     verdict,
     'environment-url': settings.environmentUrl ?? '',
-    'apply-result': applyResult ?? '',
+    'apply-result': applied ? JSON.stringify(applied.result) : '',
   });
   const head: PipelineReport = {
     environment: settings.environment,
     verdict,
-    image,
-    digest,
+    image: image?.reference,
+    digest: image?.digest,
     environmentUrl: settings.environmentUrl,
     stages: reports,
     headline,
@@ -274,13 +287,18 @@ export async function runPipeline(settings: PipelineSettings, ports: PipelinePor
   return { ...head, outputs, summary: [pipelineSummary(head), ...stageSummaries].join('\n\n'), failure };
 }
 
-function notice(s: PipelineSettings, event: DeployNotice['event'], headline: string, image?: string): DeployNotice {
+function notice(
+  s: PipelineSettings,
+  event: DeployNotice['event'],
+  headline: string,
+  image?: PinnedImage,
+): DeployNotice {
   return {
     event,
     environment: s.environment,
     repository: s.repositoryLabel,
     headline,
-    ...(image ? { image } : {}),
+    ...(image ? { image: image.reference } : {}),
     ...(s.runUrl ? { runUrl: s.runUrl } : {}),
     ...(s.environmentUrl ? { environmentUrl: s.environmentUrl } : {}),
   };

@@ -1,14 +1,14 @@
 /**
  * The one shape of what a step's `run(ctx, deps)` takes besides its context: every field has a default
  * (`runDeps`), so an entry point passes nothing, the CLI nothing, the deploy pipeline what it shares
- * (one Kubernetes client per kubeconfig, the git facts, an Exec it watches), and tests what they record.
+ * (through the stage kit: one Kubernetes client per kubeconfig, the git facts, an Exec it watches), and
+ * tests what they record.
  */
 import type { Exec } from '../runtime/exec.js';
 import { spawnExec } from '../runtime/exec.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { gitFacts, type GitFacts, type GitFactsOptions } from '../image/git.js';
 import type { KubeClients } from '../kube/clients.js';
-import type { WrittenObject } from '../kube/apply.js';
 
 export interface RunDeps {
   /** How programs (git, docker, trivy) run. */
@@ -20,12 +20,6 @@ export interface RunDeps {
   kube: KubeClients;
   /** Which commit, which ref (the pipeline shares one answer between stages). */
   gitFacts: (options: GitFactsOptions) => Promise<GitFacts>;
-  /**
-   * The deploy pipeline's record of what apply wrote, with each object's previous content (in memory
-   * only): apply adds to it, the rollback puts the objects that are not workloads back from it. Absent
-   * for a step on its own (its rollback restores workloads only).
-   */
-  written?: WrittenObject[];
 }
 
 /**
@@ -46,6 +40,5 @@ export function runDeps(given: Partial<RunDeps> = {}, defaults: Partial<RunDeps>
         throw new Error('this step was given no Kubernetes client');
       }),
     gitFacts: given.gitFacts ?? gitFacts,
-    ...(given.written ? { written: given.written } : {}),
   };
 }

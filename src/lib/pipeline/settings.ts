@@ -5,7 +5,8 @@ import type { Inputs } from '../runtime/inputs.js';
 import { runUrlFromEnv } from '../runtime/github-env.js';
 import { readEnvironment } from '../objects/environment.js';
 import type { PipelineSettings } from './pipeline.js';
-import { parseImage } from '../manifests/images.js';
+import { containerLists, parseImage } from '../manifests/images.js';
+import type { RenderResult } from '../manifests/render.js';
 
 /** An image name as the manifests write it (no tag, no digest): the one the pushed digest replaces. */
 function checkImageName(input: string, value: string): string {
@@ -16,6 +17,8 @@ function checkImageName(input: string, value: string): string {
 }
 
 export interface DeploySettings extends PipelineSettings {
+  /** True when input 'manifest-image' was given (else the manifest image is the repository's name). */
+  manifestImageGiven: boolean;
   githubToken?: string;
   githubDeployment: boolean;
   reuseCommitImage: boolean;
@@ -47,6 +50,7 @@ export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): Dep
     manifestImage: inputs.optional('manifest-image')
       ? checkImageName('manifest-image', inputs.raw('manifest-image'))
       : repository,
+    manifestImageGiven: Boolean(inputs.optional('manifest-image')),
     rollback: inputs.boolean('rollback', true),
     health: Boolean(healthUrl || healthService),
     environmentUrl,
@@ -63,4 +67,34 @@ export function parseDeploySettings(inputs: Inputs, env: NodeJS.ProcessEnv): Dep
     githubDeployment: inputs.boolean('github-deployment', true),
     reuseCommitImage: inputs.boolean('reuse-commit-image', true),
   };
+}
+
+/**
+ * The pushed digest must replace something: k8s/ rendered with the manifest image pending has to use
+ * it in at least one container. Otherwise the deploy would apply the images the manifests name as they
+ * are (a `:latest` that was never built here) — refused before the build, naming the input to fix.
+ */
+export function checkManifestImage(
+  rendered: Pick<RenderResult, 'objects' | 'unusedPending'>,
+  s: Pick<DeploySettings, 'manifestImage' | 'manifestImageGiven' | 'repository'>,
+): void {
+  if (!rendered.unusedPending.includes(s.manifestImage)) return;
+  const used = new Set<string>();
+  for (const m of rendered.objects)
+    for (const list of containerLists(m.object, m.ref.kind))
+      for (const c of list) {
+        const image = typeof c.image === 'string' ? parseImage(c.image) : undefined;
+        if (image) used.add(image.repository);
+      }
+  const known = used.size
+    ? `one of the images they use: ${[...used].sort().join(', ')}`
+    : 'none: they have no containers';
+  const what = s.manifestImageGiven
+    ? `Input 'manifest-image' is '${s.manifestImage}', and`
+    : `Input 'manifest-image' is not set, so the pushed image replaces the image named like input 'repository' ('${s.repository}'), and`;
+  throw new ConfigurationError(
+    `${what} no container in the rendered manifests uses that image: the pushed digest would replace nothing and ` +
+      `the manifests' own images would be deployed. Set 'manifest-image' to the image name in the manifests ` +
+      `that the pushed digest replaces — ${known}.`,
+  );
 }
