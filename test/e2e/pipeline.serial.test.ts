@@ -18,7 +18,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { errorLines, repoRoot, runStep, type StepResult } from '../helpers/action-runner.js';
 import { githubDeployments, Recorder } from '../helpers/recorder.js';
 import { kubeConfig, loadStackEnv, uniqueName } from '../helpers/stack.js';
@@ -352,6 +352,77 @@ test('a rollout failure (pods never ready) rolls back to the recorded revision, 
   expect(errorLines(third)).toEqual([]);
   expect(third.code).toBe(0);
   expect(await deploymentImage(ns)).toBe(third.outputs.image);
+});
+
+test('a write refused half-way is undone, the restored workloads are gated, and the verdict says what was put back', async () => {
+  const ns = testNamespace('e2e-undo');
+  const repository = `e2e/${ns}`;
+  const first = await deploy(deployInputs(ns, repository));
+  expect(first.code).toBe(0);
+  const goodImage = await deploymentImage(ns);
+
+  // A real refusal after the dry run: a ResourceQuota with room for one CronJob. Each dry run fits (a dry
+  // run charges no quota); the second real create does not — after the Deployment (an earlier tier) was
+  // already changed to the new image.
+  const kc = kubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespacedResourceQuota({
+    namespace: ns,
+    body: { metadata: { name: 'one-cronjob' }, spec: { hard: { 'count/cronjobs.batch': '1' } } },
+  });
+  for (let i = 0; ; i++) {
+    const quota = await core.readNamespacedResourceQuota({ name: 'one-cronjob', namespace: ns });
+    if (quota.status?.used?.['count/cronjobs.batch'] !== undefined) break;
+    if (i > 100) throw new Error('the quota was never computed');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const crons = join(work, ns, 'k8s', 'base', 'crons.yaml');
+  const cron = (name: string) =>
+    [
+      'apiVersion: batch/v1',
+      'kind: CronJob',
+      `metadata: {name: ${name}, namespace: ${ns}}`,
+      'spec:',
+      '  schedule: "0 0 1 1 *"',
+      '  suspend: true',
+      '  jobTemplate:',
+      '    spec:',
+      '      template:',
+      '        spec:',
+      '          restartPolicy: Never',
+      '          containers: [{name: main, image: phlo-example}]',
+      '',
+    ].join('\n');
+  writeFileSync(crons, [cron('cron-a'), cron('cron-b')].join('---\n'));
+
+  const second = await deploy(
+    deployInputs(ns, repository, { 'build-args': `BASE_IMAGE=${stack.PHLO_BASE_IMAGE}\nREVISION=5` }),
+    'f'.repeat(40),
+  );
+  rmSync(crons);
+  if (second.outputs.verdict !== 'rolled-back') console.log('DEBUG', second.summary.slice(0, 8000), errorLines(second), second.stdout.slice(-6000));
+  expect(second.code).toBe(1);
+  expect(errorLines(second).join('\n')).toMatch(/exceeded quota/);
+  // The workloads the undo restored were gated healthy, so the deploy ends rolled back — and says what.
+  expect(second.outputs.verdict).toBe('rolled-back');
+  expect(second.summary).toContain('| apply | ❌ failed');
+  expect(second.summary).toContain('| rollback | ✅ passed');
+  expect(second.summary).toContain(
+    'Undone after a failed write: everything it wrote is put back; the restored workloads are healthy again',
+  );
+  expect(second.summary).toContain(
+    `| \`Deployment/${ns}/phlo-example\` | ↩️ restored: its content from before the deploy |`,
+  );
+  expect(second.summary).toMatch(
+    new RegExp(`\\| \`CronJob/${ns}/cron-[ab]\` \\| 🗑️ deleted: this deploy had created it \\|`),
+  );
+  expect(second.summary).toMatch(/Rollout gate of the restored workloads: success/);
+  expect(await deploymentImage(ns)).toBe(goodImage);
+  const batch = kc.makeApiClient(BatchV1Api);
+  expect((await batch.listNamespacedCronJob({ namespace: ns })).items).toEqual([]);
+  expect((slack.requests.at(-1)!.json as { text: string }).text).toMatch(/Rolled back and healthy again/);
+  expect(github.requests.at(-1)!.json).toMatchObject({ state: 'failure' });
+  noSecrets(second);
 });
 
 test('a health failure after a good rollout rolls back', async () => {

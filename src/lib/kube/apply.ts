@@ -345,7 +345,7 @@ export async function checkObjects(
 /**
  * Puts back what a failed apply wrote, newest tier first: objects it created are deleted, objects it
  * changed get their previous content back (a replace with the object as read before the writes, at
- * its current resourceVersion, tried again once when something wrote it in between), objects it
+ * its current resourceVersion, tried again up to four times when something wrote it in between), objects it
  * pruned are created again from their content before the prune. The previous content (Secrets
  * included) only ever lived in memory.
  */
@@ -405,7 +405,8 @@ export async function undoWrites(
                   });
                   break;
                 } catch (error) {
-                  if (attempt > 0 || !(error instanceof KubeApiError && error.code === 409)) throw error;
+                  // a controller writing the object's status (a rollout under way) moves resourceVersion often
+                  if (attempt >= 4 || !(error instanceof KubeApiError && error.code === 409)) throw error;
                   version = (await client.getOrUndefined<KubeObject>(path))?.metadata.resourceVersion;
                 }
               }
@@ -667,6 +668,9 @@ export function explainFailure(ref: ObjectRef, error: unknown, forced: boolean):
         return `${what}: conflict: ${conflicts.join('; ')}${forced ? '' : ". Set input 'force-conflicts: true' to take the field(s) over, or stop setting them"}.`;
       }
     }
+    // a ResourceQuota answers 403 too, but it is no matter of RBAC
+    if (error.code === 403 && /exceeded quota/.test(status.message ?? ''))
+      return `${what}: refused by a ResourceQuota: ${status.message}`;
     if (error.code === 403)
       return `${what}: permission denied: ${status.message ?? 'forbidden'} (check the RBAC of the deploying identity).`;
     if (error.code === 401) return `${what}: not authenticated (HTTP 401): the kubeconfig's credentials were rejected.`;
