@@ -2,7 +2,8 @@
  * A write that fails after a successful dry run is undone (issue 15): what apply created is deleted,
  * what it changed gets its previous content back, and the error says so. The failure is a real one:
  * a ResourceQuota leaves room for one more ConfigMap, each dry run fits (a dry run charges no quota),
- * the second real create does not.
+ * the second real create does not. Likewise a prune refused after the writes (by a real admission
+ * policy): the writes are undone and what was already pruned is created again.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { kubeConfig, useNamespace, waitFor } from '../helpers/stack.js';
 import { KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
 import { applyManifests, DEFAULT_APPLY_SETTINGS } from '../../src/lib/kube/apply.js';
+import { ApplyWriteFailure } from '../../src/lib/kube/undo.js';
+import { uniqueName } from '../helpers/stack.js';
 import { loadManifests } from '../../src/lib/manifests/index.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 
@@ -72,5 +75,110 @@ describe('a failure after the first write', () => {
     expect(await client.getOrUndefined(`/api/v1/namespaces/${n}/configmaps/new-2`)).toBeUndefined();
     const existing = await client.getOrUndefined<KubeObject>(`/api/v1/namespaces/${n}/configmaps/existing`);
     expect((existing as unknown as { data: Record<string, string> }).data).toEqual({ value: 'v1' });
+  });
+});
+
+describe('a prune that fails after the writes', () => {
+  // a namespace of its own: the quota above would refuse this test's writes
+  const ns = useNamespace('undo-prune');
+
+  test('a prune refused after the writes: the writes are undone and what was pruned is created again', async () => {
+    const n = ns.name;
+    const environment = uniqueName('undo-prune');
+    const labelled = (name: string, value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${n}, labels: {app.kubernetes.io/managed-by: phlo-deploy, phlo.dev/environment: ${environment}}}\ndata: {value: "${value}"}\n`;
+    const logger = new MemoryLogger();
+    const settings = { ...DEFAULT_APPLY_SETTINGS, environment, prune: true };
+    await applyManifests(
+      manifests([labelled('keep', 'v1'), labelled('gone-1', 'x'), labelled('gone-2', 'y')].join('---\n')),
+      new Map(),
+      settings,
+      client,
+      logger,
+    );
+    // An admission policy that refuses the deletion of gone-2 in this namespace: a real refusal that
+    // the prune plan (a list) cannot foresee.
+    const policy = uniqueName('undo-prune');
+    const policies = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies';
+    const bindings = '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings';
+    await client.request({
+      method: 'POST',
+      path: policies,
+      body: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: policy },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['configmaps'] },
+            ],
+          },
+          validations: [
+            { expression: "oldObject.metadata.name != 'gone-2'", message: 'gone-2 stays', reason: 'Forbidden' },
+          ],
+        },
+      },
+    });
+    try {
+      await client.request({
+        method: 'POST',
+        path: bindings,
+        body: {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicyBinding',
+          metadata: { name: policy },
+          spec: {
+            policyName: policy,
+            validationActions: ['Deny'],
+            matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } },
+          },
+        },
+      });
+      await waitFor('the policy in force', () =>
+        client
+          .request({
+            method: 'DELETE',
+            path: `/api/v1/namespaces/${n}/configmaps/gone-2`,
+            query: { dryRun: 'All' },
+          })
+          .then(
+            () => false,
+            () => true,
+          ),
+      );
+
+      const error = await applyManifests(
+        manifests([labelled('keep', 'v2'), labelled('new', 'z')].join('---\n')),
+        new Map(),
+        settings,
+        client,
+        logger,
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ApplyWriteFailure);
+      const failure = error as ApplyWriteFailure;
+      expect(failure.message).toContain('Apply failed while pruning after a successful dry run');
+      expect(failure.message).toContain(`Could not prune ConfigMap ${n}/gone-2`);
+      expect(failure.undo.deleted.map((r) => r.name)).toEqual(['new']);
+      expect(failure.undo.restored.map((r) => r.name)).toEqual(['keep']);
+      expect(failure.undo.recreated.map((r) => r.name)).toEqual(['gone-1']);
+      expect(failure.undo.failed).toEqual([]);
+      const data = async (name: string) =>
+        (
+          (await client.getOrUndefined<KubeObject>(`/api/v1/namespaces/${n}/configmaps/${name}`)) as
+            (KubeObject & { data: Record<string, string> }) | undefined
+        )?.data;
+      expect(await data('keep')).toEqual({ value: 'v1' });
+      expect(await data('new')).toBeUndefined();
+      expect(await data('gone-1')).toEqual({ value: 'x' });
+      expect(await data('gone-2')).toEqual({ value: 'y' });
+    } finally {
+      await client.request({ method: 'DELETE', path: `${bindings}/${policy}` }).catch(() => undefined);
+      await client.request({ method: 'DELETE', path: `${policies}/${policy}` }).catch(() => undefined);
+    }
   });
 });
