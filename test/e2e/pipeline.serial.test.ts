@@ -400,7 +400,7 @@ test('a write refused half-way is undone, the restored workloads are gated, and 
     'f'.repeat(40),
   );
   rmSync(crons);
-  if (second.outputs.verdict !== 'rolled-back') console.log('DEBUG', second.summary.slice(0, 8000), errorLines(second), second.stdout.slice(-6000));
+  if (second.outputs.verdict !== 'rolled-back') console.log(second.stdout.slice(-4000), second.summary.slice(0, 6000));
   expect(second.code).toBe(1);
   expect(errorLines(second).join('\n')).toMatch(/exceeded quota/);
   // The workloads the undo restored were gated healthy, so the deploy ends rolled back — and says what.
