@@ -6,7 +6,7 @@
  *   gateAndRollback(client, records, options)           → { gate, health?, rollback?, ok } (rollback when the rollout
  *                                                     gate fails, or when the optional health check fails after it)
  *   rollbackAndGate(client, records, options)           → RollbackResult (e.g. after a failed health gate)
- *   rollbackDeploy(client, records, written, options)   → the same, after putting back the other objects apply wrote
+ *                                                   (with `written`: apply's other objects put back first)
  *   undoneFailure(undo, gate) / renderUndoSummary   → after apply undid a write refused half-way
  *   planRollback(records, live, options)            → RollbackAction[] (pure)
  *   renderGateSummary / renderRollbackSummary       → Markdown (pure)
