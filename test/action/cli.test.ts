@@ -53,10 +53,14 @@ function scratch(): { dir: string; env: NodeJS.ProcessEnv; files: () => string[]
   return {
     dir,
     env: { GITHUB_WORKSPACE: join(dir, 'ws'), RUNNER_TEMP: join(dir, 'runner-temp') },
+    // what the command wrote; Node's compile cache (dist/compile-cache.js, in $RUNNER_TEMP on a
+    // runner) is the runtime's code cache, not the command's doing
     files: () =>
       readdirSync(dir, { recursive: true })
         .map(String)
-        .filter((f) => !['ws', 'runner-temp'].includes(f)),
+        .filter(
+          (f) => !['ws', 'runner-temp'].includes(f) && !f.startsWith(join('runner-temp', 'phlo-deploy-compile-cache')),
+        ),
   };
 }
 
