@@ -161,7 +161,9 @@ realNode.describe('rollout gate on the real node', () => {
 
   it('fails a container killed for exceeding its memory limit (OOMKilled)', async () => {
     const n = ns.name;
-    // dd allocates its 64 MiB block at once: far over the 16 MiB limit.
+    // dd allocates its 64 MiB block at once: far over the 16 MiB limit. The readiness probe's delay
+    // keeps the pod from counting as ready in the moment between its start and the kill (on a loaded
+    // machine the gate could otherwise see one available replica first and call it a success).
     await apply(
       kc,
       n,
@@ -169,6 +171,7 @@ realNode.describe('rollout gate on the real node', () => {
         image: serving.image,
         command: ['/bin/busybox', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'],
         resources: { limits: { cpu: '100m', memory: '16Mi' } },
+        readinessProbe: { exec: { command: ['/bin/busybox', 'true'] }, initialDelaySeconds: 20, periodSeconds: 5 },
       }),
     );
     const result = await gate([ref('Deployment', n, 'oom')], 180_000, 1);
