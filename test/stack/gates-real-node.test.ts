@@ -13,16 +13,10 @@ import { join } from 'node:path';
 import { KubeClient, kubeJson, kubeRequest, type KubeObject } from '../../src/lib/kube/client.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { systemClock } from '../../src/lib/runtime/clock.js';
-import {
-  gateAndRollback,
-  renderGateSummary,
-  renderRollbackSummary,
-  runRolloutGate,
-  type GateResult,
-} from '../../src/lib/gates/index.js';
+import { gateAndRollback, renderGateSummary, renderRollbackSummary } from '../../src/lib/gates/index.js';
 import { kubeConfig, loadStackEnv, useNamespace, waitFor } from '../helpers/stack.js';
 import { buildServingImage, onRealNode, realNodeSuite } from '../helpers/real-node.js';
-import { apply, recordBefore, ref, waitDeploymentReady } from './gates.fixtures.js';
+import { apply, gateWith, recordBefore, ref, waitDeploymentReady } from './gates.fixtures.js';
 
 const env = loadStackEnv(['KUBECONFIG', 'PHLO_REGISTRY', 'DOCKER_HOST', 'PHLO_BASE_IMAGE']);
 const realNode = realNodeSuite(env);
@@ -70,17 +64,8 @@ function web(): Record<string, unknown> {
   };
 }
 
-function gate(
-  targets: Parameters<typeof runRolloutGate>[1],
-  timeoutMs: number,
-  restartLimit = 3,
-): Promise<GateResult & { log: string }> {
-  const logger = new MemoryLogger();
-  return runRolloutGate(client, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
-    ...r,
-    log: logger.text(),
-  }));
-}
+const gate = (targets: Parameters<typeof gateWith>[1], timeoutMs: number, restartLimit?: number) =>
+  gateWith(client, targets, timeoutMs, restartLimit);
 
 realNode.describe('rollout gate on the real node', () => {
   const ns = useNamespace('gates-real');

@@ -4,7 +4,10 @@
  * independent readiness check (plain status fields, not the gate's rules).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeJson, objectPath, collectionPath, type KubeObject } from '../../src/lib/kube/client.js';
+import { kubeJson, objectPath, collectionPath, type KubeClient, type KubeObject } from '../../src/lib/kube/client.js';
+import { runRolloutGate, type GateResult } from '../../src/lib/gates/index.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
 import type { WorkloadRecord } from '../../src/lib/objects/types.js';
 import { waitFor } from '../helpers/stack.js';
 
@@ -167,4 +170,18 @@ export async function waitDeploymentReady(
 
 export function ref(kind: string, namespace: string, name: string): WorkloadRecord {
   return { apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, namespace, name, created: true, changed: true };
+}
+
+/** The rollout gate over `targets` with a fresh MemoryLogger; the result carries the log's text. */
+export function gateWith(
+  client: KubeClient,
+  targets: Parameters<typeof runRolloutGate>[1],
+  timeoutMs: number,
+  restartLimit = 3,
+): Promise<GateResult & { log: string }> {
+  const logger = new MemoryLogger();
+  return runRolloutGate(client, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
+    ...r,
+    log: logger.text(),
+  }));
 }

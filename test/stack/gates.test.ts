@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { kubeConfig, sleep, useNamespace, waitFor } from '../helpers/stack.js';
 import { KubeClient, collectionPath, kubeJson, kubeRequest, type KubeObject } from '../../src/lib/kube/client.js';
-import { MemoryLogger } from '../../src/lib/runtime/logger.js';
-import { systemClock } from '../../src/lib/runtime/clock.js';
-import { runRolloutGate, renderGateSummary, type GateResult } from '../../src/lib/gates/index.js';
+import { renderGateSummary } from '../../src/lib/gates/index.js';
 import {
   apply,
   daemonSetManifest,
   deploymentManifest,
+  gateWith,
   jobManifest,
   ref,
   statefulSetManifest,
@@ -26,17 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => client?.close());
 
-function gate(
-  targets: Parameters<typeof runRolloutGate>[1],
-  timeoutMs: number,
-  restartLimit = 3,
-): Promise<GateResult & { log: string }> {
-  const logger = new MemoryLogger();
-  return runRolloutGate(client, targets, { timeoutMs, restartLimit, logger, clock: systemClock }).then((r) => ({
-    ...r,
-    log: logger.text(),
-  }));
-}
+const gate = (targets: Parameters<typeof gateWith>[1], timeoutMs: number, restartLimit?: number) =>
+  gateWith(client, targets, timeoutMs, restartLimit);
 
 describe('rollout gate', () => {
   const ns = useNamespace('gates');
