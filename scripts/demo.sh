@@ -11,15 +11,37 @@ say() { printf '\n=== %s\n' "$*"; }
 say "the machine"
 bash scripts/preflight.sh
 
+# Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), and kubectl the tests
+# and benchmarks, not the deploy. The real node (after the registry its containerd pulls from) runs the
+# Dagster webserver. The stack comes up in the background (on a new machine its Go builds take most of
+# the time) while the npm packages, Node 24 and the example app install and build beside it.
+say "local stack (Kubernetes built from source + KWOK nodes and one real node, dockerd, registry, moto, Trivy), in the background"
+# `set -m` gives it a process group of its own, so that should anything below fail (or the demo be
+# interrupted), the whole `up` stops with it: its build lanes and their compilers, not only the
+# script (the stack's daemons are started in sessions of their own and keep running; `npm run
+# stack:down` stops them).
+set -m
+bash stack/stack.sh up etcd kube kwok docker registry node moto trivy &
+stack_pid=$!
+set +m
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'kill -- "-$stack_pid" 2>/dev/null || true' EXIT
+
 say "npm dependencies"
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), not the deploy. The
-# real node (after the registry its containerd pulls from) runs the Dagster webserver.
-say "local stack (Kubernetes built from source + KWOK nodes and one real node, dockerd, registry, moto, Trivy)"
-bash stack/stack.sh up etcd kube kwok docker registry node moto trivy
+say "example app binary (static Go, copied into an image FROM the stack's base image)"
+(cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
+
+# The deploy runs on Node 24, the runtime the actions declare (runs.using: node24).
+NODE24="$(bash scripts/node24.sh)"
+
+say "waiting for the local stack"
+wait "$stack_pid" || { echo "demo: the local stack did not come up (see the [stack] lines above)" >&2; exit 1; }
+trap - EXIT
 # The stack's runtime directory: $PHLO_STACK_DIR (as stack/stack.sh reads it), else .stack in the clone.
 STACK_DIR="${PHLO_STACK_DIR:-.stack}"
 # Its env file holds KEY=VALUE lines, not shell: a value may have spaces and parentheses (the reasons in
@@ -27,9 +49,6 @@ STACK_DIR="${PHLO_STACK_DIR:-.stack}"
 while IFS= read -r line; do
   if [[ "$line" =~ ^([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"; fi
 done <"$STACK_DIR/env"
-
-say "example app binary (static Go, copied into an image FROM the stack's base image)"
-(cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
 
 # Where the Dagster webserver runs, and what the health gate probes. With the real node, the webserver
 # (the example app's image, pulled by the node's containerd from the registry push-ecr pushed it to)
@@ -59,9 +78,6 @@ fi
 # Each run pushes under its own tag: the repository is IMMUTABLE, and a rebuild of the same commit is
 # a new image (its created time differs), so the commit tag alone would refuse a second run.
 run_tag="local-$(date -u +%Y%m%dT%H%M%S)-$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
-
-# The deploy runs on Node 24, the runtime the actions declare (runs.using: node24).
-NODE24="$(bash scripts/node24.sh)"
 
 say "deploy (phlo-deploy deploy --env local, on Node $("$NODE24" --version))"
 "$NODE24" dist/cli.js deploy \

@@ -205,6 +205,18 @@ build_lock() {
   fi
 }
 
+# kube_ldflags — the -ldflags of every Kubernetes binary the stack builds (control plane, kubectl,
+# kubelet): stripped, and stamped with the release so `kubectl version` and GET /version report it.
+# A recipe that calls it names it as a cache input (fn:kube_ldflags).
+kube_ldflags() {
+  local minor="${KUBE_VERSION#v1.}" pkg ldflags="-s -w"; minor="${minor%%.*}"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  printf '%s\n' "$ldflags"
+}
+
 # ---------------------------------------------------------------------------------- build cache
 # Every cached build is an entry $PHLO_CACHE/<name>-<version>-<key>, where <key> hashes the recipe
 # (the component's build function, so its flags and targets) and the tracked files it is built from
@@ -212,13 +224,22 @@ build_lock() {
 # naming the file, even when an entry for the old inputs exists. Entries are complete only with a
 # .complete marker (written last); the two most recently used entries per name are kept.
 
-# cache_entry NAME VERSION RECIPE_FUNCTION [INPUT_FILE...] — prints the entry's directory.
+# cache_entry NAME VERSION RECIPE_FUNCTION [INPUT...] — prints the entry's directory. An INPUT is a
+# tracked file, or `fn:NAME` for a shell function the recipe calls (its text joins the key like the
+# recipe's own).
 cache_entry() {
   local name="$1" version="$2" recipe="$3" f key; shift 3
   for f in "$@"; do
+    if [[ "$f" == fn:* ]]; then
+      declare -F "${f#fn:}" >/dev/null || die "$name: the recipe's helper function ${f#fn:} is not defined"
+      continue
+    fi
     [[ -s "$f" ]] || die "$name: build input ${f#"$REPO_ROOT"/} is missing or empty (it must be tracked in git: a fresh clone has no other copy; restore it with git checkout -- ${f#"$REPO_ROOT"/})"
   done
-  key="$( { declare -f "$recipe"; for f in "$@"; do printf '\n== %s\n' "${f#"$REPO_ROOT"/}"; cat "$f"; done; } | sha256sum | cut -c1-12)"
+  key="$( { declare -f "$recipe"; for f in "$@"; do
+      if [[ "$f" == fn:* ]]; then printf '\n== %s\n' "$f"; declare -f "${f#fn:}"; continue; fi
+      printf '\n== %s\n' "${f#"$REPO_ROOT"/}"; cat "$f"
+    done; } | sha256sum | cut -c1-12)"
   printf '%s/%s-%s-%s\n' "$PHLO_CACHE" "$name" "$version" "$key"
 }
 

@@ -3,13 +3,14 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Start order; `down` goes in reverse. Each name is stack/components/<name>.sh.
-ALL_COMPONENTS=(etcd kube kwok docker registry node moto postgres trivy minio)
+ALL_COMPONENTS=(etcd kube kubectl kwok docker registry node moto postgres trivy minio)
 # Components built from Go sources (minutes when cold). `up` builds them in two background lanes
 # while the others install and start, and starts each as soon as its own build is done, so the
-# stack comes up at the end of the longest lane instead of the sum of all builds. The lanes are
-# balanced by the cold-build times measured on 2 cores (kube 347 s + kwok 106 s + etcd 76 s + the
-# kubelet, most of whose packages the kube build compiled already; trivy 474 s + minio 189 s).
-GO_LANES=("etcd kube kwok node" "trivy minio")
+# stack comes up at the end of the longest lane instead of the sum of all builds. Cold CPU time on
+# 2 cores, measured one after another with an empty Go build cache (2026-11-29): etcd 102 s, kube
+# 667 s, then kwok 198 s, the kubelet 47 s and kubectl 58 s (both mostly packages kube compiled
+# already, so after it in its lane); trivy + trivy-db in the other lane, then minio.
+GO_LANES=("etcd kube kwok node kubectl" "trivy minio")
 
 cmd="${1:-status}"; shift || true
 components=("$@"); ((${#components[@]})) || components=("${ALL_COMPONENTS[@]}")

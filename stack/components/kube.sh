@@ -12,23 +12,19 @@ KUBE_MODULE="$STACK_ROOT/kube/build"
 KUBE_SERVER="https://127.0.0.1:$APISERVER_PORT"
 ADMIN_KUBECONFIG="$STACK_RUN/kubeconfig"
 RESTRICTED_KUBECONFIG="$STACK_RUN/kubeconfig-restricted"
-COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+# kubectl is a component of its own (kubectl.sh, same module): the deploy does not need it.
+COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler)
 SERVICE_CIDR="10.96.0.0/16"
 
 # ---------------------------------------------------------------------------------------- build
 
 recipe() ( # OUT_DIR
-  local minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w" pkg targets=()
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  done
+  local pkg targets=()
   for pkg in "${COMMANDS[@]}"; do targets+=("k8s.io/kubernetes/cmd/$pkg"); done
   cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="$ldflags" -o "$1/" "${targets[@]}"
+    go build -ldflags="$(kube_ldflags)" -o "$1/" "${targets[@]}"
 )
-KUBE_ENTRY="$(cache_entry kubernetes "$KUBE_VERSION" recipe "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
+KUBE_ENTRY="$(cache_entry kubernetes "$KUBE_VERSION" recipe fn:kube_ldflags "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
 KUBE_BIN="$KUBE_ENTRY/bin"
 
 build() {
@@ -208,7 +204,6 @@ up() {
   stack_env PHLO_KUBECONFIG_RESTRICTED "$RESTRICTED_KUBECONFIG"
   stack_env PHLO_KUBE_SERVER "$KUBE_SERVER"
   stack_env PHLO_KUBE_VERSION "$KUBE_VERSION"
-  stack_env PHLO_KUBECTL "$KUBE_BIN/kubectl"
 }
 
 status() {
@@ -225,7 +220,7 @@ down() {
   stop_pid kube-scheduler
   stop_pid kube-controller-manager
   stop_pid kube-apiserver 5  # its graceful shutdown waits up to 60 s for open watches: not worth it here
-  stack_env_unset KUBECONFIG PHLO_KUBECONFIG_RESTRICTED PHLO_KUBE_SERVER PHLO_KUBE_VERSION PHLO_KUBECTL
+  stack_env_unset KUBECONFIG PHLO_KUBECONFIG_RESTRICTED PHLO_KUBE_SERVER PHLO_KUBE_VERSION
 }
 
 # For tests of API server outages: stop the API server (TERM, KILL after 3 s) and start it again with

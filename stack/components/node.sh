@@ -54,16 +54,10 @@ CNI_PLUGINS=/usr/lib/cni
 # ---------------------------------------------------------------------------------------- build
 
 kubelet_recipe() ( # OUT_DIR
-  local minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w" pkg
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  done
   cd "$KUBELET_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="$ldflags" -o "$1/" k8s.io/kubernetes/cmd/kubelet
+    go build -ldflags="$(kube_ldflags)" -o "$1/" k8s.io/kubernetes/cmd/kubelet
 )
-KUBELET_ENTRY="$(cache_entry kubelet "$KUBE_VERSION" kubelet_recipe "$KUBELET_MODULE"/{go.mod,go.sum,tools.go})"
+KUBELET_ENTRY="$(cache_entry kubelet "$KUBE_VERSION" kubelet_recipe fn:kube_ldflags "$KUBELET_MODULE"/{go.mod,go.sum,tools.go})"
 KUBELET_BIN="$KUBELET_ENTRY/bin/kubelet"
 
 # The sandbox ("pause") process: a static C program, so the image is one file FROM nothing.
@@ -76,7 +70,7 @@ PAUSE_REPO="phlo/pause"
 
 build() {
   need_packages
-  cached_build kubelet "$KUBELET_ENTRY" 420 kubelet_recipe
+  cached_build kubelet "$KUBELET_ENTRY" 40 kubelet_recipe
   cached_build pause "$PAUSE_ENTRY" 5 pause_recipe
 }
 

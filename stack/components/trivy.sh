@@ -28,12 +28,17 @@ LAYER_MEDIA_TYPE="application/vnd.aquasec.trivy.db.layer.v1.tar+gzip"
 MANIFEST_MEDIA_TYPE="application/vnd.oci.image.manifest.v1+json"
 
 # Trivy uses encoding/json/v2, which Go ships behind GOEXPERIMENT=jsonv2.
+# -gcflags=all=-l (no inlining): Trivy is the largest build of the stack (934 s of CPU cold on 2 cores,
+# most of it in packages of features the stack never runs: the AWS EC2 and S3 SDKs for VM scanning,
+# Redis, Envoy's xDS through the GCS client); without inlining the compiler does about a third less
+# work (measured on its heaviest packages: 205 → 136 s of CPU). The binaries behave the same; they run
+# a little slower, which does not show in a scan of the stack's small images.
 recipe() ( # OUT_DIR
   cd "$MODULE_DIR" || exit 1
-  GOEXPERIMENT=jsonv2 GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath \
+  GOEXPERIMENT=jsonv2 GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath -gcflags=all=-l \
     -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
     -o "$1/trivy" github.com/aquasecurity/trivy/cmd/trivy &&
-  GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath -ldflags "-s -w" \
+  GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath -gcflags=all=-l -ldflags "-s -w" \
     -o "$1/trivy-db" github.com/aquasecurity/trivy-db/cmd/trivy-db
 )
 TRIVY_DIR="$(cache_entry trivy "$TRIVY_VERSION" recipe "$MODULE_DIR"/{go.mod,go.sum,tools.go})"

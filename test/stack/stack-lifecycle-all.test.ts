@@ -1,6 +1,6 @@
 /**
  * `stack down` leaves nothing behind, for every component one at a time and for the whole stack at
- * once (what `npm run stack:down` does to the shared stack). It runs a throwaway stack of all ten
+ * once (what `npm run stack:down` does to the shared stack). It runs a throwaway stack of all eleven
  * components in a temporary PHLO_STACK_DIR inside a network namespace of its own, so the components
  * with fixed ports (registry 15000, moto 15001, postgres 15432, minio 19000) can listen there on
  * 127.0.0.1 while the shared stack holds the same ports outside; the shared stack is never touched.
@@ -22,6 +22,7 @@ const STACK = join(repoRoot, 'stack', 'stack.sh');
 const COMPONENTS = [
   'etcd',
   'kube',
+  'kubectl',
   'kwok',
   'docker',
   'registry',
@@ -35,6 +36,7 @@ const COMPONENTS = [
 const PROCESSES: Record<string, string[]> = {
   etcd: ['etcd'],
   kube: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
+  kubectl: [], // a CLI: nothing runs
   kwok: ['kwok'],
   docker: ['dockerd'],
   registry: ['registry'],
@@ -86,7 +88,7 @@ function mountsUnder(dir: string): string[] {
     .filter((point) => point.startsWith(dir));
 }
 
-describe('stack down leaves nothing behind: each of the ten components, and the whole stack', () => {
+describe('stack down leaves nothing behind: each of the eleven components, and the whole stack', () => {
   const netns = `phlo-lc-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'phlo-sa-'));
   chmodSync(dir, 0o755); // postgres runs as its own user and must reach its data directory
