@@ -5,7 +5,7 @@
 // (a missing input is an error naming the file even when a cache entry exists; a changed input makes
 // a new entry).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/action-runner.js';
@@ -139,6 +139,43 @@ describe('the stack build cache is keyed by its inputs', () => {
     const script = join(work, 'stack', 'components', 'etcd.sh');
     writeFileSync(script, readFileSync(script, 'utf8').replace('-ldflags="-s -w"', '-ldflags="-s"'));
     expect(entry()).not.toBe(before);
+  });
+
+  test('a helper function the recipe names as an input (fn:NAME) is part of the key; an undefined one is an error', () => {
+    const key = (helper: string) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `source "$1/stack/lib.sh"; ${helper}; recipe() ( helper ); cache_entry tool v1 recipe fn:helper`,
+          'x',
+          work,
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, PHLO_CACHE: cache, PHLO_STACK_DIR: join(work, 'run') },
+          encoding: 'utf8',
+        },
+      );
+    const a = key("helper() { echo '-s -w'; }");
+    const b = key("helper() { echo '-s'; }");
+    expect(a.status).toBe(0);
+    expect(a.stdout.trim()).toMatch(/\/tool-v1-[0-9a-f]{12}$/);
+    expect(b.stdout.trim()).not.toBe(a.stdout.trim());
+    const missing = key(':');
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("the recipe's helper function helper is not defined");
+  });
+
+  test('every recipe that calls kube_ldflags names it as a cache input', () => {
+    const scripts = readdirSync(join(repoRoot, 'stack', 'components')).filter((f) => f.endsWith('.sh'));
+    const callers = scripts.filter((f) =>
+      readFileSync(join(repoRoot, 'stack', 'components', f), 'utf8').includes('$(kube_ldflags)'),
+    );
+    expect(callers.sort()).toEqual(['kube.sh', 'kubectl.sh', 'node.sh']);
+    for (const f of callers) {
+      const entries = readFileSync(join(repoRoot, 'stack', 'components', f), 'utf8').match(/cache_entry .*$/gm) ?? [];
+      expect({ f, named: entries.some((line) => line.includes('fn:kube_ldflags')) }).toEqual({ f, named: true });
+    }
   });
 
   test('old entries are pruned: the two most recently used per component are kept', () => {
