@@ -36,7 +36,8 @@ const BENCHES = [
     name: 'push-64',
     command: ['node', 'bench/push/run.mjs'],
     env: { BENCH_ROUNDS: full ? '8' : '4', BENCH_LAYER_MB: '64' },
-    compares: 'build-scan (scan off) + push-ecr vs docker build (labels in one LABEL)/login/push/logout, 64 MiB layer',
+    compares:
+      'build-scan (scan off) + push-ecr on Node 24 vs docker build (labels in one LABEL), aws ecr get-login-password | docker login, push, logout; 64 MiB layer',
   },
   {
     name: 'push-8',
@@ -66,7 +67,8 @@ const BENCHES = [
     name: 'pipeline',
     command: ['bash', 'bench/pipeline/run.sh'],
     env: { ROUNDS: full ? '7' : '3' },
-    compares: 'the whole deploy vs docker build (one LABEL)/push, sed, kubectl apply/rollout status, curl loop',
+    compares:
+      'the whole deploy on Node 24 vs aws ecr get-login-password | docker login, docker build (one LABEL)/push, sed, kubectl apply/rollout status, curl loop',
   },
   {
     name: 'backup',

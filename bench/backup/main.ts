@@ -29,7 +29,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -168,8 +168,14 @@ async function main(): Promise<void> {
   };
   delete awsEnv.AWS_ENDPOINT_URL;
   delete awsEnv.AWS_SESSION_TOKEN;
-  const aws = (args: string[]) =>
-    timed('aws', ['--endpoint-url', endpoint, 's3', ...args, '--only-show-errors'], awsEnv);
+  // The AWS CLI run.sh installed (`bash scripts/tools.sh aws`: awscli from PyPI, pinned), never the
+  // machine's own `aws`.
+  const AWS = process.env.BENCH_AWS_CLI ?? '';
+  if (!AWS || !existsSync(AWS)) {
+    console.error(`bench/backup: BENCH_AWS_CLI names no AWS CLI (${AWS || 'unset'}): run bash bench/backup/run.sh`);
+    process.exit(2);
+  }
+  const aws = (args: string[]) => timed(AWS, ['--endpoint-url', endpoint, 's3', ...args, '--only-show-errors'], awsEnv);
   const ours = async (prefix: string, setId: string) => {
     const r = await timed(process.execPath, [self, 'child', lake, backup, prefix, setId], process.env);
     return {
@@ -196,7 +202,7 @@ async function main(): Promise<void> {
       `setup: lake of ${OBJECTS} objects of 1–64 KiB, 100 under tmp/, 3 multipart of 9–11 MiB (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
     console.log(
-      `aws: ${(await timed('aws', ['--version'], awsEnv)).out.trim() || 'aws CLI'} with max_concurrent_requests = ${CONCURRENCY}; ours: concurrency ${CONCURRENCY}, sample ${SAMPLE}`,
+      `aws: ${(await timed(AWS, ['--version'], awsEnv)).out.trim() || 'aws CLI'} with max_concurrent_requests = ${CONCURRENCY}; ours: concurrency ${CONCURRENCY}, sample ${SAMPLE}`,
     );
 
     // (a) first backup.

@@ -7,4 +7,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/build/bench-backup"
 rm -rf "$out"; mkdir -p "$out"
 (cd "$root" && npx ncc build bench/backup/main.ts -o "$out" -q)
-cd "$root" && PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" node "$out/index.js"
+# The reference side's AWS CLI, installed by the project (awscli from PyPI, pinned), not the machine's.
+aws_cli="$(bash "$root/scripts/tools.sh" aws)" || { echo "bench/backup: could not install the AWS CLI (bash scripts/tools.sh aws)" >&2; exit 1; }
+cd "$root" && BENCH_AWS_CLI="$aws_cli" PHLO_STACK_DIR="${PHLO_STACK_DIR:-$root/.stack}" node "$out/index.js"

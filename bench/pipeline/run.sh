@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # bench/pipeline: the whole deploy (`phlo-deploy deploy --env local`: build, push to ECR, render,
 # server-side apply, rollout gate, health gate) against the same steps done by hand with the reference
-# CLIs (docker login/build/tag/push, sed, kubectl apply --server-side, kubectl rollout status, a curl
-# loop), on the local stack, with the example app (examples/app, examples/k8s).
+# CLIs (aws ecr get-login-password | docker login, docker build/tag/push, sed, kubectl apply
+# --server-side, kubectl rollout status, a curl loop), on the local stack, with the example app
+# (examples/app, examples/k8s).
+#
+# Ours runs dist/cli.js on Node 24, the runtime the actions declare (node24) and a runner uses.
+# Both sides get the registry password from ECR (moto, the stack's AWS_ENDPOINT_URL): ours through
+# GetAuthorizationToken, the manual side with `aws ecr get-login-password --region R | docker login
+# --username AWS --password-stdin HOST`, the way AWS documents it — nobody has the password without
+# asking ECR (the stack's PHLO_REGISTRY_PASSWORD is unset here). The AWS CLI is the one
+# `bash scripts/tools.sh aws` installs (awscli from PyPI, pinned). The manual side creates no
+# repository per round (a person does that once; the bench's repositories exist after the first push).
 #
 #   bash bench/pipeline/run.sh   (env: ROUNDS=5, MANUAL_HEALTH_PAUSE=0.5, BENCH_RUN_TIMEOUT=600, KEEP_WORK=0,
 #                                      OURS_HEALTH_INTERVAL=500ms, MANUAL_LABELS=1)
@@ -61,7 +70,7 @@ manual() {
   mark() { printf '%s %s\n' "$1" "$EPOCHREALTIME" >>"$marks"; }
   mark start
 
-  printf '%s' "$PHLO_REGISTRY_PASSWORD" | docker login --username "${PHLO_REGISTRY_USER:-AWS}" --password-stdin "$PHLO_REGISTRY"
+  "$AWS_CLI" ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$PHLO_REGISTRY"
   mark login
 
   # The same three OCI labels ours sets, in one LABEL instruction at the end of the Dockerfile: the
@@ -124,9 +133,18 @@ fi
 
 # --- Setup ------------------------------------------------------------------------------------------
 load_env "${PHLO_STACK_DIR:-$root/.stack}/env"
-for key in KUBECONFIG DOCKER_HOST PHLO_REGISTRY PHLO_REGISTRY_PASSWORD PHLO_BASE_IMAGE AWS_ENDPOINT_URL; do
+for key in KUBECONFIG DOCKER_HOST PHLO_REGISTRY PHLO_BASE_IMAGE AWS_ENDPOINT_URL AWS_REGION; do
   [[ -n "${!key:-}" ]] || die ".stack/env lacks $key"
 done
+# Neither side is handed the registry password: both ask ECR for it.
+unset PHLO_REGISTRY_PASSWORD
+# Our side's runtime (node24, as the actions declare) and the manual side's AWS CLI, both installed by
+# the project into its cache (never the machine's own).
+NODE24="$(bash "$root/scripts/node24.sh")" || die "could not install Node 24 (bash scripts/node24.sh)"
+AWS_CLI="$(bash "$root/scripts/tools.sh" aws)" || die "could not install the AWS CLI (bash scripts/tools.sh aws)"
+[[ -x "$NODE24" ]] || die "scripts/node24.sh printed no node binary ($NODE24)"
+[[ -x "$AWS_CLI" ]] || die "scripts/tools.sh aws printed no aws binary ($AWS_CLI)"
+export AWS_CLI
 export DOCKER_BUILDKIT=0
 export KUBECONFIG DOCKER_HOST
 # kubectl of the stack's own release (built with the control plane; PHLO_KUBECTL in .stack/env), so
@@ -181,7 +199,7 @@ snapshot_dist() {
       # The CLI reads its commands' inputs from action.yml and actions/*/action.yml next to dist/.
       if cp -r "$root/dist" "$work/dist" 2>/dev/null && cp "$root/action.yml" "$work/action.yml" &&
         cp -r "$root/actions" "$work/actions" &&
-        node "$work/dist/cli.js" help 2>/dev/null | grep -q '^  deploy '; then
+        "$NODE24" "$work/dist/cli.js" help 2>/dev/null | grep -q '^  deploy '; then
         return 0
       fi
     fi
@@ -255,7 +273,7 @@ run_side() {
     local -a cmd=(
       env "GITHUB_SHA=$sha" "RUNNER_TEMP=$ws/runner-temp"
       timeout --kill-after=10 "$run_timeout"
-      node "$work/dist/cli.js" deploy
+      "$NODE24" "$work/dist/cli.js" deploy
       --env local
       --repository bench/pipeline-ours
       --manifest-image phlo-example

@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -168,8 +168,14 @@ async function main(): Promise<void> {
   };
   delete awsEnv.AWS_ENDPOINT_URL;
   delete awsEnv.AWS_SESSION_TOKEN;
-  const aws = (args: string[]) =>
-    timed('aws', ['--endpoint-url', endpoint, 's3', ...args, '--only-show-errors'], awsEnv);
+  // The AWS CLI run.sh installed (`bash scripts/tools.sh aws`: awscli from PyPI, pinned), never the
+  // machine's own `aws`.
+  const AWS = process.env.BENCH_AWS_CLI ?? '';
+  if (!AWS || !existsSync(AWS)) {
+    console.error(`bench/restore: BENCH_AWS_CLI names no AWS CLI (${AWS || 'unset'}): run bash bench/restore/run.sh`);
+    process.exit(2);
+  }
+  const aws = (args: string[]) => timed(AWS, ['--endpoint-url', endpoint, 's3', ...args, '--only-show-errors'], awsEnv);
   const childEnv = { ...process.env, AWS_ENDPOINT_URL_S3: endpoint };
   try {
     // Setup, not timed.

@@ -97,11 +97,15 @@ describe('ensureRepository', () => {
       new MemoryLogger(),
     );
     expect(result).toMatchObject({ created: false, changes: [], warnings: [], registryId: '123456789012' });
+    // Each look reads the repository and its lifecycle policy side by side (the policy request goes
+    // out before the description answers); the first policy answer is dropped, the repository being
+    // missing then.
     expect(sent).toEqual([
+      'GetLifecyclePolicyCommand',
       'DescribeRepositoriesCommand',
       'CreateRepositoryCommand',
-      'DescribeRepositoriesCommand',
       'GetLifecyclePolicyCommand',
+      'DescribeRepositoriesCommand',
     ]);
   });
 });

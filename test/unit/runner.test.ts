@@ -117,3 +117,94 @@ test('BufferedLogger holds lines until attached, replays them in order, then pas
     'pushed',
   ]);
 });
+
+describe('the runner protocol (src/runner/commands.ts) writes what @actions/core writes', () => {
+  // Values with everything core escapes or serialises: %, CR, LF, ':' and ',' in properties, objects.
+  const values: unknown[] = ['plain', '', 'a%b\r\nc:d,e', '  padded  ', { k: 'v', n: [1, 2] }, 42, null];
+  const delimiters = (text: string) => text.replace(/ghadelimiter_[0-9a-f-]{36}/g, 'ghadelimiter_X');
+
+  /** Runs fn against both implementations with the same environment; returns what each wrote. */
+  async function both(
+    fn: (api: typeof import('../../src/runner/commands.js')) => unknown,
+    withFiles: boolean,
+  ): Promise<{ ours: string; core: string }> {
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const ours = await import('../../src/runner/commands.js');
+    const core = (await import('@actions/core')) as unknown as typeof ours;
+    const saved = { out: process.env.GITHUB_OUTPUT, state: process.env.GITHUB_STATE };
+    const run = async (api: typeof ours): Promise<string> => {
+      const dir = mkdtempSync(join(tmpdir(), 'phlo-commands-'));
+      const files = { out: join(dir, 'out'), state: join(dir, 'state') };
+      writeFileSync(files.out, '');
+      writeFileSync(files.state, '');
+      if (withFiles) {
+        process.env.GITHUB_OUTPUT = files.out;
+        process.env.GITHUB_STATE = files.state;
+      } else {
+        delete process.env.GITHUB_OUTPUT;
+        delete process.env.GITHUB_STATE;
+      }
+      const c = capture();
+      try {
+        await fn(api);
+      } finally {
+        c.restore();
+      }
+      const text = `stdout:\n${c.text()}output:\n${readFileSync(files.out, 'utf8')}state:\n${readFileSync(files.state, 'utf8')}`;
+      rmSync(dir, { recursive: true, force: true });
+      return delimiters(text);
+    };
+    try {
+      return { ours: await run(ours), core: await run(core) };
+    } finally {
+      for (const [k, v] of [
+        ['GITHUB_OUTPUT', saved.out],
+        ['GITHUB_STATE', saved.state],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  test.each([true, false])('outputs and state (file commands: %s), masks and log commands', async (withFiles) => {
+    const r = await both(async (api) => {
+      for (const [i, v] of values.entries()) {
+        api.setOutput(`out-${i}:x,y`, v); // ':' and ',' are escaped in a property
+        api.saveState(`state-${i}:x,y`, v);
+        if (typeof v === 'string') {
+          api.setSecret(v);
+          api.info(v);
+          api.debug(v);
+          api.warning(v);
+          await api.group(v, async () => api.info('inside'));
+        }
+      }
+      api.setFailed('step: a%b\nc');
+    }, withFiles);
+    expect(process.exitCode).toBe(1);
+    expect(r.ours).toBe(r.core);
+    expect(r.ours).toContain(
+      withFiles ? 'out-2:x,y<<ghadelimiter_X' : '::set-output name=out-2%3Ax%2Cy::a%25b%0D%0Ac:d,e',
+    );
+  });
+
+  test('inputs (spaces as _, upper case, trimmed) and state from earlier steps', async () => {
+    const ours = await import('../../src/runner/commands.js');
+    const core = (await import('@actions/core')) as unknown as typeof ours;
+    process.env['INPUT_MY_INPUT-NAME'] = '  value\n';
+    process.env['STATE_docker-config'] = '/tmp/x';
+    try {
+      for (const name of ['my input-name', 'My Input-Name', 'missing'])
+        expect(ours.getInput(name)).toBe(core.getInput(name));
+      expect(ours.getInput('my input-name')).toBe('value');
+      expect(ours.getState('docker-config')).toBe(core.getState('docker-config'));
+      expect(ours.getState('none')).toBe('');
+    } finally {
+      delete process.env['INPUT_MY_INPUT-NAME'];
+      delete process.env['STATE_docker-config'];
+    }
+  });
+});

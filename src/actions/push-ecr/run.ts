@@ -1,9 +1,5 @@
-import {
-  pushAndGate,
-  pushAndGateFailure,
-  pushAndGateSummary,
-  type PushStagePorts,
-} from '../../lib/ecr/push-and-gate.js';
+import { inspectImage } from '../../lib/docker/docker.js';
+import type { PushStagePorts } from '../../lib/ecr/push-and-gate.js';
 import { parsePushEcrSettings } from '../../lib/ecr/settings.js';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { recordDockerConfig } from './state.js';
@@ -23,8 +19,13 @@ function pushPorts(ctx: ActionContext, deps: Pick<RunDeps, 'exec' | 'clock'>): P
 export async function run(ctx: ActionContext, deps: Partial<RunDeps> = {}): Promise<void> {
   const resolved = runDeps(deps);
   const settings = parsePushEcrSettings(ctx.inputs, resolved.env);
+  // The local image is inspected (a docker process) while the push code and the AWS SDK load.
+  const inspected = inspectImage(resolved.exec, settings.push.image);
+  inspected.catch(() => undefined); // awaited by the push, which reports a missing image
+  const { pushAndGate, pushAndGateFailure, pushAndGateSummary } = await import('../../lib/ecr/push-and-gate.js');
   const r = await pushAndGate(settings, {
     ...pushPorts(ctx, resolved),
+    inspected,
     onPushed: (push) => {
       ctx.setOutput('registry', push.registry);
       ctx.setOutput('repository-uri', push.repositoryUri);

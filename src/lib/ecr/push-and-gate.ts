@@ -12,7 +12,7 @@ import type { Logger, SecretMasker } from '../runtime/logger.js';
 import { loadIgnoreFile } from '../scan/ignore.js';
 import { createEcrClient } from './client.js';
 import { gateEcrScan, type EcrGateResult } from './gate.js';
-import { openRegistrySession, pushToEcr, type PushResult, type RegistrySession } from './push.js';
+import { openRegistrySession, pushToEcr, type PushPorts, type PushResult, type RegistrySession } from './push.js';
 import { waitForScanFindings, type ScanOutcome } from './scan.js';
 import type { PushEcrSettings, PushEcrStageSettings } from './settings.js';
 import { pushSummary } from './summary.js';
@@ -26,6 +26,8 @@ export interface PushStagePorts {
   onDockerConfig?(dir: string, registry: string): void;
   /** Told the pushed image as soon as it is there (before any wait for ECR's scan). */
   onPushed?(push: PushResult): void;
+  /** The local image's inspection, already started by the caller (see PushPorts.inspected). */
+  inspected?: PushPorts['inspected'];
 }
 
 /** The read-only half of push-ecr, started before the push. */

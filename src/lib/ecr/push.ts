@@ -19,6 +19,7 @@ import {
   pushImage,
   tagImage,
   type DockerSession,
+  type LocalImage,
 } from '../docker/docker.js';
 import type { Exec } from '../runtime/exec.js';
 import {
@@ -69,6 +70,9 @@ export interface PushPorts {
   onDockerConfig?(dir: string, registryHost: string): void;
   fetch?: typeof fetch;
   random?: () => number;
+  /** The local image's inspection when the caller started it already (push-ecr's step starts it
+   *  before this code and the AWS SDK load); else pushToEcr starts it. */
+  inspected?: Promise<LocalImage | undefined>;
 }
 
 export interface TagResult {
@@ -137,19 +141,34 @@ export interface RegistrySession {
 
 export type SessionSettings = Omit<PushSettings, 'image' | 'tags'>;
 
+/** Where to push and how to read the registry: known once the token is (masked first). */
+export type RegistryAccess = Pick<RegistrySession, 'credentials' | 'registry' | 'repositoryUri' | 'api'>;
+
+/** GetAuthorizationToken (the token and password masked before anything can print them) → where to push. */
+export async function registryAccessFor(
+  settings: SessionSettings,
+  ports: Pick<PushPorts, 'ecr' | 'mask' | 'clock' | 'fetch'>,
+): Promise<RegistryAccess> {
+  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
+  return { credentials, ...registryAccess(settings, credentials, ports) };
+}
+
 /**
- * Opens the registry session: token (masked before anything can print it), then side by side a look
- * at the repository and the login — the credentials written into a private docker config dir, which
- * is recorded through onDockerConfig first. Changes nothing in ECR or the registry.
+ * Opens the registry session: the token and a look at the repository side by side (both read-only),
+ * then the login — the credentials written into a private docker config dir, which is recorded
+ * through onDockerConfig first. Changes nothing in ECR or the registry. `access` is a token request
+ * already under way (pushToEcr starts the tag work with it).
  */
 export async function openRegistrySession(
   settings: SessionSettings,
   ports: Omit<PushPorts, 'random'>,
   /** Settles before anything is written (the login); a rejection stops the session there. */
   beforeLogin?: Promise<unknown>,
+  access: Promise<RegistryAccess> = registryAccessFor(settings, ports),
 ): Promise<RegistrySession> {
-  const credentials = await getRegistryCredentials(ports.ecr, ports.mask, settings.repository.registryId);
-  const { registry, repositoryUri, api } = registryAccess(settings, credentials, ports);
+  const looked = inspectRepository(ports.ecr, settings.repository);
+  looked.catch(() => undefined); // awaited below, after the token (whose failure is the one to report)
+  const { credentials, registry, repositoryUri, api } = await access;
   const login = async (): Promise<DockerSession> => {
     await beforeLogin;
     const configDir = await createDockerConfigDir(settings.configDirBase);
@@ -159,7 +178,7 @@ export async function openRegistrySession(
     ports.logger.info(`Logged in to ${registry} (credentials in a private docker config directory)`);
     return docker;
   };
-  const [look, docker] = await Promise.all([inspectRepository(ports.ecr, settings.repository), login()]);
+  const [look, docker] = await Promise.all([looked, login()]);
   return { credentials, registry, repositoryUri, api, look, docker, seen: new Map() };
 }
 
@@ -191,29 +210,37 @@ export async function pushToEcr(
 ): Promise<PushResult> {
   const { logger } = ports;
   // 1. The local image must exist before anything is created or pushed. Meanwhile (all read-only or
-  //    local): what every tag holds in the registry now, and the local tags docker push needs.
-  const inspected = inspectImage(ports.exec, settings.image);
+  //    local): what every tag holds in the registry now, and the local tags docker push needs — both
+  //    as soon as the token says where the repository is, beside the repository look and the login.
+  const inspected = ports.inspected ?? inspectImage(ports.exec, settings.image);
   inspected.catch(() => undefined); // awaited below
   // Standalone, the token and the repository look go beside the image check; the login waits for it.
   const imageExists = inspected.then((image) => image ?? missingImage(settings.image));
   imageExists.catch(() => undefined); // awaited by the login (the session's first write)
-  const session = await (opened ?? openRegistrySession(settings, ports, imageExists));
+  const access: Promise<RegistryAccess & { seen?: RegistrySession['seen'] }> =
+    opened ?? registryAccessFor(settings, ports);
+  const opening = opened ?? openRegistrySession(settings, ports, imageExists, access);
+  const lookAtTags = access.then((where) =>
+    Promise.all(
+      settings.tags.map(async (tag) => {
+        const existing = where.seen?.has(tag)
+          ? where.seen.get(tag)
+          : await getManifest(where.api, settings.repository.name, tag);
+        const image = await inspected;
+        const same =
+          existing && image ? await manifestHoldsImage(where.api, settings.repository.name, existing, image.id) : false;
+        return { tag, existing: existing?.digest, same };
+      }),
+    ),
+  );
+  const tagLocally = access.then(({ repositoryUri }) =>
+    Promise.all(settings.tags.map((tag) => tagImage(ports.exec, settings.image, `${repositoryUri}:${tag}`))),
+  );
+  lookAtTags.catch(() => undefined); // settled below
+  tagLocally.catch(() => undefined);
+  const session = await opening;
   const { credentials, registry, repositoryUri, api } = session;
   const dockerConfigDir = session.docker.configDir;
-  const lookAtTags = Promise.all(
-    settings.tags.map(async (tag) => {
-      const existing = session.seen.has(tag)
-        ? session.seen.get(tag)
-        : await getManifest(api, settings.repository.name, tag);
-      const image = await inspected;
-      const same =
-        existing && image ? await manifestHoldsImage(api, settings.repository.name, existing, image.id) : false;
-      return { tag, existing: existing?.digest, same };
-    }),
-  );
-  const tagLocally = Promise.all(
-    settings.tags.map((tag) => tagImage(ports.exec, settings.image, `${repositoryUri}:${tag}`)),
-  );
   const settled = await Promise.allSettled([inspected, lookAtTags, tagLocally]);
   const local = await inspected;
   if (!local) missingImage(settings.image);

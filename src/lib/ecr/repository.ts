@@ -57,11 +57,18 @@ export interface RepositoryLook {
   lifecyclePolicyText?: string;
 }
 
-/** Reads the repository (and its lifecycle policy when one is managed) without changing anything. */
+/**
+ * Reads the repository (and its lifecycle policy when one is managed) without changing anything. The
+ * two reads go side by side: the policy is asked of the same registry (the settings' registry id, else
+ * the caller's account, which is where DescribeRepositories looked), and its answer — an error
+ * included — counts only when the repository exists.
+ */
 export async function inspectRepository(client: Send, settings: RepositorySettings): Promise<RepositoryLook> {
+  const policy = settings.lifecycle ? getLifecyclePolicyText(client, settings.name, settings.registryId) : undefined;
+  policy?.catch(() => undefined); // read below only when the repository exists
   const repository = await describeRepository(client, settings);
-  if (!repository || !settings.lifecycle) return repository ? { repository } : {};
-  const lifecyclePolicyText = await getLifecyclePolicyText(client, settings.name, repository.registryId);
+  if (!repository || !policy) return repository ? { repository } : {};
+  const lifecyclePolicyText = await policy;
   return { repository, ...(lifecyclePolicyText !== undefined ? { lifecyclePolicyText } : {}) };
 }
 
