@@ -1,11 +1,10 @@
 /**
- * The GitHub runner adapter: the only place (with the entry points) that speaks to the runner
- * (`./commands.ts`: inputs, outputs, state, masks and log commands, as @actions/core writes them).
+ * The GitHub runner adapter: the only place (with the entry points) that touches @actions/core.
  * `runAction` wraps an action's body in the catch-all that turns any error into one clean
  * `::error::` line and a non-zero exit code, and hands the body its typed ports.
  */
 import { appendFileSync } from 'node:fs';
-import * as core from './commands.js';
+import * as core from '@actions/core';
 import { describeError, errorLine, exitCodeOf, isUserFacing } from '../lib/runtime/errors.js';
 import { Inputs } from '../lib/runtime/inputs.js';
 import type { Logger } from '../lib/runtime/logger.js';
