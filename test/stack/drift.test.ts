@@ -6,18 +6,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { waitFor } from '../helpers/stack.js';
+import pLimit from 'p-limit';
+import { kubeConfig, waitFor } from '../helpers/stack.js';
 import {
   SECRET_VALUE,
   check,
   deployEnvironment,
   kubectl,
   redeploy,
+  renderSettings,
   summaryOf,
   type DriftEnv,
 } from './drift.fixtures.js';
 import { parseIgnoreRules } from '../../src/lib/drift/ignore.js';
 import { driftSummary, itemLine } from '../../src/lib/drift/report.js';
+import { compareObject } from '../../src/lib/drift/check.js';
+import { KubeClient } from '../../src/lib/kube/client.js';
+import { groupKindKey, listEnvironment, planObjects, predictPlans } from '../../src/lib/kube/apply.js';
+import { renderManifests } from '../../src/lib/manifests/index.js';
+import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 
 let d: DriftEnv;
 beforeAll(async () => {
@@ -230,6 +237,33 @@ describe('every real change is caught and categorised', () => {
       expect(everything).not.toContain(Buffer.from(v).toString('base64'));
     }
     expect(r.items[0]!.diff).toContain('*** (changed)');
+  });
+
+  test("a change made after the listing whose copies stand in for the live objects is still found: the dry run's resourceVersion shows the copy is stale", async () => {
+    // drift-check dry-runs with the environment's listing as the live copies (no second read); an
+    // object written between that listing and the dry run must be read again, not compared stale
+    const client = await KubeClient.create(kubeConfig());
+    try {
+      const limit = pLimit(4);
+      const { plans } = await planObjects(
+        renderManifests(renderSettings(d), new MemoryLogger()).objects,
+        d.secrets,
+        client,
+      );
+      const listed = await listEnvironment(client, plans, d.env, limit, ['list']);
+      const web = plans.find((p) => p.ref.kind === 'Deployment' && p.ref.name === 'web')!;
+      const copy = listed.find((c) => groupKindKey(c) === groupKindKey(web))!;
+      expect(copy).toBeDefined();
+      kubectl(['set', 'image', 'deployment/web', '-n', d.ns, 'web=example.com/web:after-the-listing']);
+      expect(await predictPlans(client, [web], { manager: 'phlo-deploy', force: true, limit, listed })).toEqual([]);
+      expect(web.live!.metadata.resourceVersion).not.toBe(copy.live.metadata.resourceVersion);
+      expect(web.live!.metadata.resourceVersion).toBe(web.dry!.metadata.resourceVersion);
+      const item = compareObject(web.ref, web.live!, web.dry!, []);
+      expect(item?.category).toBe('taken-over');
+      expect(item?.managers).toEqual(['kubectl-set']);
+    } finally {
+      client.close();
+    }
   });
 
   test('a declared label removed: drift on that label', async () => {

@@ -3,9 +3,13 @@
  * touched since the deploy) and the field-set projection they rest on. The same behaviour on a real
  * API server is in test/stack/drift.test.ts; these pin the rules on hand-made managedFields.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ownedTree, project } from '../../src/lib/drift/fields.js';
-import { buildRecord, ownedFingerprint } from '../../src/lib/drift/record.js';
+import yaml from 'js-yaml';
+import { canonicalJson, ownedTree, project } from '../../src/lib/drift/fields.js';
+import { buildRecord, ownedFingerprint, renderedHash } from '../../src/lib/drift/record.js';
+import { repoRoot } from '../helpers/action-runner.js';
 import type { KubeObject } from '../../src/lib/kube/client.js';
 import type { Manifest } from '../../src/lib/manifests/validate.js';
 
@@ -185,5 +189,71 @@ describe('project', () => {
     const tree = ownedTree(server(), 'phlo-deploy');
     expect(tree).toEqual(OURS);
     expect(ownedTree(server(), 'kube-controller-manager')).toEqual({});
+  });
+});
+
+/**
+ * The sorted copy whose JSON the fingerprints and the rendered set's hash were made of before
+ * canonicalJson wrote that text directly (records in clusters carry those hashes: the text must not
+ * change by a character).
+ */
+const PINNED_FINGERPRINT = '7a7c0c61fea9046dd6b290fe5c5e1bbf';
+const PINNED_RENDERED_HASH = '27e6ab91504ffe073e046eff495330affabd330cb1fcafcdc73aaa8e95cb492b';
+
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedCopy((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+describe('canonicalJson', () => {
+  test('is JSON.stringify of the sorted copy, character for character, on awkward values', () => {
+    const holes = new Array<unknown>(4);
+    holes[1] = { b: 1, a: 2 };
+    const values: unknown[] = [
+      // array-index keys come first in a plain object, in numeric order; '01', '-1', '1.5' and 2^32-1 are no indices
+      { b: 1, a: 2, '10': 'x', '2': 'y', '01': 'z', '-1': 0, '1.5': 3, '4294967294': 4, '4294967295': 5, '': 6 },
+      JSON.parse('{"__proto__": {"z": 1, "a": 2}, "constructor": 1, "toJSON": "not a function"}'),
+      { é: 1, Z: 2, a: 3, 'a"\n': 4, '\u2028': '\ud800 lone surrogate' },
+      { gone: undefined, fn: () => 1, sym: Symbol('s'), kept: null, zero: -0, nan: NaN, inf: -Infinity, big: 1e21 },
+      [undefined, () => 1, Symbol('s'), null, -0, NaN, 0.1 + 0.2, 'x', true, false],
+      holes,
+      [[], {}, [[{}]], { a: [{ c: 1, b: [2, { y: 1, x: 0 }] }] }],
+      { when: new Date(0), bytes: Buffer.from('hi'), map: new Map([[1, 2]]), boxed: Object('str') as object },
+      'text',
+      42,
+      null,
+      true,
+      undefined,
+    ];
+    for (const v of values) expect(canonicalJson(v)).toBe(JSON.stringify(sortedCopy(v)));
+  });
+
+  test("is JSON.stringify of the sorted copy on every object of the repository's k8s/", () => {
+    const files = readdirSync(path.join(repoRoot, 'k8s'), { recursive: true })
+      .map(String)
+      .filter((f) => /\.ya?ml$/.test(f));
+    expect(files.length).toBeGreaterThan(5);
+    let objects = 0;
+    for (const f of files)
+      for (const doc of yaml.loadAll(readFileSync(path.join(repoRoot, 'k8s', f), 'utf8'), undefined, {
+        schema: yaml.CORE_SCHEMA,
+      })) {
+        expect(canonicalJson(doc)).toBe(JSON.stringify(sortedCopy(doc)));
+        objects++;
+      }
+    expect(objects).toBeGreaterThan(10);
+  });
+
+  test('the fingerprint and the rendered hash of a fixed object are the ones records hold', () => {
+    // computed by src/lib/drift/record.ts before canonicalJson existed (the sorted copy, then JSON.stringify)
+    expect(ownedFingerprint(desired, server())).toBe(PINNED_FINGERPRINT);
+    const m = { ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'ns' }, object: desired };
+    expect(renderedHash([m as unknown as Manifest])).toBe(PINNED_RENDERED_HASH);
   });
 });

@@ -5,7 +5,6 @@ import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
 import { ownClients } from '../../lib/kube/clients.js';
 import { parseDriftSettings } from '../../lib/drift/settings.js';
 import { checkDrift } from '../../lib/drift/check.js';
-import { correctDrift } from '../../lib/drift/correct.js';
 import { driftSummary, exitCode, headline, itemLine, writeReport, type DriftReport } from '../../lib/drift/report.js';
 import { syncDriftIssue, type IssuesApi } from '../../lib/github/issues.js';
 
@@ -39,6 +38,8 @@ export async function run(
     );
     report = checked.report;
     if (parsed.mode === 'correct' && report.status === 'drift') {
+      // loaded only to correct: it brings the rollout gate, which a check never needs
+      const { correctDrift } = await import('../../lib/drift/correct.js');
       report = await correctDrift(report, checked.desired, parsed, lease.client, ctx.logger, clock);
     }
   } finally {

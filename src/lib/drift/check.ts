@@ -20,14 +20,12 @@
  * the report is marked incomplete. Errors are never drift, drift is never hidden by errors.
  */
 import pLimit from 'p-limit';
-import { appendFileSync } from 'node:fs';
-const tp = (m: string) => appendFileSync('/tmp/drift-prof.log', `${Math.round(process.uptime() * 1000)} ${m}\n`);
-tp('check module loaded');
 import { describeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Clock } from '../runtime/clock.js';
 import { KubeClient, type KubeObject } from '../kube/client.js';
 import {
+  PRUNE_KINDS,
   groupKindKey,
   listEnvironment,
   listUnrendered,
@@ -43,7 +41,7 @@ import type { Manifest } from '../manifests/validate.js';
 import { FIELD_MANAGERS } from '../objects/names.js';
 import { refKey, type ObjectRef } from '../objects/types.js';
 import {
-  canonical,
+  canonicalJson,
   displayPath,
   hasLeaf,
   leaves,
@@ -114,7 +112,6 @@ export async function checkDrift(
   });
   const used = new Set<IgnoreRule>();
 
-  tp('// 1. desired: render');
   // 1. desired: render once without a deploy's commit and run URL (a problem in the repository is a
   //    configuration error: thrown); the record, once read, says which deploy's to stamp
   const renderSettings: RenderSettings = { ...s.render, output: undefined, commit: undefined, runUrl: undefined };
@@ -146,18 +143,36 @@ export async function checkDrift(
     return { ...report, status, durationMs: clock.now() - started };
   };
 
-  tp('let record: DeployRecord | und');
-  let record: DeployRecord | undefined;
-  let clusterVersion: string | undefined;
-  try {
-    [record, clusterVersion] = await Promise.all([
+  // Every read that needs only the rendered set starts now, together (they used to run one after
+  // the other): the record, the server's version, the live HPAs, and the environment's listing (the
+  // extraneous check needs it in any case; it also holds the live copies the record's fingerprints are
+  // checked against). The listing depends on the rendered labels and kinds only, which stamping the
+  // record's commit and images below does not change. Each is settled here, so none is left to fail
+  // unobserved when an earlier one returns early.
+  const limit = pLimit(Math.max(1, s.concurrency));
+  const secrets: SecretValues = s.render.secret?.values ?? new Map();
+  const recordRead = settle(
+    Promise.all([
       recordNs ? readRecord(client, recordNs, environment) : Promise.resolve(undefined),
       serverVersion(client),
-    ]);
-  } catch (error) {
-    errors.push({ message: `Cannot read the deploy record: ${describeError(error)}` });
+    ]),
+  );
+  const hpasRead = settle(liveHpas(client, first.objects, limit));
+  const listing = settle(
+    Promise.all([
+      planObjects(first.objects, secrets, client, { unfilled: () => undefined }),
+      // the kinds the listing adds to the rendered ones: their discovery alongside the plan's, not
+      // after it (only a head start: the listing asks again, and a failure is the listing's to report)
+      ...PRUNE_KINDS.map((k) => client.resourceFor(k.apiVersion, k.kind).catch(() => undefined)),
+    ]).then(([{ plans }]) => listEnvironment(client, plans, environment, limit, ['list'])),
+  );
+
+  const read = await recordRead;
+  if ('error' in read) {
+    errors.push({ message: `Cannot read the deploy record: ${describeError(read.error)}` });
     return { report: finish({ ...base, incomplete: true }), desired: first.objects, plans: [] };
   }
+  const [record, clusterVersion]: [DeployRecord | undefined, string | undefined] = read.value;
   base.clusterVersion = clusterVersion;
 
   let desired: Manifest[];
@@ -182,7 +197,6 @@ export async function checkDrift(
     );
   }
 
-  const limit = pLimit(Math.max(1, s.concurrency));
   if (!record) {
     try {
       const live = await liveImages(client, desired, limit);
@@ -192,12 +206,12 @@ export async function checkDrift(
     }
   }
 
-  tp('// HPA targets (rendered');
   // HPA targets (rendered and live): their spec.replicas is the autoscaler's
   const renderedTargets = renderedHpaTargets(desired);
   const hpaTargets = new Set(renderedTargets);
-  for (const h of await liveHpas(client, desired, limit))
-    addHpaTarget(hpaTargets, h as unknown as Record<string, unknown>, h.metadata.namespace);
+  const hpas = await hpasRead;
+  if ('error' in hpas) throw hpas.error;
+  for (const h of hpas.value) addHpaTarget(hpaTargets, h as unknown as Record<string, unknown>, h.metadata.namespace);
   for (const m of desired) {
     if (hpaTargets.has(hpaTargetKey(m.ref.kind, m.ref.namespace, m.ref.name)) && hasReplicas(m.object))
       warnings.push(
@@ -205,30 +219,29 @@ export async function checkDrift(
       );
   }
 
-  tp('// 2. predict:');
-  // 2. predict: apply's own plan, then its dry run of every object the record cannot vouch for
+  // 2. predict: apply's own plan (discovery is cached: no request), then its dry run of every object
+  //    the record cannot vouch for
   const unfilled = new Set<string>();
-  const secrets: SecretValues = s.render.secret?.values ?? new Map();
   let plans: Planned[] = [];
   const confirmed = new Set<string>();
-  let listed: PruneCandidate[] | undefined;
+  const listed = await listing;
   try {
     const planned = await planObjects(desired, secrets, client, { unfilled: (ref) => unfilled.add(refKey(ref)) });
     plans = planned.plans;
     for (const p of planned.problems) errors.push({ ref: p.ref, message: p.message });
     if (record?.owned && !s.full) {
-      if (record.cluster && record.cluster === clusterVersion) {
-        listed = await listEnvironment(client, plans, environment, limit, ['list']);
-        for (const key of unchangedSinceDeploy(plans, listed, record.owned, renderedTargets)) confirmed.add(key);
-      } else
+      if (!record.cluster || record.cluster !== clusterVersion)
         notes.push(
           `The API server is ${clusterVersion ?? 'of an unknown version'}, the deploy was recorded on ${record.cluster ?? 'an unknown version'}: every object was dry-run.`,
         );
+      // without the listing nothing is vouched for: every object is dry-run (its error is reported below)
+      else if ('value' in listed)
+        for (const key of unchangedSinceDeploy(plans, listed.value, record.owned, renderedTargets)) confirmed.add(key);
     }
     const failures = await predictPlans(
       client,
       plans.filter((p) => !confirmed.has(refKey(p.ref))),
-      { manager: MANAGER, force: true, limit },
+      { manager: MANAGER, force: true, limit, ...('value' in listed ? { listed: listed.value } : {}) },
     );
     for (const f of failures) errors.push({ ref: f.ref, message: f.message });
   } catch (error) {
@@ -282,7 +295,8 @@ export async function checkDrift(
 
   // 4. extraneous
   try {
-    const extra = await listUnrendered(client, plans, environment, limit, listed);
+    // the listing made above, or (when it failed) a second attempt whose failure is reported here
+    const extra = await listUnrendered(client, plans, environment, limit, 'value' in listed ? listed.value : undefined);
     for (const o of extra) {
       const mfs = (o.live.metadata.managedFields ?? []) as Array<{ manager?: string }>;
       if (!mfs.some((m) => m.manager === MANAGER)) continue;
@@ -303,7 +317,6 @@ export async function checkDrift(
     });
   }
 
-  tp('// 5. verdict');
   // 5. verdict
   items.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
   const counts = emptyCounts();
@@ -328,6 +341,14 @@ export async function checkDrift(
   for (const u of report.ignore.unused)
     warnings.push(`Ignore ${u} matched no object: remove it if it is no longer needed.`);
   return { report: finish(report), desired, plans };
+}
+
+/** A promise's outcome, never a rejection: reads started together are awaited one at a time. */
+function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 /**
@@ -369,7 +390,7 @@ export function compareObject(
     const want = valueAt(dry, leaf.keys);
     const present = hasLeaf(live, leaf.keys);
     const have = valueAt(live, leaf.keys);
-    if (present && JSON.stringify(canonical(want)) === JSON.stringify(canonical(have))) continue;
+    if (present && canonicalJson(want) === canonicalJson(have)) continue;
     // a whole missing list item or map is one difference, not one per leaf below it
     let keys = leaf.keys;
     if (!present) {
@@ -396,7 +417,7 @@ export function compareObject(
       ...(hidden
         ? { secret: true }
         : { desired: valueAt(dry, keys), ...(present ? { live: valueAt(live, keys) } : {}) }),
-      hash: sha256(JSON.stringify([canonical(valueAt(dry, keys)), canonical(valueAt(live, keys))])),
+      hash: sha256(canonicalJson([valueAt(dry, keys), valueAt(live, keys)])!),
     };
     fields.push(field);
   }

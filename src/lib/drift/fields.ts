@@ -77,19 +77,47 @@ function matchesKey(item: unknown, key: Record<string, unknown>): boolean {
 function jsonEqualLoose(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return canonicalJson(a) === canonicalJson(b);
 }
 
-/** A copy with object keys sorted (for hashing and equality that ignores key order). */
-export function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isObject(value))
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical(value[k])]),
-    );
-  return value;
+/** An array index as a property key ('0' … '4294967294'): such keys come first in a JS object. */
+const isIndexKey = (k: string): boolean => {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+};
+
+/**
+ * JSON with object keys sorted (for hashing and equality that ignores key order). It is, character
+ * for character, what `JSON.stringify` of a sorted copy (each object rebuilt with its keys sorted)
+ * wrote before, without building the copy (the fingerprints hash this text for every listed object:
+ * the copy was most of their cost). The same text matters: records written before carry hashes of it.
+ * So: keys sorted, except that the copy, a plain object, put its array-index keys first in numeric
+ * order; `undefined`, functions and symbols left out of objects and `null` in arrays; strings and
+ * numbers as JSON.stringify writes them; `undefined` for `undefined` itself (JSON.stringify's answer).
+ * test/unit/drift-record.test.ts holds it to the original on awkward values and on every object of k8s/.
+ */
+export function canonicalJson(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i ? ',' : ''}${canonicalJson(value[i]) ?? 'null'}`;
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  const indices = keys.filter(isIndexKey);
+  const ordered = indices.length
+    ? [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isIndexKey(k))]
+    : keys;
+  let out = '{';
+  let first = true;
+  for (const k of ordered) {
+    const v = canonicalJson(record[k]);
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${v}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function sha256(text: string): string {

@@ -22,7 +22,7 @@ import type { Manifest } from '../manifests/validate.js';
 import { ANNOTATION_COMMIT, ANNOTATION_RUN_URL, LABEL_ENVIRONMENT } from '../objects/names.js';
 import { refKey } from '../objects/types.js';
 import { FIELD_MANAGERS } from '../objects/names.js';
-import { canonical, ownedTree, project, removeLeaf, sha256 } from './fields.js';
+import { canonicalJson, ownedTree, project, removeLeaf, sha256 } from './fields.js';
 import { REPLICAS, hpaTargetKey, renderedHpaTargets } from './hpa.js';
 
 export const RECORD_SCHEMA = 1;
@@ -70,10 +70,8 @@ export const containerKey = (m: Pick<Manifest, 'ref'>, container: string): strin
  * with sorted keys, ordered by refKey, so a reordering of files or keys gives the same hash.
  */
 export function renderedHash(manifests: readonly Manifest[]): string {
-  const objects = [...manifests]
-    .sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)))
-    .map((m) => canonical(m.object));
-  return sha256(JSON.stringify(objects));
+  const objects = [...manifests].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref))).map((m) => m.object);
+  return sha256(canonicalJson(objects)!);
 }
 
 /** Every container's image, keyed by containerKey. */
@@ -103,7 +101,7 @@ export function ownedFingerprint(
   const tree = ownedTree(server, FIELD_MANAGERS.apply);
   if (hpaTarget) removeLeaf(tree, REPLICAS);
   const owned = project(server, tree) ?? null;
-  return sha256(JSON.stringify([canonical(desired), canonical(owned)])).slice(0, 32);
+  return sha256(canonicalJson([desired, owned])!).slice(0, 32);
 }
 
 /** The API server's version (`/version` gitVersion), or undefined when it cannot be read. */

@@ -510,19 +510,36 @@ export async function planObjects(
 export async function predictPlans(
   client: KubeClient,
   plans: Planned[],
-  options: { manager: string; force: boolean; limit: ReturnType<typeof pLimit> },
+  options: {
+    manager: string;
+    force: boolean;
+    limit: ReturnType<typeof pLimit>;
+    /**
+     * Live objects the caller has just listed (listEnvironment): a plan whose object is among them,
+     * read in the plan's own apiVersion, takes that copy instead of being read again. A copy that is
+     * older than the object is caught like any read: the dry run answers with the object's current
+     * resourceVersion, which then differs, so the object is read again below. An object not listed
+     * (deleted, relabelled, another version) is read as usual.
+     */
+    listed?: readonly PruneCandidate[];
+  },
 ): Promise<PlanProblem[]> {
   const { manager, force, limit } = options;
   const failures: PlanProblem[] = [];
   const fail = (p: Planned, error: unknown) =>
     failures.push({ ref: p.ref, message: explainFailure(p.ref, error, force) });
+  const listed = new Map((options.listed ?? []).map((c) => [groupKindKey(c), c]));
+  const known = (p: Planned): KubeObject | undefined => {
+    const c = listed.get(groupKindKey(p));
+    return c && c.info.apiVersion === p.info.apiVersion ? c.live : undefined;
+  };
   const declaredNamespaces = plans.filter((p) => p.ref.kind === 'Namespace');
   const unreadable = new Set<Planned>();
   await Promise.all(
     declaredNamespaces.map((p) =>
       limit(async () => {
         try {
-          p.live = await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref));
+          p.live = known(p) ?? (await client.getOrUndefined<KubeObject>(KubeClient.objectPath(p.info, p.ref)));
         } catch (error) {
           fail(p, error);
           unreadable.add(p);
@@ -532,15 +549,17 @@ export async function predictPlans(
   );
   const newNamespaces = new Set(declaredNamespaces.filter((p) => !p.live && !unreadable.has(p)).map((p) => p.ref.name));
   for (const p of plans) if (p.ref.namespace && newNamespaces.has(p.ref.namespace)) p.inNewNamespace = true;
-  await readLive(
-    client,
-    plans.filter((p) => p.ref.kind !== 'Namespace' && !p.inNewNamespace),
-    limit,
-    (p, error) => {
-      fail(p, error);
-      unreadable.add(p);
-    },
-  );
+  const toRead: Planned[] = [];
+  for (const p of plans) {
+    if (p.ref.kind === 'Namespace' || p.inNewNamespace) continue;
+    const live = known(p);
+    if (live) p.live = live;
+    else toRead.push(p);
+  }
+  await readLive(client, toRead, limit, (p, error) => {
+    fail(p, error);
+    unreadable.add(p);
+  });
   await Promise.all(
     plans
       .filter((p) => !unreadable.has(p))
