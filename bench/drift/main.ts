@@ -37,6 +37,26 @@ import { systemClock } from '../../src/lib/runtime/clock.js';
 import type { Logger } from '../../src/lib/runtime/logger.js';
 
 // no top-level await: run.sh bundles with ncc --transpile-only, which emits CommonJS
+/**
+ * The local environment puts the Dagster webserver on the stack's one real node (nodeSelector
+ * phlo.dev/node=real and its toleration). ×20 copies of it would fill that node (30 pods at most) with
+ * pods of an image nobody pushed, and leave no room for the demo. The copies go to the KWOK nodes, like
+ * every other workload here; drift-check and kubectl compare the same objects either way.
+ */
+function unplaceFromRealNode(o: { kind: string; spec?: unknown }): void {
+  const pod = (o.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+  if (!pod) return;
+  const selector = pod.nodeSelector as Record<string, string> | undefined;
+  if (selector && 'phlo.dev/node' in selector) {
+    delete selector['phlo.dev/node'];
+    if (Object.keys(selector).length === 0) delete pod.nodeSelector;
+  }
+  if (Array.isArray(pod.tolerations)) {
+    pod.tolerations = pod.tolerations.filter((t: { key?: string }) => t.key !== 'phlo.dev/node');
+    if ((pod.tolerations as unknown[]).length === 0) delete pod.tolerations;
+  }
+}
+
 async function main(): Promise<void> {
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
   const COPIES = Number(process.env.BENCH_COPIES ?? 20);
@@ -83,6 +103,7 @@ async function main(): Promise<void> {
         o.metadata.name = rename(String(o.metadata.name));
         namespaces.push(String(o.metadata.name));
       } else if (o.metadata.namespace) o.metadata.namespace = rename(String(o.metadata.namespace));
+      unplaceFromRealNode(o);
       return yaml.dump(o, { noRefs: true, lineWidth: -1 });
     });
     writeFileSync(path.join(ws, 'k8s', 'base', `copy-${n}.yaml`), docs.join('---\n'));
