@@ -14,7 +14,7 @@ bash scripts/preflight.sh
 # Only what the deploy needs: MinIO and PostgreSQL serve the tests (and backups), and kubectl the tests
 # and benchmarks, not the deploy. The real node (after the registry its containerd pulls from) runs the
 # Dagster webserver. The stack comes up in the background (on a new machine its Go builds take most of
-# the time) while the npm packages, Node 24 and the example app install and build beside it.
+# the time) while Node 24 installs and the example app builds beside it.
 say "local stack (Kubernetes built from source + KWOK nodes and one real node, dockerd, registry, moto, Trivy), in the background"
 # `set -m` gives it a process group of its own, so that should anything below fail (or the demo be
 # interrupted), the whole `up` stops with it: its build lanes and their compilers, not only the
@@ -28,10 +28,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'kill -- "-$stack_pid" 2>/dev/null || true' EXIT
 
-say "npm dependencies"
-if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# No npm packages: the deploy runs the committed bundle (dist/cli.js), which carries its dependencies,
+# as a runner runs the actions (`npm run ci` installs them for the tests).
 
 say "example app binary (static Go, copied into an image FROM the stack's base image)"
 (cd examples/app && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/phlo-example .)
