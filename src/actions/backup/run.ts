@@ -1,5 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { GateFailure, errorLine } from '../../lib/runtime/errors.js';
 import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
@@ -8,13 +7,13 @@ import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { awsEndpointFromEnv, createAwsClient } from '../../lib/aws/client.js';
 import { notify, type DeployNotice } from '../../lib/notify/notify.js';
 import { parseBackupSettings } from '../../lib/backup/settings.js';
-import { backupFailure, runBackup } from '../../lib/backup/backup.js';
-import { backupSummary, writeBackupReport } from '../../lib/backup/summary.js';
 
 /**
  * backup: one phase of a backup set (begin, lake, finish) or all of them. Outputs `set-id`, `state`,
  * `objects`, `copied`, `verified`, `last-complete-age-hours`, `shard-matrix`, `report`; a failed run fails the step
  * after the summary is written, and notifies. `deps.notify` replaces Slack/PagerDuty delivery (tests).
+ * The AWS SDK and the backup library load only once the inputs are valid: a mistake is reported
+ * without paying for them.
  */
 export async function run(
   ctx: ActionContext,
@@ -28,6 +27,13 @@ export async function run(
     ctx.setOutput('state', 'none');
     throw new GateFailure(errorLine(error));
   }
+  const [{ S3Client }, { RDSClient }, { backupFailure, runBackup }, { backupSummary, writeBackupReport }] =
+    await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/client-rds'),
+      import('../../lib/backup/backup.js'),
+      import('../../lib/backup/summary.js'),
+    ]);
   const aws = { region: settings.region };
   const s3 = createAwsClient(S3Client, { ...aws, endpoint: awsEndpointFromEnv('S3', env) });
   let rds: RDSClient | undefined;

@@ -1,5 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
 import type { ActionContext } from '../../lib/runtime/context.js';
 import { GateFailure, errorLine } from '../../lib/runtime/errors.js';
 import { runDeps, type RunDeps } from '../../lib/pipeline/run-deps.js';
@@ -7,11 +6,7 @@ import { ownClients, type KubeLease } from '../../lib/kube/clients.js';
 import { resolveKubeconfigSource } from '../../lib/kube/source.js';
 import { createAwsClient } from '../../lib/aws/client.js';
 import { notify, type DeployNotice } from '../../lib/notify/notify.js';
-import { backupStore } from '../../lib/backup/store.js';
 import { parseRestoreSettings } from '../../lib/restore/settings.js';
-import { runRestore, writeRestoreReport } from '../../lib/restore/restore.js';
-import { runDrill } from '../../lib/restore/drill.js';
-import { restoreHeadline, restoreSummary } from '../../lib/restore/summary.js';
 
 /**
  * restore: the dry run always, then — only when `confirm` equals the environment's name — the
@@ -32,6 +27,22 @@ export async function run(
     ctx.setOutput('result', 'refused');
     throw new GateFailure(errorLine(error));
   }
+  // The AWS SDK and the restore library load only once the inputs are valid.
+  const [
+    { S3Client },
+    { RDSClient },
+    { backupStore },
+    { runRestore, writeRestoreReport },
+    { runDrill },
+    { restoreHeadline, restoreSummary },
+  ] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-rds'),
+    import('../../lib/backup/store.js'),
+    import('../../lib/restore/restore.js'),
+    import('../../lib/restore/drill.js'),
+    import('../../lib/restore/summary.js'),
+  ]);
   const aws = { region: settings.aws.region };
   const s3 = createAwsClient(S3Client, {
     ...aws,
