@@ -87,6 +87,10 @@ realNode.describe('rollout gate on the real node', () => {
       realDeployment('crash', {
         image: serving.image,
         command: ['/bin/busybox', 'sh', '-c', `echo "starting ${serving.marker}"; echo "fatal: ${line}" >&2; exit 3`],
+        // Without a probe a container counts as ready the moment it runs: on a loaded machine the gate
+        // saw one available replica in the instant before the process exited, and said success. A
+        // readiness delay longer than the process lives keeps it unready, as a real service's is.
+        readinessProbe: { exec: { command: ['/bin/busybox', 'true'] }, initialDelaySeconds: 60 },
       }),
     );
     const result = await gate([ref('Deployment', n, 'crash')], 180_000, 2);
