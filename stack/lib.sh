@@ -43,25 +43,33 @@ PKI_DIR="$STACK_RUN/pki"
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
 
-# stack_env KEY VALUE — record (or replace) one variable in the env file.
+# stack_env KEY VALUE — record (or replace) one variable in the env file. Components start side by
+# side (stack.sh up), so each rewrite holds the env file's lock (fd 9, only for the rewrite): two
+# writers must never each copy the old file and lose the other's line.
 stack_env() {
   local key="$1" value="$2" tmp
-  touch "$STACK_ENV_FILE"
-  tmp="$(mktemp "$STACK_RUN/env.XXXXXX")"
-  grep -v "^${key}=" "$STACK_ENV_FILE" >"$tmp" || true
-  printf '%s=%s\n' "$key" "$value" >>"$tmp"
-  mv "$tmp" "$STACK_ENV_FILE"
+  {
+    flock 9
+    touch "$STACK_ENV_FILE"
+    tmp="$(mktemp "$STACK_RUN/env.XXXXXX")"
+    grep -v "^${key}=" "$STACK_ENV_FILE" >"$tmp" || true
+    printf '%s=%s\n' "$key" "$value" >>"$tmp"
+    mv "$tmp" "$STACK_ENV_FILE"
+  } 9>"$STACK_RUN/.env.lock"
 }
 
 # stack_env_unset KEY... — drop variables from the env file (a component going down).
 stack_env_unset() {
   local key tmp
   [[ -f "$STACK_ENV_FILE" ]] || return 0
-  for key in "$@"; do
-    tmp="$(mktemp "$STACK_RUN/env.XXXXXX")"
-    grep -v "^${key}=" "$STACK_ENV_FILE" >"$tmp" || true
-    mv "$tmp" "$STACK_ENV_FILE"
-  done
+  {
+    flock 9
+    for key in "$@"; do
+      tmp="$(mktemp "$STACK_RUN/env.XXXXXX")"
+      grep -v "^${key}=" "$STACK_ENV_FILE" >"$tmp" || true
+      mv "$tmp" "$STACK_ENV_FILE"
+    done
+  } 9>"$STACK_RUN/.env.lock"
 }
 
 # _proc_stat_field PID N — field N of /proc/PID/stat counted after the command name:
@@ -88,14 +96,22 @@ session_pids() {
   return 0
 }
 
+# close_inherited_fds — close every open descriptor above 2 (stdin, stdout, stderr stay).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/self/fd/*; do fd="${fd##*/}"; ((fd > 2)) && eval "exec $fd>&-"; done
+  return 0
+}
+
 # start_bg NAME LOGFILE CMD ARGS... — start a process in the background in its own session
 # (setsid: pid = process group id = session id), record its pid and start time.
 start_bg() {
   local name="$1" logfile="$2" pid; shift 2
   if pid_alive "$name"; then log "$name already running (pid $(cat "$STACK_RUN/pids/$name.pid"))"; return 0; fi
-  # The lock descriptors (6 apt, 7 build, 8 stack up) are closed for the process: a daemon holding
-  # one would keep the lock for its whole life and make the next `up` or build wait forever.
-  setsid "$@" >>"$logfile" 2>&1 </dev/null 6>&- 7>&- 8>&- &
+  # Every descriptor but stdin/out/err is closed for the process: the stack's locks (6 apt, 7 build,
+  # 8 stack up, 9 env file) and any its caller holds (`flock LOCK npm run demo`): a daemon holding one
+  # would keep the lock for its whole life and make the next `up`, build or caller wait forever.
+  ( close_inherited_fds; exec setsid "$@" ) >>"$logfile" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$STACK_RUN/pids/$name.pid"
   # Record the start time too, so a recycled pid is never mistaken for ours.

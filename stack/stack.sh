@@ -11,6 +11,11 @@ ALL_COMPONENTS=(etcd kube kubectl kwok docker registry node moto postgres trivy 
 # 667 s, then kwok 198 s, the kubelet 47 s and kubectl 58 s (both mostly packages kube compiled
 # already, so after it in its lane); trivy + trivy-db in the other lane, then minio.
 GO_LANES=("etcd kube kwok node kubectl" "trivy minio")
+# What each component's `up` needs running first (only among the components being brought up). The
+# others start side by side as soon as their own build is done: the stack is up after its longest
+# chain (etcd → kube → kwok) instead of the sum of every start. The node after docker as well: both
+# write the host's iptables rules.
+declare -A UP_AFTER=([kube]="etcd" [kwok]="kube" [node]="kube docker registry" [trivy]="registry")
 
 cmd="${1:-status}"; shift || true
 components=("$@"); ((${#components[@]})) || components=("${ALL_COMPONENTS[@]}")
@@ -57,6 +62,25 @@ wait_build() { # COMPONENT
   [[ "$(cat "$BUILD_MARKS/$1")" == 0 ]] || die "$1: build failed (see the lines above)"
 }
 
+# One component's start, in the background: after its build and the components it needs; writes its
+# up-marker (its exit code) for the components waiting on it.
+UP_MARKS="$STACK_RUN/ups"
+up_one() { # COMPONENT
+  local c="$1" d t rc=0
+  trap 'echo 1 >"$UP_MARKS/$c"' EXIT   # a start that dies (set -e, die) still tells its dependants
+  wait_build "$c"
+  for d in ${UP_AFTER[$c]:-}; do
+    selected "$d" || continue
+    while [[ ! -f "$UP_MARKS/$d" ]]; do sleep 0.2; done
+    [[ "$(cat "$UP_MARKS/$d")" == 0 ]] || die "$c: not started, because $d did not come up"
+  done
+  t=$SECONDS; run_component "$c" up || rc=$?
+  trap - EXIT
+  echo "$rc" >"$UP_MARKS/$c"
+  ((rc == 0)) || return "$rc"
+  log "$c up ($((SECONDS - t))s; $((SECONDS - start))s since start)"
+}
+
 case "$cmd" in
   build)
     start=$SECONDS
@@ -72,18 +96,23 @@ case "$cmd" in
       log "another 'stack up' is running in $STACK_RUN; waiting for it to finish"
       flock 8
     fi
-    rm -rf "$BUILD_MARKS"; mkdir -p "$BUILD_MARKS"
-    lane_pids=()
+    rm -rf "$BUILD_MARKS" "$UP_MARKS"; mkdir -p "$BUILD_MARKS" "$UP_MARKS"
+    lane_pids=() up_pids=()
     for lane in "${GO_LANES[@]}"; do build_lane "$lane" & lane_pids+=("$!"); done
-    trap 'kill "${lane_pids[@]}" 2>/dev/null || true' EXIT
+    trap 'kill "${lane_pids[@]}" "${up_pids[@]}" 2>/dev/null || true' EXIT
     for c in "${components[@]}"; do in_lane "$c" || { run_component "$c" build; echo 0 >"$BUILD_MARKS/$c"; }; done
-    for c in "${components[@]}"; do
-      wait_build "$c"
-      t=$SECONDS; run_component "$c" up
-      log "$c up ($((SECONDS - t))s; $((SECONDS - start))s since start)"
+    declare -A up_name=()
+    for c in "${components[@]}"; do up_one "$c" & up_pids+=("$!"); up_name[$!]="$c"; done
+    # The first start that fails stops the others (and the builds): the same as a serial `up` that
+    # stops at its first failure; `down` cleans up whatever did start.
+    pending=("${up_pids[@]}")
+    while ((${#pending[@]})); do
+      rc=0; done_pid=""; wait -n -p done_pid "${pending[@]}" || rc=$?
+      ((rc == 0)) || die "${up_name[$done_pid]:-a component} did not come up (see the lines above)"
+      left=(); for p in "${pending[@]}"; do [[ "$p" == "$done_pid" ]] || left+=("$p"); done; pending=("${left[@]}")
     done
     trap - EXIT
-    rm -rf "$BUILD_MARKS"
+    rm -rf "$BUILD_MARKS" "$UP_MARKS"
     log "stack up in $((SECONDS - start))s; environment in $STACK_ENV_FILE" ;;
   status)
     rc=0

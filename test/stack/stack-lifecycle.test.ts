@@ -132,6 +132,50 @@ describe('stack lifecycle (a throwaway second stack)', () => {
     expect(members.filter((pid) => alive.has(pid))).toEqual([]);
   }, 60_000);
 
+  test('start_bg: the daemon keeps no descriptor of its caller, so a lock the caller holds is free once it exits', async () => {
+    // `flock LOCK npm run demo` (or a benchmark's lock around `stack up`) must not be held for ever by
+    // the daemons the stack starts.
+    const lock = join(dir, 'caller.lock');
+    const script = join(dir, 'hold-lock.sh');
+    writeFileSync(
+      script,
+      [
+        'source "$1"',
+        'exec 5>"$2"; flock 5',
+        'start_bg holder "$STACK_RUN/logs/holder.log" sleep 300',
+        'sleep 0.3',
+        'ls "/proc/$(cat "$STACK_RUN/pids/holder.pid")/fd"',
+      ].join('\n'),
+    );
+    const started = await run('bash', [script, join(repoRoot, 'stack', 'lib.sh'), lock], env);
+    try {
+      expect(started.code).toBe(0);
+      expect(started.stdout.trim().split(/\s+/).map(Number).sort()).toEqual([0, 1, 2]);
+      const free = await run('flock', ['-n', lock, 'true'], env);
+      expect(free.code).toBe(0);
+    } finally {
+      const stopScript = join(dir, 'stop-holder.sh');
+      writeFileSync(stopScript, 'source "$1"\nstop_pid holder\n');
+      await run('bash', [stopScript, join(repoRoot, 'stack', 'lib.sh')], env);
+    }
+  }, 60_000);
+
+  test('stack_env: components writing the env file side by side lose no line', async () => {
+    // `stack up` starts components in parallel, and each records its variables.
+    const script = join(dir, 'env-writers.sh');
+    writeFileSync(
+      script,
+      ['source "$1"', 'for i in $(seq 1 24); do stack_env "PHLO_RACE_$i" "value-$i" & done', 'wait'].join('\n'),
+    );
+    const wrote = await run('bash', [script, join(repoRoot, 'stack', 'lib.sh')], env);
+    expect(wrote.code).toBe(0);
+    const lines = readFileSync(join(dir, 'env'), 'utf8').split('\n').filter((l) => l.startsWith('PHLO_RACE_'));
+    expect(lines.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `PHLO_RACE_${i + 1}=value-${i + 1}`).sort());
+    const cleanup = join(dir, 'env-cleanup.sh');
+    writeFileSync(cleanup, 'source "$1"\nstack_env_unset $(seq -f "PHLO_RACE_%g" 1 24)\n');
+    expect((await run('bash', [cleanup, join(repoRoot, 'stack', 'lib.sh')], env)).code).toBe(0);
+  }, 60_000);
+
   test('a private stack (test/helpers/stack.ts startPrivateStack) survives restart-apiserver: controllers and kwok reconnect', async () => {
     const stack = await startPrivateStack(1100);
     try {

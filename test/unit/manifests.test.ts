@@ -219,7 +219,7 @@ describe('render rules', () => {
     expect(e.message).toContain("Deployment data-warehouse/trino-worker container 'trino'");
   });
 
-  test('staging overlay patches the HPA and keeps the rest; local shrinks requests but keeps probes', () => {
+  test('staging overlay patches the HPA and keeps the rest; local shrinks requests, keeps probes and probes readiness at once', () => {
     const staging = renderManifests(settings({ environment: 'staging', images: new Map() }), logger);
     const hpa = find(staging.objects, 'HorizontalPodAutoscaler', 'dagster-compute');
     expect(hpa.spec.maxReplicas).toBe(5);
@@ -230,6 +230,14 @@ describe('render rules', () => {
     const c = find(local.objects, 'Deployment', 'dagster-webserver').spec.template.spec.containers[0];
     expect(c.resources.requests).toEqual({ cpu: '10m', memory: '32Mi' });
     expect(c.livenessProbe.initialDelaySeconds).toBe(40);
+    // Only the readiness timing changes locally (the example app is ready within milliseconds).
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/ready', port: 'http' },
+      initialDelaySeconds: 0,
+      periodSeconds: 1,
+      timeoutSeconds: 5,
+      failureThreshold: 1,
+    });
     expect(c.image).toBe('phlo-dagster:latest');
   });
 
