@@ -9,7 +9,7 @@ ALL_COMPONENTS=(etcd kube kubectl kwok docker registry node moto postgres trivy 
 # stack comes up at the end of the longest lane instead of the sum of all builds. Cold CPU time on
 # 2 cores, measured one after another with an empty Go build cache (2026-11-29/30): etcd 102 s, kube
 # 667 s, then the kubelet 47 s and kubectl 58 s (both mostly packages kube compiled already, so after
-# it in its lane); trivy + trivy-db TRIVY_CPU s, then kwok 198 s (it shares nothing: its Kubernetes
+# it in its lane); trivy + trivy-db 604 s, then kwok 172 s (without inlining; it shares nothing: its Kubernetes
 # libraries are another release), then minio in the other — the two lanes about even.
 GO_LANES=("etcd kube node kubectl" "trivy kwok minio")
 # What each component's `up` needs running first (only among the components being brought up). The
