@@ -3,28 +3,31 @@
  * the stack's kubectl, as a person would), no mocks of Kubernetes. One environment is deployed; each
  * change test makes its change, checks, then deploys again (force) and checks that it is clean.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import pLimit from 'p-limit';
 import { kubeConfig, waitFor } from '../helpers/stack.js';
 import {
   SECRET_VALUE,
+  baseYaml,
   check,
   deployEnvironment,
   kubectl,
   redeploy,
   renderSettings,
   summaryOf,
+  writeWorkspace,
   type DriftEnv,
 } from './drift.fixtures.js';
 import { parseIgnoreRules } from '../../src/lib/drift/ignore.js';
 import { driftSummary, itemLine } from '../../src/lib/drift/report.js';
-import { compareObject } from '../../src/lib/drift/check.js';
+import { checkDrift, compareObject } from '../../src/lib/drift/check.js';
 import { KubeClient } from '../../src/lib/kube/client.js';
 import { groupKindKey, listEnvironment, planObjects, predictPlans } from '../../src/lib/kube/apply.js';
 import { renderManifests } from '../../src/lib/manifests/index.js';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
+import { systemClock } from '../../src/lib/runtime/clock.js';
 
 let d: DriftEnv;
 beforeAll(async () => {
@@ -323,5 +326,43 @@ describe('ignore rules', () => {
     expect(e.errors[0]!.message).toMatch(/rule 1 .* expired on 2020-01-01/);
     // the drift it would have hidden is still reported
     expect(summaryOf(e)).toEqual(['Deployment/web taken-over kubectl,kubectl-set', 'Service/web missing']);
+  });
+});
+
+describe('reading while rendering', () => {
+  test('the reads that need nothing rendered (server version, HPAs, the listing) go out before render has parsed the manifests', async () => {
+    // the same k8s/ with a malformed file that sorts last: render fails after parsing the others
+    const ws = writeWorkspace(d.ns, d.env, { ...baseYaml(d.ns), 'zz-broken.yaml': 'kind: [unclosed\n' });
+    const client = await KubeClient.create(kubeConfig());
+    const sent: string[] = [];
+    const send = client.send.bind(client);
+    client.send = (opts) => {
+      sent.push(`${opts.method} ${opts.path}`);
+      return send(opts);
+    };
+    try {
+      await expect(
+        checkDrift(
+          { render: { ...renderSettings(d), workspace: ws }, ignoreRules: [], concurrency: 8 },
+          client,
+          new MemoryLogger(),
+          systemClock,
+        ),
+      ).rejects.toThrow(/zz-broken\.yaml: malformed YAML/);
+      expect(sent).toEqual(
+        expect.arrayContaining([
+          'GET /version',
+          'GET /apis/autoscaling/v2/horizontalpodautoscalers',
+          // the discovery of the listed kinds, which the listing itself follows
+          'GET /api/v1',
+          'GET /apis/apps/v1',
+        ]),
+      );
+      // nothing that needs the rendered set: the record is read once render is done
+      expect(sent.filter((s) => s.includes('phlo-deploy-record'))).toEqual([]);
+    } finally {
+      client.close();
+      rmSync(ws, { recursive: true, force: true });
+    }
   });
 });

@@ -7,8 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import yaml from 'js-yaml';
-import { canonicalJson, ownedTree, project } from '../../src/lib/drift/fields.js';
-import { buildRecord, ownedFingerprint, renderedHash } from '../../src/lib/drift/record.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, ownedTree, project, sha256 } from '../../src/lib/drift/fields.js';
+import { buildRecord, canonicalTexts, ownedFingerprint, renderedHash } from '../../src/lib/drift/record.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import type { KubeObject } from '../../src/lib/kube/client.js';
 import type { Manifest } from '../../src/lib/manifests/validate.js';
@@ -211,6 +212,13 @@ function sortedCopy(value: unknown): unknown {
   return value;
 }
 
+describe('sha256', () => {
+  test('is the hex SHA-256 of the text (crypto.hash where Node has it, else a Hash)', () => {
+    for (const text of ['', 'abc', '{"a":"é ✓"}', 'x'.repeat(10_000)])
+      expect(sha256(text)).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+});
+
 describe('canonicalJson', () => {
   test('is JSON.stringify of the sorted copy, character for character, on awkward values', () => {
     const holes = new Array<unknown>(4);
@@ -255,5 +263,20 @@ describe('canonicalJson', () => {
     expect(ownedFingerprint(desired, server())).toBe(PINNED_FINGERPRINT);
     const m = { ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'ns' }, object: desired };
     expect(renderedHash([m as unknown as Manifest])).toBe(PINNED_RENDERED_HASH);
+  });
+
+  test("with each object's text written once (canonicalTexts), the same fingerprint and rendered hash", () => {
+    const m = { ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'ns' }, object: desired };
+    const other = {
+      ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'ns' },
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' }, data: { k: 'v' } },
+    };
+    const set = [m, other] as unknown as Manifest[];
+    const texts = canonicalTexts(set);
+    expect(texts.get(desired)).toBe(canonicalJson(desired));
+    expect(ownedFingerprint(desired, server(), false, texts.get(desired))).toBe(PINNED_FINGERPRINT);
+    expect(renderedHash([m as unknown as Manifest], texts)).toBe(PINNED_RENDERED_HASH);
+    expect(renderedHash(set, texts)).toBe(renderedHash(set));
+    expect(renderedHash(set)).toBe(sha256(canonicalJson([other.object, desired])!));
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryLogger } from '../../src/lib/runtime/logger.js';
 import { ConfigurationError } from '../../src/lib/runtime/errors.js';
-import { renderManifests, type RenderSettings } from '../../src/lib/manifests/render.js';
+import { renderManifests, renderManifestsYielding, type RenderSettings } from '../../src/lib/manifests/render.js';
 import { parseDocuments } from '../../src/lib/manifests/yaml.js';
 import { loadDocuments, resolveManifestFiles, staticBase } from '../../src/lib/manifests/load.js';
 import { deepMerge } from '../../src/lib/manifests/merge.js';
@@ -204,6 +204,29 @@ describe('rendered production output (k8s/)', () => {
     expect(cm.data.PHLO_ENVIRONMENT).toBe('production');
     expect(cm.data.S3_WAREHOUSE).toBe('s3://phlo-warehouse-production/');
     expect(readFileSync(out, 'utf8')).not.toContain('${');
+  });
+});
+
+describe('renderManifestsYielding (drift-check renders while its cluster reads go on)', () => {
+  test('the same result as renderManifests, with the event loop run between the files it parses', async () => {
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const yielded = await renderManifestsYielding(settings(), new MemoryLogger());
+    counting = false;
+    expect(yielded).toEqual(renderManifests(settings(), new MemoryLogger()));
+    // k8s/base holds 7 files: a pause after each but the last, and after the base and the overlays
+    expect(turns).toBeGreaterThanOrEqual(6);
+  });
+
+  test('a problem rejects with the same error', async () => {
+    const bad = settings({ environment: 'nowhere' });
+    const thrown = errorOf(() => renderManifests(bad, new MemoryLogger()));
+    await expect(renderManifestsYielding(bad, new MemoryLogger())).rejects.toThrow(thrown.message);
   });
 });
 

@@ -25,17 +25,16 @@ import type { Logger } from '../runtime/logger.js';
 import type { Clock } from '../runtime/clock.js';
 import { KubeClient, type KubeObject } from '../kube/client.js';
 import {
-  PRUNE_KINDS,
   groupKindKey,
-  listEnvironment,
   listUnrendered,
   planObjects,
   predictPlans,
+  startListEnvironment,
   type Planned,
   type PruneCandidate,
 } from '../kube/apply.js';
 import { unifiedDiff } from '../kube/diff.js';
-import { renderManifests, stampDeploy, type RenderSettings, type SecretValues } from '../manifests/index.js';
+import { renderManifestsYielding, stampDeploy, type RenderSettings, type SecretValues } from '../manifests/index.js';
 import { containerLists } from '../manifests/images.js';
 import type { Manifest } from '../manifests/validate.js';
 import { FIELD_MANAGERS } from '../objects/names.js';
@@ -55,12 +54,14 @@ import {
   type FieldsV1,
 } from './fields.js';
 import {
+  canonicalTexts,
   containerKey,
   ownedFingerprint,
   readRecord,
   recordNamespace,
   renderedHash,
   serverVersion,
+  type CanonicalTexts,
   type DeployRecord,
 } from './record.js';
 import { REPLICAS, addHpaTarget, hpaTargetKey, renderedHpaTargets } from './hpa.js';
@@ -112,10 +113,19 @@ export async function checkDrift(
   });
   const used = new Set<IgnoreRule>();
 
+  // The reads that need nothing rendered start first, and render lets them run while it parses (the
+  // API server answers on another core meanwhile): the server's version, every HPA of the cluster,
+  // and the environment's listing of PRUNE_KINDS (with their discovery). Each is settled before it can
+  // fail unobserved: a render that throws leaves nothing unhandled.
+  const limit = pLimit(Math.max(1, s.concurrency));
+  const versionRead = serverVersion(client);
+  const hpasOf = startLiveHpas(client, limit);
+  const listEnvironment = startListEnvironment(client, s.render.environment, limit, ['list']);
+
   // 1. desired: render once without a deploy's commit and run URL (a problem in the repository is a
   //    configuration error: thrown); the record, once read, says which deploy's to stamp
   const renderSettings: RenderSettings = { ...s.render, output: undefined, commit: undefined, runUrl: undefined };
-  const first = renderManifests(renderSettings, logger);
+  const first = await renderManifestsYielding(renderSettings, logger);
   const environment = first.environment;
   const recordNs = recordNamespace(first.objects);
   const base: Omit<DriftReport, 'status' | 'durationMs'> = {
@@ -143,28 +153,21 @@ export async function checkDrift(
     return { ...report, status, durationMs: clock.now() - started };
   };
 
-  // Every read that needs only the rendered set starts now, together (they used to run one after
-  // the other): the record, the server's version, the live HPAs, and the environment's listing (the
-  // extraneous check needs it in any case; it also holds the live copies the record's fingerprints are
-  // checked against). The listing depends on the rendered labels and kinds only, which stamping the
-  // record's commit and images below does not change. Each is settled here, so none is left to fail
-  // unobserved when an earlier one returns early.
-  const limit = pLimit(Math.max(1, s.concurrency));
+  // The reads that need the rendered set start now, together: the record (in the set's first
+  // namespace), the HPAs of the rendered namespaces, and the rest of the environment's listing (the
+  // rendered kinds PRUNE_KINDS lacks; the owner scope). The listing (the extraneous check needs it in any
+  // case) also holds the live copies the record's fingerprints are checked against; it depends on the
+  // rendered labels and kinds only, which stamping the record's commit and images below does not change.
+  // Each is settled here, so none is left to fail unobserved when an earlier one returns early.
   const secrets: SecretValues = s.render.secret?.values ?? new Map();
   const recordRead = settle(
-    Promise.all([
-      recordNs ? readRecord(client, recordNs, environment) : Promise.resolve(undefined),
-      serverVersion(client),
-    ]),
+    Promise.all([recordNs ? readRecord(client, recordNs, environment) : Promise.resolve(undefined), versionRead]),
   );
-  const hpasRead = settle(liveHpas(client, first.objects, limit));
+  const hpasRead = settle(hpasOf(first.objects));
   const listing = settle(
-    Promise.all([
-      planObjects(first.objects, secrets, client, { unfilled: () => undefined }),
-      // the kinds the listing adds to the rendered ones: their discovery alongside the plan's, not
-      // after it (only a head start: the listing asks again, and a failure is the listing's to report)
-      ...PRUNE_KINDS.map((k) => client.resourceFor(k.apiVersion, k.kind).catch(() => undefined)),
-    ]).then(([{ plans }]) => listEnvironment(client, plans, environment, limit, ['list'])),
+    planObjects(first.objects, secrets, client, { unfilled: () => undefined }).then(({ plans }) =>
+      listEnvironment(plans),
+    ),
   );
 
   const read = await recordRead;
@@ -176,6 +179,7 @@ export async function checkDrift(
   base.clusterVersion = clusterVersion;
 
   let desired: Manifest[];
+  let texts: CanonicalTexts | undefined;
   if (record) {
     // as the last deploy rendered it: its commit and run URL (annotations), then its images
     desired = first.objects;
@@ -183,7 +187,8 @@ export async function checkDrift(
     useImages(desired, (m, c) => record!.images[containerKey(m, c)]);
     base.imagesFrom = 'record';
     base.record = { commit: record.commit, time: record.time, hash: record.hash, runUrl: record.runUrl };
-    base.renderedHash = renderedHash(desired);
+    texts = canonicalTexts(desired);
+    base.renderedHash = renderedHash(desired, texts);
     base.pending = base.renderedHash !== record.hash;
     if (base.pending)
       notes.push(
@@ -236,7 +241,8 @@ export async function checkDrift(
         );
       // without the listing nothing is vouched for: every object is dry-run (its error is reported below)
       else if ('value' in listed)
-        for (const key of unchangedSinceDeploy(plans, listed.value, record.owned, renderedTargets)) confirmed.add(key);
+        for (const key of unchangedSinceDeploy(plans, listed.value, record.owned, renderedTargets, texts))
+          confirmed.add(key);
     }
     const failures = await predictPlans(
       client,
@@ -361,6 +367,7 @@ function unchangedSinceDeploy(
   listed: readonly PruneCandidate[],
   owned: Readonly<Record<string, string>>,
   hpaTargets: ReadonlySet<string>,
+  texts?: CanonicalTexts,
 ): string[] {
   const live = new Map(listed.map((c) => [groupKindKey(c), c.live]));
   return plans
@@ -368,7 +375,7 @@ function unchangedSinceDeploy(
       const print = owned[refKey(p.ref)];
       const object = live.get(groupKindKey(p));
       const scaled = hpaTargets.has(hpaTargetKey(p.ref.kind, p.ref.namespace, p.ref.name));
-      return !!print && !!object && ownedFingerprint(p.body, object, scaled) === print;
+      return !!print && !!object && ownedFingerprint(p.body, object, scaled, texts?.get(p.body)) === print;
     })
     .map((p) => refKey(p.ref));
 }
@@ -495,21 +502,20 @@ function useImages(
 }
 
 /**
- * The live HorizontalPodAutoscalers in the rendered namespaces: one list across the cluster, or one
- * per namespace when the identity may not list across it. Best effort (the rendered HPAs are known
- * anyway): an HPA that cannot be listed is not known.
+ * The live HorizontalPodAutoscalers in the rendered namespaces: one list across the cluster (started
+ * at once, before the set is rendered), or one per namespace when the identity may not list across it.
+ * Best effort (the rendered HPAs are known anyway): an HPA that cannot be listed is not known.
  */
-async function liveHpas(
+function startLiveHpas(
   client: KubeClient,
-  desired: readonly Manifest[],
   limit: ReturnType<typeof pLimit>,
-): Promise<KubeObject[]> {
+): (desired: readonly Manifest[]) => Promise<KubeObject[]> {
   const HPAS = '/apis/autoscaling/v2';
-  const namespaces = new Set(desired.map((m) => m.ref.namespace).filter((n): n is string => !!n));
-  try {
-    const all = await client.list<KubeObject>(`${HPAS}/horizontalpodautoscalers`);
-    return all.filter((h) => namespaces.has(h.metadata.namespace ?? ''));
-  } catch {
+  const all = settle(client.list<KubeObject>(`${HPAS}/horizontalpodautoscalers`));
+  return async (desired) => {
+    const namespaces = new Set(desired.map((m) => m.ref.namespace).filter((n): n is string => !!n));
+    const listed = await all;
+    if ('value' in listed) return listed.value.filter((h) => namespaces.has(h.metadata.namespace ?? ''));
     const each = await Promise.all(
       [...namespaces].map((ns) =>
         limit(() =>
@@ -518,7 +524,7 @@ async function liveHpas(
       ),
     );
     return each.flat();
-  }
+  };
 }
 
 /** The live images of the rendered workloads' containers (by containerKey). */

@@ -6,7 +6,7 @@
  * A fieldsV1 tree has keys `f:<field>`, `k:<json key of a list item>`, `v:<json value of a set
  * item>`, `i:<index>` and `.` (the node itself). A leaf is a node without children other than `.`.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 
 export type FieldsV1 = { [key: string]: FieldsV1 };
 
@@ -120,8 +120,25 @@ export function canonicalJson(value: unknown): string | undefined {
   return `${out}}`;
 }
 
+// crypto.hash (Node ≥ 20.12): the one-shot form, without a Hash object per call (the fingerprints hash
+// hundreds of short texts)
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+}
+
+// The JSON of `k:`/`v:` keys, parsed once: the same keys (containers by name, ports…) come back in
+// every object's tree. Never mutated by a reader; bounded so a long process cannot grow it forever.
+const parsedKeys = new Map<string, unknown>();
+function parsedKey(json: string): unknown {
+  let value = parsedKeys.get(json);
+  if (value === undefined) {
+    if (parsedKeys.size >= 10_000) parsedKeys.clear();
+    value = JSON.parse(json) as unknown;
+    parsedKeys.set(json, value);
+  }
+  return value;
 }
 
 /** One step down: the child of `node` named by a fieldsV1 key, and its index when in a list. */
@@ -134,12 +151,12 @@ function step(node: unknown, key: string): { value: unknown; index?: number } | 
   }
   if (!Array.isArray(node)) return undefined;
   if (kind === 'k:') {
-    const want = JSON.parse(rest) as Record<string, unknown>;
+    const want = parsedKey(rest) as Record<string, unknown>;
     const index = node.findIndex((item) => matchesKey(item, want));
     return index < 0 ? undefined : { value: node[index], index };
   }
   if (kind === 'v:') {
-    const want = JSON.parse(rest) as unknown;
+    const want = parsedKey(rest);
     const index = node.findIndex((item) => jsonEqualLoose(item, want));
     return index < 0 ? undefined : { value: node[index], index };
   }

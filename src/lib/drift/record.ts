@@ -69,9 +69,20 @@ export const containerKey = (m: Pick<Manifest, 'ref'>, container: string): strin
  * A hash of the rendered set: every object (Secret placeholders as rendered: keys, never values),
  * with sorted keys, ordered by refKey, so a reordering of files or keys gives the same hash.
  */
-export function renderedHash(manifests: readonly Manifest[]): string {
-  const objects = [...manifests].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref))).map((m) => m.object);
-  return sha256(canonicalJson(objects)!);
+export function renderedHash(manifests: readonly Manifest[], texts?: CanonicalTexts): string {
+  const sorted = [...manifests].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  // canonicalJson of the array of objects, each object's text written once (texts)
+  return sha256(`[${sorted.map((m) => texts?.get(m.object) ?? canonicalJson(m.object)).join(',')}]`);
+}
+
+/**
+ * The canonical JSON of each rendered object, by object: drift-check writes it once for renderedHash
+ * and again for the object's fingerprint otherwise. Made after the objects' last change (stamped).
+ */
+export type CanonicalTexts = ReadonlyMap<object, string>;
+
+export function canonicalTexts(manifests: readonly Manifest[]): CanonicalTexts {
+  return new Map(manifests.map((m) => [m.object, canonicalJson(m.object)!]));
 }
 
 /** Every container's image, keyed by containerKey. */
@@ -96,12 +107,14 @@ export function ownedFingerprint(
   desired: Readonly<Record<string, unknown>>,
   server: KubeObject,
   hpaTarget = false,
+  desiredText?: string,
 ): string | undefined {
   if (server.kind === 'Secret' || desired.kind === 'Secret') return undefined;
   const tree = ownedTree(server, FIELD_MANAGERS.apply);
   if (hpaTarget) removeLeaf(tree, REPLICAS);
   const owned = project(server, tree) ?? null;
-  return sha256(canonicalJson([desired, owned])!).slice(0, 32);
+  // canonicalJson([desired, owned]), desired's text given when the caller has it (canonicalTexts)
+  return sha256(`[${desiredText ?? canonicalJson(desired)},${canonicalJson(owned)}]`).slice(0, 32);
 }
 
 /** The API server's version (`/version` gitVersion), or undefined when it cannot be read. */

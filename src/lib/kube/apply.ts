@@ -781,9 +781,40 @@ export async function listEnvironment(
   limit: ReturnType<typeof pLimit>,
   verbs: readonly string[] = ['list', 'delete'],
 ): Promise<PruneCandidate[]> {
-  const owner = ownerOf(plans.map((p) => p.body));
-  const kinds = [...PRUNE_KINDS, ...plans.map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))];
-  return listLabelled(client, kinds, environment, limit, verbs, { owner });
+  return startListEnvironment(client, environment, limit, verbs)(plans);
+}
+
+/**
+ * listEnvironment in two halves, for a caller that knows the environment before the set is rendered
+ * (drift-check): PRUNE_KINDS are listed at once, for any owner (the owner label is the rendered set's,
+ * not known yet), and the function returned lists the rendered kinds PRUNE_KINDS lacks and keeps the
+ * set's owner's objects only. Its answer is listEnvironment's: the owner term of the selector is
+ * applied to the early listing's items instead of in the query.
+ */
+export function startListEnvironment(
+  client: KubeClient,
+  environment: string,
+  limit: ReturnType<typeof pLimit>,
+  verbs: readonly string[] = ['list', 'delete'],
+): (plans: readonly Planned[]) => Promise<PruneCandidate[]> {
+  const early = listLabelled(client, PRUNE_KINDS, environment, limit, verbs);
+  early.catch(() => undefined); // the rejection is the caller's, once it asks for the listing
+  const listed = new Set(PRUNE_KINDS.map((k) => `${k.apiVersion}/${k.kind}`));
+  return async (plans) => {
+    const owner = ownerOf(plans.map((p) => p.body));
+    const rest = plans
+      .map((p) => ({ apiVersion: p.info.apiVersion, kind: p.ref.kind }))
+      .filter((k) => !listed.has(`${k.apiVersion}/${k.kind}`));
+    const [first, more] = await Promise.all([
+      early,
+      rest.length ? listLabelled(client, rest, environment, limit, verbs, { owner }) : [],
+    ]);
+    const ours = (c: PruneCandidate) => (c.live.metadata.labels?.[LABEL_OWNER] ?? null) === owner;
+    // one copy per object (a rendered kind may be PRUNE_KINDS' kind in another version)
+    const unique = new Map<string, PruneCandidate>();
+    for (const c of [...first.filter(ours), ...more]) if (!unique.has(groupKindKey(c))) unique.set(groupKindKey(c), c);
+    return [...unique.values()].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  };
 }
 
 /**

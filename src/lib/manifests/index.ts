@@ -2,7 +2,14 @@
 import { DEFAULT_LOAD_LIMITS, loadDocuments, resolveManifestFiles, type LoadLimits } from './load.js';
 import { validateObjects, type Manifest } from './validate.js';
 
-export { renderManifests, stampDeploy, writeRendered, type RenderSettings, type RenderResult } from './render.js';
+export {
+  renderManifests,
+  renderManifestsYielding,
+  stampDeploy,
+  writeRendered,
+  type RenderSettings,
+  type RenderResult,
+} from './render.js';
 export { readSecretValues, type SecretValues } from './secrets.js';
 export { parseImagesInput } from './images.js';
 export { parseRenderSettings, checkRenderSettings, renderedDir } from './render-settings.js';

@@ -8,6 +8,7 @@ import { realpathSync, statSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
+import { runSteps, type Steps } from '../runtime/steps.js';
 import { DEFAULT_YAML_LIMITS, parseDocuments, YamlProblem, type YamlLimits } from './yaml.js';
 
 /** One YAML document that is a mapping, with where it came from. */
@@ -167,10 +168,20 @@ export function loadDocuments(
   roots: readonly string[],
   limits: LoadLimits = DEFAULT_LOAD_LIMITS,
 ): SourceDocument[] {
+  return runSteps(loadDocumentSteps(files, roots, limits));
+}
+
+/** loadDocuments, pausing after each file (see runtime/steps.ts). */
+export function* loadDocumentSteps(
+  files: readonly string[],
+  roots: readonly string[],
+  limits: LoadLimits = DEFAULT_LOAD_LIMITS,
+): Steps<SourceDocument[]> {
   const real = realRoots(roots);
   const problems: string[] = [];
   const out: SourceDocument[] = [];
-  for (const file of files) {
+  for (const [n, file] of files.entries()) {
+    if (n > 0) yield;
     const shown = displayPath(file, real);
     const size = statSync(file).size;
     if (size > limits.maxFileBytes) {

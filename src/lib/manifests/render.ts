@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSy
 import path from 'node:path';
 import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import { runSteps, runStepsYielding, type Steps } from '../runtime/steps.js';
 import type { ObjectRef } from '../objects/types.js';
 import { refKey } from '../objects/types.js';
 import {
@@ -15,7 +16,7 @@ import {
   describeSource,
   displayPath,
   isInside,
-  loadDocuments,
+  loadDocumentSteps,
   realRoots,
   resolveManifestFiles,
   type LoadLimits,
@@ -159,6 +160,18 @@ function substitute(docs: SourceDocument[], settings: EnvironmentSettings, setti
 }
 
 export function renderManifests(s: RenderSettings, logger: Logger): RenderResult {
+  return runSteps(renderSteps(s, logger));
+}
+
+/**
+ * renderManifests, letting the event loop run after each file it parses: requests started before it
+ * go on while it computes (drift-check reads the cluster meanwhile). The same result and errors.
+ */
+export function renderManifestsYielding(s: RenderSettings, logger: Logger): Promise<RenderResult> {
+  return runStepsYielding(renderSteps(s, logger));
+}
+
+function* renderSteps(s: RenderSettings, logger: Logger): Steps<RenderResult> {
   checkRenderSettings(s);
   const roots = realRoots([s.workspace]);
   const limits = s.limits ?? DEFAULT_LOAD_LIMITS;
@@ -178,8 +191,10 @@ export function renderManifests(s: RenderSettings, logger: Logger): RenderResult
   }
 
   // 1. parse + substitute + validate base and overlays (all problems of one stage together)
-  const baseDocs = substitute(loadDocuments(layout.baseFiles, roots, limits), settings, settingsShown);
-  const overlayDocs = substitute(loadDocuments(layout.overlayFiles, roots, limits), settings, settingsShown);
+  const baseDocs = substitute(yield* loadDocumentSteps(layout.baseFiles, roots, limits), settings, settingsShown);
+  yield;
+  const overlayDocs = substitute(yield* loadDocumentSteps(layout.overlayFiles, roots, limits), settings, settingsShown);
+  yield;
   const base = validateObjects(baseDocs, { defaultNamespace: settings.defaultNamespace });
   const overlays = validateObjects(overlayDocs, { defaultNamespace: settings.defaultNamespace });
 
