@@ -14,6 +14,7 @@
  * the bug is there and fails once it is fixed; then make it a plain `test`.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import diagnostics_channel from 'node:diagnostics_channel';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -242,6 +243,32 @@ async function closedPort(): Promise<number> {
 
 describe("against the stack's kube-apiserver", () => {
   const kc = kubeConfig();
+
+  test('requests sent together from a new client: one full TLS handshake, every other connection resumes its session', async () => {
+    // each new connection of this test's client, and whether its TLS session was resumed
+    const resumed: boolean[] = [];
+    const client = await KubeClient.create(kc, { maxSockets: 8 });
+    const onRequest = ({ request }: { request: http.ClientRequest }) => {
+      const watch = (socket: import('node:net').Socket) =>
+        socket.once('secureConnect', () => resumed.push((socket as import('node:tls').TLSSocket).isSessionReused()));
+      // published once the request has its socket (a new one is still connecting)
+      if (request.socket) watch(request.socket);
+      else request.once('socket', watch);
+    };
+    diagnostics_channel.subscribe('http.client.request.start', onRequest as (message: unknown) => void);
+    try {
+      // slow enough on the server that the pool needs a connection for each
+      const paths = ['/api/v1', '/apis/apps/v1', '/apis/batch/v1', '/version', '/api/v1/namespaces', '/apis'];
+      await Promise.all(paths.map((p) => client.request({ method: 'GET', path: p })));
+    } finally {
+      diagnostics_channel.unsubscribe('http.client.request.start', onRequest as (message: unknown) => void);
+      client.close();
+    }
+    expect(resumed.length).toBeGreaterThan(1);
+    expect(resumed[0]).toBe(false);
+    expect(resumed.slice(1).every(Boolean)).toBe(true);
+  });
+
   const restricted = restrictedKubeConfig();
   const ns = useNamespace('kube-client');
   const group = `kc${uniqueName('t').replace(/-/g, '')}.phlo.dev`;

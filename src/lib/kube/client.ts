@@ -180,6 +180,14 @@ export class KubeClient {
   private readonly streamAgent: http.Agent;
   private auth?: { at: number; value: Promise<Auth> };
   private readonly discovery = new Map<string, Promise<DiscoveryResource[] | undefined>>();
+  /**
+   * Settled once the pool's first TLS connection can be followed: its session came (the agent keeps it),
+   * or its answer did, or it failed. Requests sent meanwhile wait for it instead of each opening a
+   * connection with a full handshake at once, so the connections opened after it resume that session
+   * (no certificate chain to check, no client-certificate signature: about half the CPU of a full
+   * handshake, on both sides). drift-check's first reads open a dozen connections together.
+   */
+  private firstConnection?: Promise<void>;
 
   private constructor(
     private readonly kc: KubeConfig,
@@ -243,8 +251,18 @@ export class KubeClient {
           : undefined,
       );
     }
+    let lead: (() => void) | undefined;
+    if (!this.firstConnection && this.server.protocol === 'https:' && !auth.proxyAgent)
+      this.firstConnection = new Promise<void>((resolve) => (lead = resolve));
+    else if (this.firstConnection) {
+      try {
+        await untilAborted(this.firstConnection, signal);
+      } catch (error) {
+        throw this.failure(error, opts, deadline.aborted ? `no answer within ${timeoutMs} ms` : undefined);
+      }
+    }
     try {
-      const res = await this.open(opts, auth, this.agent, signal);
+      const res = await this.open(opts, auth, this.agent, signal, lead && followable(lead)).finally(lead);
       const chunks: Buffer[] = [];
       for await (const chunk of res) chunks.push(chunk as Buffer);
       return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
@@ -422,6 +440,22 @@ export class KubeClient {
       { cause: error },
     );
   }
+}
+
+/**
+ * Calls `done` once the request's connection has its TLS session (TLS 1.3 sends it just after the
+ * handshake), at most 50 ms after the handshake for a server that keeps none, or once the request
+ * failed or ended.
+ */
+function followable(done: () => void): (req: http.ClientRequest) => void {
+  return (req) => {
+    req.once('socket', (socket) => {
+      socket.once('session', done);
+      socket.once('secureConnect', () => setTimeout(done, 50).unref());
+    });
+    req.once('error', done);
+    req.once('close', done);
+  };
 }
 
 /** Runs `fn` with `kube` itself, or with a client made from the KubeConfig for this call and closed after it. */
