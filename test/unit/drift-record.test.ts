@@ -12,6 +12,7 @@ import { canonicalJson, ownedTree, project, sha256 } from '../../src/lib/drift/f
 import { buildRecord, canonicalTexts, ownedFingerprint, renderedHash } from '../../src/lib/drift/record.js';
 import { repoRoot } from '../helpers/action-runner.js';
 import type { KubeObject } from '../../src/lib/kube/client.js';
+import { refKey, sortByRefKey, type ObjectRef } from '../../src/lib/objects/types.js';
 import type { Manifest } from '../../src/lib/manifests/validate.js';
 
 const desired = {
@@ -211,6 +212,20 @@ function sortedCopy(value: unknown): unknown {
     );
   return value;
 }
+
+describe('sortByRefKey', () => {
+  test('sorts as refKey(a).localeCompare(refKey(b)) does, after the rank, on awkward names', () => {
+    const names = ['web', 'Web', 'web-2', 'web10', 'web2', 'a.b', 'a-b', 'a_b', 'z', 'Ä', 'ä', '0', '10', '9', 'é'];
+    const refs = names.flatMap((name, i) => [
+      { apiVersion: 'v1', kind: i % 2 ? 'ConfigMap' : 'Service', namespace: i % 3 ? 'ns' : 'Ns-2', name },
+      { apiVersion: 'v1', kind: 'Namespace', name },
+    ]);
+    const rank = (r: ObjectRef) => (r.kind === 'Namespace' ? 0 : 1);
+    const original = [...refs].sort((a, b) => rank(a) - rank(b) || refKey(a).localeCompare(refKey(b)));
+    expect(sortByRefKey(refs, (r) => r, rank)).toEqual(original);
+    expect(sortByRefKey(refs, (r) => r)).toEqual([...refs].sort((a, b) => refKey(a).localeCompare(refKey(b))));
+  });
+});
 
 describe('sha256', () => {
   test('is the hex SHA-256 of the text (crypto.hash where Node has it, else a Hash)', () => {

@@ -20,7 +20,7 @@ import type { SecretValues } from '../manifests/secrets.js';
 import { containerLists } from '../manifests/images.js';
 import type { Manifest } from '../manifests/validate.js';
 import { ANNOTATION_COMMIT, ANNOTATION_RUN_URL, LABEL_ENVIRONMENT } from '../objects/names.js';
-import { refKey } from '../objects/types.js';
+import { refKey, sortByRefKey } from '../objects/types.js';
 import { FIELD_MANAGERS } from '../objects/names.js';
 import { canonicalJson, ownedTree, project, removeLeaf, sha256 } from './fields.js';
 import { REPLICAS, hpaTargetKey, renderedHpaTargets } from './hpa.js';
@@ -70,7 +70,7 @@ export const containerKey = (m: Pick<Manifest, 'ref'>, container: string): strin
  * with sorted keys, ordered by refKey, so a reordering of files or keys gives the same hash.
  */
 export function renderedHash(manifests: readonly Manifest[], texts?: CanonicalTexts): string {
-  const sorted = [...manifests].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  const sorted = sortByRefKey(manifests, (m) => m.ref);
   // canonicalJson of the array of objects, each object's text written once (texts)
   return sha256(`[${sorted.map((m) => texts?.get(m.object) ?? canonicalJson(m.object)).join(',')}]`);
 }

@@ -27,7 +27,7 @@ import pLimit from 'p-limit';
 import { ConfigurationError, ConfigurationErrors, describeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { ApplyResult, ObjectRef, WorkloadRecord } from '../objects/types.js';
-import { refKey } from '../objects/types.js';
+import { refKey, sortByRefKey } from '../objects/types.js';
 import { KubeApiError, KubeClient, type KubeObject, type ResourceInfo } from './client.js';
 import { recordRevisions, isWorkloadKind } from './revisions.js';
 import { jsonEqual, stripServerFields, unifiedDiff } from './diff.js';
@@ -810,10 +810,11 @@ export function startListEnvironment(
       rest.length ? listLabelled(client, rest, environment, limit, verbs, { owner }) : [],
     ]);
     const ours = (c: PruneCandidate) => (c.live.metadata.labels?.[LABEL_OWNER] ?? null) === owner;
+    if (more.length === 0) return first.filter(ours); // sorted, one copy per object already
     // one copy per object (a rendered kind may be PRUNE_KINDS' kind in another version)
     const unique = new Map<string, PruneCandidate>();
     for (const c of [...first.filter(ours), ...more]) if (!unique.has(groupKindKey(c))) unique.set(groupKindKey(c), c);
-    return [...unique.values()].sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+    return sortByRefKey([...unique.values()], (c) => c.ref);
   };
 }
 
@@ -890,7 +891,7 @@ export async function listLabelled(
       }),
     ),
   );
-  return candidates.sort((a, b) => refKey(a.ref).localeCompare(refKey(b.ref)));
+  return sortByRefKey(candidates, (c) => c.ref);
 }
 
 async function planPrune(

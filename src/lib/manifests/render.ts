@@ -10,7 +10,7 @@ import { ConfigurationError, ConfigurationErrors } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { runSteps, runStepsYielding, type Steps } from '../runtime/steps.js';
 import type { ObjectRef } from '../objects/types.js';
-import { refKey } from '../objects/types.js';
+import { sortByRefKey } from '../objects/types.js';
 import {
   DEFAULT_LOAD_LIMITS,
   describeSource,
@@ -308,11 +308,14 @@ function* renderSteps(s: RenderSettings, logger: Logger): Steps<RenderResult> {
   }
 
   // 7. final pass: the merged objects must still be valid (overlays can break them)
-  const final = validateObjects(
-    objects.map((m, i) => ({ source: m.source, index: i + 1, object: m.object })),
-    {},
-  ).map((m, i) => ({ ...m, source: objects[i]!.source }));
-  final.sort((a, b) => tierIndex(a.ref.kind) - tierIndex(b.ref.kind) || refKey(a.ref).localeCompare(refKey(b.ref)));
+  const final = sortByRefKey(
+    validateObjects(
+      objects.map((m, i) => ({ source: m.source, index: i + 1, object: m.object })),
+      {},
+    ).map((m, i) => ({ ...m, source: objects[i]!.source })),
+    (m) => m.ref,
+    (m) => tierIndex(m.ref.kind),
+  );
 
   const result: RenderResult = {
     environment: s.environment,
