@@ -169,7 +169,9 @@ describe('stack lifecycle (a throwaway second stack)', () => {
     );
     const wrote = await run('bash', [script, join(repoRoot, 'stack', 'lib.sh')], env);
     expect(wrote.code).toBe(0);
-    const lines = readFileSync(join(dir, 'env'), 'utf8').split('\n').filter((l) => l.startsWith('PHLO_RACE_'));
+    const lines = readFileSync(join(dir, 'env'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('PHLO_RACE_'));
     expect(lines.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `PHLO_RACE_${i + 1}=value-${i + 1}`).sort());
     const cleanup = join(dir, 'env-cleanup.sh');
     writeFileSync(cleanup, 'source "$1"\nstack_env_unset $(seq -f "PHLO_RACE_%g" 1 24)\n');
