@@ -54,6 +54,15 @@ function errorOf(fn: () => unknown): ConfigurationError {
   throw new Error('expected a ConfigurationError');
 }
 
+/** The webserver's readiness probe in k8s/base (the local overlay changes only its timing). */
+const BASE_READINESS = {
+  httpGet: { path: '/ready', port: 'http' },
+  initialDelaySeconds: 10,
+  periodSeconds: 5,
+  timeoutSeconds: 5,
+  failureThreshold: 1,
+};
+
 describe('rendered production output (k8s/)', () => {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'phlo-render-')), 'production.yaml');
   const logger = new MemoryLogger();
@@ -117,13 +126,7 @@ describe('rendered production output (k8s/)', () => {
       timeoutSeconds: 10,
       failureThreshold: 3,
     });
-    expect(c.readinessProbe).toEqual({
-      httpGet: { path: '/ready', port: 'http' },
-      initialDelaySeconds: 10,
-      periodSeconds: 5,
-      timeoutSeconds: 5,
-      failureThreshold: 1,
-    });
+    expect(c.readinessProbe).toEqual(BASE_READINESS);
     expect(c.envFrom).toEqual([{ secretRef: { name: 'phlo-secrets' } }, { configMapRef: { name: 'phlo-config' } }]);
     const anti = pod.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
     expect(anti).toHaveLength(1);
@@ -254,13 +257,7 @@ describe('render rules', () => {
     expect(c.resources.requests).toEqual({ cpu: '10m', memory: '32Mi' });
     expect(c.livenessProbe.initialDelaySeconds).toBe(40);
     // Only the readiness timing changes locally (the example app is ready within milliseconds).
-    expect(c.readinessProbe).toEqual({
-      httpGet: { path: '/ready', port: 'http' },
-      initialDelaySeconds: 0,
-      periodSeconds: 1,
-      timeoutSeconds: 5,
-      failureThreshold: 1,
-    });
+    expect(c.readinessProbe).toEqual({ ...BASE_READINESS, initialDelaySeconds: 0, periodSeconds: 1 });
     expect(c.image).toBe('phlo-dagster:latest');
   });
 
