@@ -21,7 +21,7 @@ recipe() ( # OUT_DIR
 KWOK_ENTRY="$(cache_entry kwok "$KWOK_VERSION" recipe)"
 KWOK_BIN="$KWOK_ENTRY/bin"
 
-build() { cached_build kwok "$KWOK_ENTRY" 106 recipe; }
+build() { cached_build kwok "$KWOK_ENTRY" 161 recipe; }
 
 node_name() { printf 'kwok-node-%d' "$1"; }
 
