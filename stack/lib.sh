@@ -221,6 +221,14 @@ build_lock() {
   fi
 }
 
+# go_gcflags [FLAG...] — the -gcflags of every Go binary the stack builds: `all=-dwarf=false` and the
+# FLAGs given (Trivy and KWOK add -l). Every stack binary is linked with -s -w, which drops the DWARF
+# debug data each package's compile writes; -dwarf=false does not write it in the first place. The
+# code is the same (the example app's 6,317 functions have the same sizes either way), and the compile
+# takes ≈ 14 % less CPU (client-go and the API server's server package, empty Go build cache, two
+# runs each: 312–327 s → 271–272 s). A recipe that calls it names it as a cache input (fn:go_gcflags).
+go_gcflags() { printf 'all=-dwarf=false%s\n' "${*:+ $*}"; }
+
 # kube_ldflags — the -ldflags of every Kubernetes binary the stack builds (control plane, kubectl,
 # kubelet): stripped, and stamped with the release so `kubectl version` and GET /version report it.
 # A recipe that calls it names it as a cache input (fn:kube_ldflags).

@@ -15,9 +15,9 @@ ETCD_URL="http://127.0.0.1:$ETCD_PORT"
 
 recipe() ( # OUT_DIR
   cd "$ETCD_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="-s -w" -o "$1/etcd" go.etcd.io/etcd/server/v3
+    go build -gcflags="$(go_gcflags)" -ldflags="-s -w" -o "$1/etcd" go.etcd.io/etcd/server/v3
 )
-ETCD_ENTRY="$(cache_entry etcd "$ETCD_VERSION" recipe "$ETCD_MODULE"/{go.mod,go.sum,tools.go})"
+ETCD_ENTRY="$(cache_entry etcd "$ETCD_VERSION" recipe fn:go_gcflags "$ETCD_MODULE"/{go.mod,go.sum,tools.go})"
 ETCD_BIN="$ETCD_ENTRY/bin"
 
 build() { cached_build etcd "$ETCD_ENTRY" 118 recipe; }

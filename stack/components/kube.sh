@@ -22,9 +22,9 @@ recipe() ( # OUT_DIR
   local pkg targets=()
   for pkg in "${COMMANDS[@]}"; do targets+=("k8s.io/kubernetes/cmd/$pkg"); done
   cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="$(kube_ldflags)" -o "$1/" "${targets[@]}"
+    go build -gcflags="$(go_gcflags)" -ldflags="$(kube_ldflags)" -o "$1/" "${targets[@]}"
 )
-KUBE_ENTRY="$(cache_entry kubernetes "$KUBE_VERSION" recipe fn:kube_ldflags "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
+KUBE_ENTRY="$(cache_entry kubernetes "$KUBE_VERSION" recipe fn:go_gcflags fn:kube_ldflags "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
 KUBE_BIN="$KUBE_ENTRY/bin"
 
 build() {

@@ -14,9 +14,9 @@ KUBE_MODULE="$STACK_ROOT/kube/build"
 
 recipe() ( # OUT_DIR
   cd "$KUBE_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="$(kube_ldflags)" -o "$1/" k8s.io/kubernetes/cmd/kubectl
+    go build -gcflags="$(go_gcflags)" -ldflags="$(kube_ldflags)" -o "$1/" k8s.io/kubernetes/cmd/kubectl
 )
-KUBECTL_ENTRY="$(cache_entry kubectl "$KUBE_VERSION" recipe fn:kube_ldflags "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
+KUBECTL_ENTRY="$(cache_entry kubectl "$KUBE_VERSION" recipe fn:go_gcflags fn:kube_ldflags "$KUBE_MODULE"/{go.mod,go.sum,tools.go})"
 KUBECTL_BIN="$KUBECTL_ENTRY/bin/kubectl"
 
 # Cold on 2 cores: 58 s of CPU after the control plane's build (most packages are shared with it).

@@ -17,11 +17,11 @@ MINIO_CRED="$STACK_RUN/minio.credentials"
 # The module has no replace directives, so `go install mod@version` works directly; a newer local Go
 # is fine (its go.mod asks 1.24).
 recipe() ( # OUT_DIR
-  cd "$1" && CGO_ENABLED=0 GOBIN="$1" GOFLAGS="-trimpath -buildvcs=false" go install \
+  cd "$1" && CGO_ENABLED=0 GOBIN="$1" GOFLAGS="-trimpath -buildvcs=false" go install -gcflags="$(go_gcflags)" \
     -ldflags "-s -w -X github.com/minio/minio/cmd.Version=$MINIO_RELEASE_TIME -X github.com/minio/minio/cmd.ReleaseTag=$MINIO_RELEASE -X github.com/minio/minio/cmd.CommitID=$MINIO_COMMIT -X github.com/minio/minio/cmd.ShortCommitID=${MINIO_COMMIT:0:12}" \
     "github.com/minio/minio@$MINIO_VERSION"
 )
-MINIO_ENTRY="$(cache_entry minio "$MINIO_VERSION" recipe)"
+MINIO_ENTRY="$(cache_entry minio "$MINIO_VERSION" recipe fn:go_gcflags)"
 MINIO_BIN="$MINIO_ENTRY/bin/minio"
 
 build() { cached_build minio "$MINIO_ENTRY" 192 recipe; }

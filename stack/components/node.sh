@@ -55,9 +55,9 @@ CNI_PLUGINS=/usr/lib/cni
 
 kubelet_recipe() ( # OUT_DIR
   cd "$KUBELET_MODULE" && CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-    go build -ldflags="$(kube_ldflags)" -o "$1/" k8s.io/kubernetes/cmd/kubelet
+    go build -gcflags="$(go_gcflags)" -ldflags="$(kube_ldflags)" -o "$1/" k8s.io/kubernetes/cmd/kubelet
 )
-KUBELET_ENTRY="$(cache_entry kubelet "$KUBE_VERSION" kubelet_recipe fn:kube_ldflags "$KUBELET_MODULE"/{go.mod,go.sum,tools.go})"
+KUBELET_ENTRY="$(cache_entry kubelet "$KUBE_VERSION" kubelet_recipe fn:go_gcflags fn:kube_ldflags "$KUBELET_MODULE"/{go.mod,go.sum,tools.go})"
 KUBELET_BIN="$KUBELET_ENTRY/bin/kubelet"
 
 # The sandbox ("pause") process: a static C program, so the image is one file FROM nothing.

@@ -33,7 +33,7 @@ MANIFEST_MEDIA_TYPE="application/vnd.oci.image.manifest.v1+json"
 # build cache keys every package apart, and trivy-db alone compiled its 375 packages again (63 s of CPU),
 # and cgo compiled DataDog/zstd's C sources (≈ 48 s). One `go build` makes both binaries (named after
 # their packages), so the two links run side by side.
-# -gcflags=all=-l (no inlining): Trivy is the largest build of the stack (934 s of CPU cold on 2 cores,
+# -l (no inlining, on top of go_gcflags' -dwarf=false): Trivy is the largest build of the stack (934 s of CPU cold on 2 cores,
 # most of it in packages of features the stack never runs: the AWS EC2 and S3 SDKs for VM scanning,
 # Redis, Envoy's xDS through the GCS client); without inlining the compiler does about a third less
 # work (measured on its heaviest packages: 205 → 136 s of CPU). The binaries behave the same; they run
@@ -41,11 +41,11 @@ MANIFEST_MEDIA_TYPE="application/vnd.oci.image.manifest.v1+json"
 recipe() ( # OUT_DIR
   cd "$MODULE_DIR" || exit 1
   export CGO_ENABLED=0 GOEXPERIMENT=jsonv2 GOFLAGS="-buildvcs=false -mod=readonly"
-  go build -trimpath -gcflags=all=-l \
+  go build -trimpath -gcflags="$(go_gcflags -l)" \
     -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
     -o "$1/" github.com/aquasecurity/trivy/cmd/trivy github.com/aquasecurity/trivy-db/cmd/trivy-db
 )
-TRIVY_DIR="$(cache_entry trivy "$TRIVY_VERSION" recipe "$MODULE_DIR"/{go.mod,go.sum,tools.go})"
+TRIVY_DIR="$(cache_entry trivy "$TRIVY_VERSION" recipe fn:go_gcflags "$MODULE_DIR"/{go.mod,go.sum,tools.go})"
 TRIVY_BIN="$TRIVY_DIR/bin/trivy"
 TRIVYDB_BIN="$TRIVY_DIR/bin/trivy-db"
 

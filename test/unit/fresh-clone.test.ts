@@ -91,7 +91,8 @@ describe('the stack build cache is keyed by its inputs', () => {
       'bash',
       [
         '-c',
-        `source "$1/stack/lib.sh"; recipe() { :; }; source <(sed -n '/^recipe() (/,/^)/p' "$1/stack/components/etcd.sh"); cache_entry etcd v3.6.4 recipe "$1"/stack/kube/etcd/{go.mod,go.sum,tools.go}`,
+        // etcd.sh's own lines: its version, module, recipe and the cache_entry call with its inputs.
+        `source "$1/stack/lib.sh"; source <(sed -n '/^ETCD_VERSION=/p; /^ETCD_MODULE=/p; /^recipe() (/,/^)/p; /^ETCD_ENTRY=/p' "$1/stack/components/etcd.sh"); printf '%s\\n' "$ETCD_ENTRY"`,
         'x',
         work,
       ],
@@ -166,15 +167,23 @@ describe('the stack build cache is keyed by its inputs', () => {
     expect(missing.stderr).toContain("the recipe's helper function helper is not defined");
   });
 
-  test('every recipe that calls kube_ldflags names it as a cache input', () => {
-    const scripts = readdirSync(join(repoRoot, 'stack', 'components')).filter((f) => f.endsWith('.sh'));
-    const callers = scripts.filter((f) =>
-      readFileSync(join(repoRoot, 'stack', 'components', f), 'utf8').includes('$(kube_ldflags)'),
-    );
-    expect(callers.sort()).toEqual(['kube.sh', 'kubectl.sh', 'node.sh']);
+  test.each([
+    ['kube_ldflags', ['kube.sh', 'kubectl.sh', 'node.sh']],
+    // Every Go build of the stack compiles with go_gcflags (no DWARF, which -s -w would drop anyway).
+    ['go_gcflags', ['etcd.sh', 'kube.sh', 'kubectl.sh', 'kwok.sh', 'minio.sh', 'node.sh', 'trivy.sh']],
+  ])('every recipe that calls %s names it as a cache input', (helper, expected) => {
+    const dir = join(repoRoot, 'stack', 'components');
+    const scripts = readdirSync(dir).filter((f) => f.endsWith('.sh'));
+    const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+    const callers = scripts.filter((f) => text(f).includes(`$(${helper}`));
+    expect(callers.sort()).toEqual(expected);
+    if (helper === 'go_gcflags') {
+      const goBuilds = scripts.filter((f) => /\bgo (build|install)\b/.test(text(f)));
+      expect(goBuilds.sort()).toEqual(expected);
+    }
     for (const f of callers) {
-      const entries = readFileSync(join(repoRoot, 'stack', 'components', f), 'utf8').match(/cache_entry .*$/gm) ?? [];
-      expect({ f, named: entries.some((line) => line.includes('fn:kube_ldflags')) }).toEqual({ f, named: true });
+      const entries = text(f).match(/cache_entry .*$/gm) ?? [];
+      expect({ f, named: entries.some((line) => line.includes(`fn:${helper}`)) }).toEqual({ f, named: true });
     }
   });
 
