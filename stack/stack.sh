@@ -10,7 +10,9 @@ ALL_COMPONENTS=(etcd kube kubectl kwok docker registry node moto postgres trivy 
 # 2 cores, measured one after another with an empty Go build cache (2026-11-29/30): etcd 102 s, kube
 # 667 s, then the kubelet 47 s and kubectl 58 s (both mostly packages kube compiled already, so after
 # it in its lane); trivy + trivy-db 604 s, then kwok 172 s (without inlining; it shares nothing: its Kubernetes
-# libraries are another release), then minio in the other — the two lanes about even.
+# libraries are another release), then minio in the other — the two lanes about even. In the cold
+# `npm run demo` of 2026-11-30 (every Go build without DWARF, go_gcflags), wall time in the lanes:
+# etcd 133 s → kube 497 s → kubelet 47 s (≈ 677 s), trivy 573 s → kwok 144 s (≈ 717 s).
 GO_LANES=("etcd kube node kubectl" "trivy kwok minio")
 # What each component's `up` needs running first (only among the components being brought up). The
 # others start side by side as soon as their own build is done: the stack is up after its longest
@@ -30,7 +32,9 @@ present=()
 for c in "${components[@]}"; do
   if [[ -f "$STACK_ROOT/components/$c.sh" ]]; then present+=("$c"); else log "skipping $c: stack/components/$c.sh does not exist"; fi
 done
-components=("${present[@]}")
+# In ALL_COMPONENTS order whatever order they were named in (once each): `up` starts a component's
+# dependencies (UP_AFTER) before it, `down` stops in reverse.
+components=(); for c in "${ALL_COMPONENTS[@]}"; do if [[ " ${present[*]} " == *" $c "* ]]; then components+=("$c"); fi; done
 selected() { [[ " ${components[*]} " == *" $1 "* ]]; }
 
 run_component() {
@@ -53,18 +57,29 @@ build_lane() {
   done
 }
 in_lane() { local l; for l in "${GO_LANES[@]}"; do [[ " $l " == *" $1 "* ]] && return 0; done; return 1; }
-wait_build() { # COMPONENT
-  while [[ ! -f "$BUILD_MARKS/$1" ]]; do
-    # A lane that died before writing its marker (killed) is a failed build, not an endless wait.
-    local any=0 p; for p in "${lane_pids[@]}"; do kill -0 "$p" 2>/dev/null && any=1; done
-    ((any)) || [[ -f "$BUILD_MARKS/$1" ]] || die "the build of $1 did not finish (see the lines above)"
-    sleep 0.5
+# wait_mark FILE WRITER_PID... — waits for a done-marker and prints what it holds (an exit code), or
+# "died" when every process that could write it has ended without writing it (killed): a dead writer
+# is a failure, never an endless wait.
+wait_mark() {
+  local file="$1" p any; shift
+  while [[ ! -f "$file" ]]; do
+    any=0; for p in "$@"; do kill -0 "$p" 2>/dev/null && any=1; done
+    ((any)) || [[ -f "$file" ]] || { echo died; return 0; }
+    sleep 0.2
   done
-  [[ "$(cat "$BUILD_MARKS/$1")" == 0 ]] || die "$1: build failed (see the lines above)"
+  cat "$file"
+}
+wait_build() { # COMPONENT
+  case "$(wait_mark "$BUILD_MARKS/$1" "${lane_pids[@]}")" in
+    0) ;;
+    died) die "the build of $1 did not finish (see the lines above)" ;;
+    *) die "$1: build failed (see the lines above)" ;;
+  esac
 }
 
 # One component's start, in the background: after its build and the components it needs; writes its
-# up-marker (its exit code) for the components waiting on it.
+# up-marker (its exit code) for the components waiting on it. The components it needs come before it
+# in ALL_COMPONENTS, so their starts' pids (up_pid) are known when it forks.
 UP_MARKS="$STACK_RUN/ups"
 up_one() { # COMPONENT
   local c="$1" d t rc=0
@@ -72,8 +87,7 @@ up_one() { # COMPONENT
   wait_build "$c"
   for d in ${UP_AFTER[$c]:-}; do
     selected "$d" || continue
-    while [[ ! -f "$UP_MARKS/$d" ]]; do sleep 0.2; done
-    [[ "$(cat "$UP_MARKS/$d")" == 0 ]] || die "$c: not started, because $d did not come up"
+    [[ "$(wait_mark "$UP_MARKS/$d" "${up_pid[$d]}")" == 0 ]] || die "$c: not started, because $d did not come up"
   done
   t=$SECONDS; run_component "$c" up || rc=$?
   trap - EXIT
@@ -102,8 +116,8 @@ case "$cmd" in
     for lane in "${GO_LANES[@]}"; do build_lane "$lane" & lane_pids+=("$!"); done
     trap 'kill "${lane_pids[@]}" "${up_pids[@]}" 2>/dev/null || true' EXIT
     for c in "${components[@]}"; do in_lane "$c" || { run_component "$c" build; echo 0 >"$BUILD_MARKS/$c"; }; done
-    declare -A up_name=()
-    for c in "${components[@]}"; do up_one "$c" & up_pids+=("$!"); up_name[$!]="$c"; done
+    declare -A up_name=() up_pid=()
+    for c in "${components[@]}"; do up_one "$c" & up_pids+=("$!"); up_name[$!]="$c"; up_pid[$c]=$!; done
     # The first start that fails stops the others (and the builds): the same as a serial `up` that
     # stops at its first failure; `down` cleans up whatever did start.
     pending=("${up_pids[@]}")

@@ -20,7 +20,7 @@ recipe() ( # OUT_DIR
 ETCD_ENTRY="$(cache_entry etcd "$ETCD_VERSION" recipe fn:go_gcflags "$ETCD_MODULE"/{go.mod,go.sum,tools.go})"
 ETCD_BIN="$ETCD_ENTRY/bin"
 
-build() { cached_build etcd "$ETCD_ENTRY" 118 recipe; }
+build() { cached_build etcd "$ETCD_ENTRY" 133 recipe; }
 
 healthy() { curl --silent --fail --max-time 2 "$ETCD_URL/health" | grep -q '"health":"true"'; }
 

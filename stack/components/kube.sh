@@ -29,7 +29,7 @@ KUBE_BIN="$KUBE_ENTRY/bin"
 
 build() {
   command -v jq >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null || apt_ensure jq openssl curl
-  cached_build kubernetes "$KUBE_ENTRY" 662 recipe
+  cached_build kubernetes "$KUBE_ENTRY" 497 recipe
 }
 
 # ------------------------------------------------------------------------------------------ pki

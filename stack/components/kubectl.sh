@@ -20,7 +20,7 @@ KUBECTL_ENTRY="$(cache_entry kubectl "$KUBE_VERSION" recipe fn:go_gcflags fn:kub
 KUBECTL_BIN="$KUBECTL_ENTRY/bin/kubectl"
 
 # Cold on 2 cores: 58 s of CPU after the control plane's build (most packages are shared with it).
-build() { cached_build kubectl "$KUBECTL_ENTRY" 30 recipe; }
+build() { cached_build kubectl "$KUBECTL_ENTRY" 36 recipe; }
 
 up() {
   [[ -f "$KUBECTL_ENTRY/.complete" ]] || die "kubectl: binary missing in $KUBECTL_ENTRY/bin (run: stack/stack.sh build kubectl)"

@@ -21,7 +21,7 @@ recipe() ( # OUT_DIR
 KWOK_ENTRY="$(cache_entry kwok "$KWOK_VERSION" recipe fn:go_gcflags)"
 KWOK_BIN="$KWOK_ENTRY/bin"
 
-build() { cached_build kwok "$KWOK_ENTRY" 161 recipe; }
+build() { cached_build kwok "$KWOK_ENTRY" 144 recipe; }
 
 node_name() { printf 'kwok-node-%d' "$1"; }
 

@@ -24,7 +24,7 @@ recipe() ( # OUT_DIR
 MINIO_ENTRY="$(cache_entry minio "$MINIO_VERSION" recipe fn:go_gcflags)"
 MINIO_BIN="$MINIO_ENTRY/bin/minio"
 
-build() { cached_build minio "$MINIO_ENTRY" 192 recipe; }
+build() { cached_build minio "$MINIO_ENTRY" 173 recipe; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$MINIO_PORT/minio/health/ready"; }
 

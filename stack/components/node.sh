@@ -70,7 +70,7 @@ PAUSE_REPO="phlo/pause"
 
 build() {
   need_packages
-  cached_build kubelet "$KUBELET_ENTRY" 58 kubelet_recipe
+  cached_build kubelet "$KUBELET_ENTRY" 47 kubelet_recipe
   cached_build pause "$PAUSE_ENTRY" 5 pause_recipe
 }
 

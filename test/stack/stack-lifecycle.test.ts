@@ -178,6 +178,38 @@ describe('stack lifecycle (a throwaway second stack)', () => {
     expect((await run('bash', [cleanup, join(repoRoot, 'stack', 'lib.sh')], env)).code).toBe(0);
   }, 60_000);
 
+  test('wait_mark: a done-marker gives its code; a writer killed before writing it is a failure, not an endless wait', async () => {
+    // stack.sh's own function: `up` waits with it for each build and for the components a start needs.
+    const script = join(dir, 'wait-mark.sh');
+    writeFileSync(
+      script,
+      [
+        `source <(sed -n '/^wait_mark() {/,/^}/p' "$1")`,
+        'd="$(mktemp -d)"',
+        '( sleep 0.3; echo 0 >"$d/ok" ) & ok=$!',
+        '( sleep 0.3; echo 3 >"$d/failed" ) & failed=$!',
+        'sleep 300 & killed=$!',
+        'echo "ok=$(wait_mark "$d/ok" "$ok")"',
+        'echo "failed=$(wait_mark "$d/failed" "$failed")"',
+        '( sleep 0.3; kill -9 "$killed" ) &',
+        'echo "killed=$(wait_mark "$d/never" "$killed")"',
+        'rm -rf "$d"',
+      ].join('\n'),
+    );
+    const r = await run('bash', [script, STACK], env, 20_000);
+    expect(r.stdout).toBe('ok=0\nfailed=3\nkilled=died\n');
+  }, 30_000);
+
+  test('components named in any order are taken in the start order (a start forks after the ones it needs)', async () => {
+    const r = await run('bash', [STACK, 'status', 'kwok', 'etcd', 'kube', 'etcd'], env);
+    expect(
+      r.stdout
+        .split('\n')
+        .map((l) => l.split(':')[0])
+        .filter(Boolean),
+    ).toEqual(['etcd', 'kube', 'kwok']);
+  }, 30_000);
+
   test('a private stack (test/helpers/stack.ts startPrivateStack) survives restart-apiserver: controllers and kwok reconnect', async () => {
     const stack = await startPrivateStack(1100);
     try {
