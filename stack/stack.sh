@@ -7,7 +7,8 @@ ALL_COMPONENTS=(etcd kube kubectl kwok docker registry node moto postgres trivy 
 # Components built from Go sources (minutes when cold). `up` builds them in two background lanes
 # while the others install and start, and starts each as soon as its own build is done, so the
 # stack comes up at the end of the longest lane instead of the sum of all builds. Cold CPU time on
-# 2 cores, measured one after another with an empty Go build cache (2026-11-29/30): etcd 102 s, kube
+# 2 cores, measured one after another with an empty Go build cache (2026-11-29/30, before
+# go_gcflags' -dwarf=false took ≈ 14 % off each): etcd 102 s, kube
 # 667 s, then the kubelet 47 s and kubectl 58 s (both mostly packages kube compiled already, so after
 # it in its lane); trivy + trivy-db 604 s, then kwok 172 s (without inlining; it shares nothing: its Kubernetes
 # libraries are another release), then minio in the other — the two lanes about even. In the cold

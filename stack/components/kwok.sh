@@ -11,9 +11,10 @@ KWOK_NODES="${PHLO_KWOK_NODES:-3}"
 KWOK_STAGES="$STACK_ROOT/kube/kwok/stages.yaml"
 KUBE_SERVER="https://127.0.0.1:$APISERVER_PORT"
 
-# Without inlining (-l, on top of go_gcflags' -dwarf=false): 26 s less CPU on a new machine (its Kubernetes libraries are
-# another release than the control plane's, so nothing of it is shared); KWOK only writes the status
-# of a handful of fake nodes and pods here, and both sides of a benchmark wait for the same KWOK.
+# Without inlining (-l, added to go_gcflags): 26 s less CPU on a new machine (its Kubernetes
+# libraries are another release than the control plane's, so nothing of it is shared); KWOK only
+# writes the status of a handful of fake nodes and pods here, and both sides of a benchmark wait for
+# the same KWOK.
 recipe() ( # OUT_DIR
   cd "$1" && CGO_ENABLED=0 GOBIN="$1" GOFLAGS="-trimpath -buildvcs=false" \
     go install -gcflags="$(go_gcflags -l)" -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"

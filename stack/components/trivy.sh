@@ -33,8 +33,8 @@ MANIFEST_MEDIA_TYPE="application/vnd.oci.image.manifest.v1+json"
 # build cache keys every package apart, and trivy-db alone compiled its 375 packages again (63 s of CPU),
 # and cgo compiled DataDog/zstd's C sources (≈ 48 s). One `go build` makes both binaries (named after
 # their packages), so the two links run side by side.
-# -l (no inlining, on top of go_gcflags' -dwarf=false): Trivy is the largest build of the stack (934 s of CPU cold on 2 cores,
-# most of it in packages of features the stack never runs: the AWS EC2 and S3 SDKs for VM scanning,
+# -l (no inlining, added to go_gcflags): Trivy is the largest build of the stack (934 s of CPU cold
+# on 2 cores, most of it in packages of features the stack never runs: the AWS EC2 and S3 SDKs for VM scanning,
 # Redis, Envoy's xDS through the GCS client); without inlining the compiler does about a third less
 # work (measured on its heaviest packages: 205 → 136 s of CPU). The binaries behave the same; they run
 # a little slower, which does not show in a scan of the stack's small images.
